@@ -1,6 +1,6 @@
 /** Test projects: see docs/architecture.md §Tests. Each runs real code, never a fake SDK. */
 const tsTransform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true, diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
 };
 const base = { rootDir: __dirname, transform: tsTransform, testEnvironment: 'node' };
 
@@ -15,7 +15,7 @@ module.exports = {
       transform: {
         '^.+\\.ts$': [
           'ts-jest',
-          { tsconfig: '<rootDir>/miniprogram/tsconfig.json', isolatedModules: true, diagnostics: false },
+          { tsconfig: '<rootDir>/miniprogram/tsconfig.json', diagnostics: false },
         ],
       },
       testMatch: ['<rootDir>/test/miniprogram/**/*.test.ts'],

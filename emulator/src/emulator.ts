@@ -1,0 +1,360 @@
+/**
+ * One local CloudBase environment: a functions folder, a database, storage, an
+ * outbox and timer triggers. Functions run in this process through their own,
+ * unmodified `wx-server-sdk`; several emulators may share a process (tests).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { randomUUID } from 'crypto';
+import { createRequire } from 'module';
+import { Database, type IndexDeclarations } from './db/engine';
+import { handleDbRequest } from './db/protocol';
+import { decode } from './db/ejson';
+import { invocationStore, installEnvIsolation, currentInvocation, type Caller, type Invocation } from './runtime/context';
+import { patchSdkChain, registerFunctionRoot, setSdkHooks } from './runtime/sdk';
+import { Outbox } from './runtime/outbox';
+import { CloudBaseCron, type TimerTrigger } from './runtime/cron';
+import { createOpenApi, type OpenApiService, type SubscribeMessageRecord } from './services/openapi';
+import { createLocalStorage, type LocalStorage } from './services/storage';
+import { installServices, type EmulatorServices } from './services/install';
+import type { IndexSpec } from './db/indexes';
+
+export interface EmulatorOptions {
+  /** Folder holding one sub-folder per cloud function. */
+  functionsDir: string;
+  /** Durable data folder; in memory (and a temporary storage folder) when omitted. */
+  dataDir?: string;
+  strict?: boolean;
+  indexes?: IndexDeclarations;
+  envId?: string;
+  appid?: string;
+  /** Base URL the gateway is reachable at, for storage temp URLs. */
+  publicBaseUrl?: () => string;
+}
+
+export interface InvokeResult {
+  /** The function's return value after the JSON round trip the platform applies. */
+  result?: unknown;
+  /** Set when the function threw or timed out (errCode -504002 in the cloud). */
+  error?: { errCode: number; errMsg: string };
+  dbRequests: number;
+  durationMs: number;
+  requestId: string;
+}
+
+interface LoadedFunction {
+  name: string;
+  dir: string;
+  entry: string;
+  main: (event: unknown, context: unknown) => unknown;
+  timeoutMs: number;
+  triggers: TimerTrigger[];
+}
+
+const DEFAULT_TIMEOUT_S = 20;
+
+export function loadIndexFile(file: string): IndexDeclarations {
+  const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const out: IndexDeclarations = {};
+  for (const [name, spec] of Object.entries<any>(json.collections ?? {})) {
+    out[name] = (spec.indexes ?? []) as IndexSpec[];
+  }
+  return out;
+}
+
+export class Emulator {
+  readonly db: Database;
+  readonly outbox: Outbox<SubscribeMessageRecord>;
+  readonly storage: LocalStorage;
+  readonly openapi: OpenApiService;
+  readonly envId: string;
+  readonly appid: string;
+  readonly functionsDir: string;
+  private readonly functions = new Map<string, LoadedFunction>();
+  private timers: NodeJS.Timeout[] = [];
+  private tmpDir: string | null = null;
+  publicBaseUrl: () => string;
+
+  constructor(opts: EmulatorOptions) {
+    installEnvIsolation();
+    this.functionsDir = path.resolve(opts.functionsDir);
+    this.envId = opts.envId ?? 'local';
+    this.appid = opts.appid ?? 'wx0000000000000000';
+    this.publicBaseUrl = opts.publicBaseUrl ?? (() => 'http://127.0.0.1:3000');
+    const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
+    this.db = new Database({
+      dir: dataDir ? path.join(dataDir, 'db') : undefined,
+      strict: opts.strict,
+      indexes: opts.indexes,
+    });
+    this.outbox = new Outbox(dataDir);
+    let storageDir: string;
+    if (dataDir) storageDir = path.join(dataDir, 'storage');
+    else storageDir = this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emu-'));
+    this.storage = createLocalStorage({ dir: storageDir, envId: this.envId, publicBaseUrl: () => this.publicBaseUrl() });
+    this.openapi = createOpenApi({
+      outbox: this.outbox,
+      now: () => this.db.now(),
+    });
+    setSdkHooks(
+      {
+        dbSend: async (action, params, owner) => {
+          // Yield like a network round trip so overlapping invocations interleave.
+          await new Promise((r) => setImmediate(r));
+          return handleDbRequest((owner as Emulator).db, action, params);
+        },
+        patchCloudBase: (CloudBase) => patchCloudBase(CloudBase),
+      },
+      this,
+    );
+    registerFunctionRoot(this.functionsDir);
+  }
+
+  /** Names of the function folders (those with an entry file). */
+  listFunctions(): string[] {
+    if (!fs.existsSync(this.functionsDir)) return [];
+    return fs
+      .readdirSync(this.functionsDir, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name !== 'common' && d.name !== 'node_modules')
+      .filter((d) => entryOf(path.join(this.functionsDir, d.name)) !== null)
+      .map((d) => d.name)
+      .sort();
+  }
+
+  /** Loads a function like a cold start: resolves its own SDK and runs its module once. */
+  load(name: string): LoadedFunction {
+    const cached = this.functions.get(name);
+    if (cached) return cached;
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new FunctionNotFound(name);
+    const dir = path.join(this.functionsDir, name);
+    const entry = entryOf(dir);
+    if (!entry) throw new FunctionNotFound(name);
+    patchSdkChain(entry);
+    const mod = createRequire(entry)(entry);
+    const main = mod?.main ?? mod?.default?.main;
+    if (typeof main !== 'function') throw new Error(`function ${name}: ${path.basename(entry)} does not export main`);
+    const config = readConfig(dir);
+    const fn: LoadedFunction = {
+      name,
+      dir,
+      entry,
+      main,
+      timeoutMs: (Number(config.timeout) || DEFAULT_TIMEOUT_S) * 1000,
+      triggers: (config.triggers ?? []).filter((t: any) => t && t.type === 'timer'),
+    };
+    this.functions.set(name, fn);
+    return fn;
+  }
+
+  /** Runs `main(event, context)` as `caller`; never throws for a function's own failure. */
+  async invoke(name: string, event: Record<string, unknown>, caller: Caller = {}): Promise<InvokeResult> {
+    const fn = this.load(name);
+    const inv: Invocation = {
+      functionName: name,
+      requestId: randomUUID(),
+      caller: { appid: this.appid, ...caller },
+      envId: this.envId,
+      dbRequests: 0,
+      owner: this,
+    };
+    const started = Date.now();
+    const context = {
+      callbackWaitsForEmptyEventLoop: false,
+      memory_limit_in_mb: 256,
+      time_limit_in_ms: fn.timeoutMs,
+      request_id: inv.requestId,
+      function_name: name,
+      function_version: '$LATEST',
+      namespace: this.envId,
+      environ: '',
+    };
+    // The platform adds the caller to the event of client calls.
+    const fullEvent =
+      caller.openid && (caller.source ?? 'wx_client').startsWith('wx_')
+        ? { ...event, userInfo: { appId: inv.caller.appid, openId: caller.openid } }
+        : { ...event };
+    return invocationStore.run(inv, async () => {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const value = await Promise.race([
+          Promise.resolve().then(() => fn.main(fullEvent, context)),
+          new Promise((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`Task timed out after ${fn.timeoutMs / 1000} seconds`)),
+              fn.timeoutMs,
+            );
+          }),
+        ]);
+        const result = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+        return { result, dbRequests: inv.dbRequests, durationMs: Date.now() - started, requestId: inv.requestId };
+      } catch (e) {
+        const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+        return {
+          error: { errCode: -504002, errMsg: `functions execute fail | ${msg}` },
+          dbRequests: inv.dbRequests,
+          durationMs: Date.now() - started,
+          requestId: inv.requestId,
+        };
+      } finally {
+        if (timer) clearTimeout(timer);
+      }
+    });
+  }
+
+  /** Timer triggers declared in each function's config.json. */
+  triggers(): { fn: string; trigger: TimerTrigger }[] {
+    const out: { fn: string; trigger: TimerTrigger }[] = [];
+    for (const name of this.listFunctions()) {
+      const config = readConfig(path.join(this.functionsDir, name));
+      for (const t of config.triggers ?? []) if (t?.type === 'timer') out.push({ fn: name, trigger: t });
+    }
+    return out;
+  }
+
+  /** Fires a timer trigger now, with the event CloudBase sends. */
+  fireTimer(fn: string, triggerName: string, at: Date = new Date()): Promise<InvokeResult> {
+    const t = this.triggers().find((x) => x.fn === fn && x.trigger.name === triggerName);
+    if (!t) throw new FunctionNotFound(`${fn}/${triggerName}`);
+    return this.invoke(
+      fn,
+      { Type: 'Timer', TriggerName: triggerName, Time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'), Message: '' },
+      { source: 'timer' },
+    );
+  }
+
+  /** Schedules every timer trigger; `onFire` reports each run. */
+  startTimers(onFire?: (fn: string, trigger: string, r: InvokeResult) => void): void {
+    for (const { fn, trigger } of this.triggers()) {
+      const cron = new CloudBaseCron(trigger.config);
+      const arm = (from: Date) => {
+        const next = cron.next(from);
+        if (!next) return;
+        // setTimeout caps at ~24.8 days; re-arm in steps for anything further out.
+        const delay = Math.min(next.getTime() - Date.now(), 2 ** 31 - 1);
+        const handle = setTimeout(async () => {
+          if (Date.now() < next.getTime() - 5) return arm(new Date(Date.now() - 1));
+          const r = await this.fireTimer(fn, trigger.name, next);
+          onFire?.(fn, trigger.name, r);
+          arm(next);
+        }, Math.max(0, delay));
+        this.timers.push(handle);
+      };
+      arm(new Date());
+    }
+  }
+
+  /** Inserts demo documents that are not there yet, so seeding twice changes nothing. */
+  seed(data: Record<string, Record<string, unknown>[]>): { inserted: number; skipped: number } {
+    let inserted = 0;
+    let skipped = 0;
+    for (const [coll, docs] of Object.entries(data)) {
+      if (!this.db.hasCollection(coll)) this.db.createCollection(coll);
+      for (const doc of docs) {
+        if (doc._id !== undefined && this.db.get(coll, String(doc._id))) {
+          skipped++;
+          continue;
+        }
+        this.db.insert(coll, [doc]);
+        inserted++;
+      }
+    }
+    return { inserted, skipped };
+  }
+
+  /** Reads a seed file: `{"collections": {name: [EJSON documents]}}`. */
+  static readSeedFile(file: string): Record<string, Record<string, unknown>[]> {
+    const json = decode(fs.readFileSync(file, 'utf8'));
+    return json.collections ?? {};
+  }
+
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    this.db.close();
+    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
+  }
+}
+
+export class FunctionNotFound extends Error {
+  constructor(readonly functionName: string) {
+    super(`function not found: ${functionName}`);
+    this.name = 'FunctionNotFound';
+  }
+}
+
+function entryOf(dir: string): string | null {
+  if (!fs.existsSync(dir)) return null;
+  const pkgFile = path.join(dir, 'package.json');
+  const candidates: string[] = [];
+  if (fs.existsSync(pkgFile)) {
+    try {
+      const main = JSON.parse(fs.readFileSync(pkgFile, 'utf8')).main;
+      if (main) candidates.push(path.join(dir, main));
+    } catch {
+      /* fall through to index.* */
+    }
+  }
+  candidates.push(path.join(dir, 'index.js'), path.join(dir, 'index.ts'));
+  return candidates.find((f) => fs.existsSync(f) && fs.statSync(f).isFile()) ?? null;
+}
+
+function readConfig(dir: string): any {
+  const f = path.join(dir, 'config.json');
+  if (!fs.existsSync(f)) return {};
+  try {
+    return JSON.parse(fs.readFileSync(f, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function owner(): Emulator {
+  const o = currentInvocation()?.owner;
+  if (!(o instanceof Emulator)) throw new Error('cloudbase emulator: cloud API called outside an invocation');
+  return o;
+}
+
+/**
+ * Functions, storage and the open API of a node-sdk copy route to the emulator of the
+ * invocation in progress.
+ */
+function patchCloudBase(CloudBase: any): void {
+  const routed: EmulatorServices = {
+    openapi: {
+      callCompatibleWxOpenApi: (o, ctx) => owner().openapi.callCompatibleWxOpenApi(o, ctx),
+      call: (a, p, ctx) => owner().openapi.call(a, p, ctx),
+    },
+    storage: new Proxy({} as LocalStorage, {
+      get: (_t, key) => {
+        const s = owner().storage as any;
+        const v = s[key];
+        return typeof v === 'function' ? v.bind(s) : v;
+      },
+    }),
+    currentContext: () => {
+      const inv = currentInvocation();
+      return { openid: inv?.caller.openid, appid: inv?.caller.appid, unionid: inv?.caller.unionid, envId: inv?.envId };
+    },
+  };
+  installServices(CloudBase, routed);
+  // cloud.callFunction: the callee runs locally with the caller's identity.
+  CloudBase.prototype.callFunction = async function ({ name, data }: { name: string; data?: any }) {
+    const inv = currentInvocation();
+    const emu = owner();
+    try {
+      const r = await emu.invoke(name, data ?? {}, inv?.caller ?? {});
+      if (r.error) return { requestId: r.requestId, code: 'FUNCTIONS_EXECUTE_FAIL', message: r.error.errMsg };
+      return { requestId: r.requestId, result: r.result };
+    } catch (e) {
+      if (e instanceof FunctionNotFound) {
+        return {
+          requestId: randomUUID(),
+          code: 'FUNCTIONS_REQUEST_FAIL',
+          message: `[ResourceNotFound.FunctionName] function ${name} not found`,
+        };
+      }
+      throw e;
+    }
+  };
+}
