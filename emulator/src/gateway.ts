@@ -1,0 +1,137 @@
+/**
+ * The HTTP face of the emulator: what the browser preview, DevTools in local mode,
+ * scripts and load tests call. Loopback only unless the CLI is told otherwise.
+ */
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import { Emulator, FunctionNotFound } from './emulator';
+import { serveStorageFile } from './services/storage';
+
+const MAX_BODY = 1024 * 1024;
+
+export interface GatewayOptions {
+  port?: number;
+  host?: string;
+  log?: (line: string) => void;
+}
+
+export interface Gateway {
+  server: http.Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Promise<Gateway> {
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.log ?? (() => undefined);
+  const server = http.createServer(async (req, res) => {
+    // The browser preview is served from another port of the same machine.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-WX-OPENID, X-WX-APPID, X-WX-UNIONID');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204);
+      return res.end();
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    try {
+      if (req.method === 'GET' && url.pathname === '/health') {
+        return send(res, 200, { ok: true, env: emu.envId, strict: emu.db.strict, functions: emu.listFunctions() });
+      }
+      if (parts[0] === 'functions' && parts.length === 2) {
+        if (req.method !== 'POST') return send(res, 405, { errCode: -1, errMsg: 'use POST' });
+        let event: unknown;
+        try {
+          const text = await readBody(req);
+          event = text ? JSON.parse(text) : {};
+        } catch {
+          return send(res, 400, { errCode: -501007, errMsg: 'request body must be a JSON object (the event)' });
+        }
+        if (!event || typeof event !== 'object' || Array.isArray(event)) {
+          return send(res, 400, { errCode: -501007, errMsg: 'request body must be a JSON object (the event)' });
+        }
+        const header = (n: string) => {
+          const v = req.headers[n];
+          return (Array.isArray(v) ? v[0] : v) || undefined;
+        };
+        const r = await emu.invoke(parts[1], event as Record<string, unknown>, {
+          openid: header('x-wx-openid'),
+          appid: header('x-wx-appid'),
+          unionid: header('x-wx-unionid'),
+          source: 'wx_client',
+        });
+        log(
+          `POST /functions/${parts[1]} ${(event as any).action ?? ''} as ${header('x-wx-openid') ?? '(no openid)'}: ` +
+            `${r.error ? 'FAILED' : 'ok'} ${r.durationMs}ms, ${r.dbRequests} db requests`,
+        );
+        if (r.error) return send(res, 500, r.error);
+        res.setHeader('X-Db-Requests', String(r.dbRequests));
+        return send(res, 200, r.result ?? null);
+      }
+      if (parts[0] === 'outbox' && parts.length === 1) {
+        if (req.method === 'GET') return send(res, 200, { messages: emu.outbox.list() });
+        if (req.method === 'DELETE') {
+          emu.outbox.clear();
+          return send(res, 200, { ok: true });
+        }
+      }
+      if (parts[0] === 'storage' && (req.method === 'GET' || req.method === 'HEAD')) {
+        return await serveStorageFile(emu.storage.dir, url.pathname, res, req.method);
+      }
+      if (parts[0] === 'timers') {
+        if (req.method === 'GET' && parts.length === 1) {
+          return send(res, 200, { triggers: emu.triggers().map((t) => ({ function: t.fn, ...t.trigger })) });
+        }
+        if (req.method === 'POST' && parts.length === 3) {
+          const r = await emu.fireTimer(parts[1], parts[2]);
+          return send(res, r.error ? 500 : 200, r.error ?? { result: r.result ?? null });
+        }
+      }
+      return send(res, 404, { errCode: -1, errMsg: `no route for ${req.method} ${url.pathname}` });
+    } catch (e) {
+      if (e instanceof FunctionNotFound) {
+        return send(res, 404, { errCode: -501000, errMsg: `[ResourceNotFound] ${e.message}` });
+      }
+      log(`gateway error: ${(e as Error).stack ?? e}`);
+      return send(res, 500, { errCode: -501001, errMsg: (e as Error).message });
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 3000, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`;
+  emu.publicBaseUrl = () => url;
+  return {
+    server,
+    url,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
