@@ -1,0 +1,24 @@
+/** The server kit every cloud function is built on; bundled into each function. */
+export { defineFunction } from './define';
+export type {
+  ActionDef,
+  ActionTable,
+  CloudMain,
+  Cloud,
+  Database,
+  FunctionDef,
+  HandlerContext,
+  TimerContext,
+} from './define';
+export { AppError, isAppError, MESSAGES } from './errors';
+export type { ServerErrorCode } from './errors';
+export { fetchAll, findById, toTime } from './db';
+export { COLLECTIONS } from './model';
+export type {
+  CollectionName,
+  MembershipDoc,
+  MembershipStatus,
+  OrganizationDoc,
+  OrganizationType,
+  UserDoc,
+} from './model';
