@@ -1,0 +1,84 @@
+/**
+ * Runtime configuration of the client: which back end a call goes to.
+ *
+ * - `cloud`: real CloudBase via `wx.cloud.callFunction`; the caller's identity comes from
+ *   WeChat itself. Always used by trial and release builds.
+ * - `local`: the emulator's HTTP gateway; the caller's identity is a demo openid sent in
+ *   a header. The default in DevTools (`develop` builds), see docs/client.md.
+ *
+ * Overrides live in wx storage so a developer can switch user or back end from the
+ * DevTools console (`wx.setStorageSync('dev.openid', 'demo-secretary')`) without a rebuild.
+ * They are ignored outside `develop` builds so a stray key can never redirect production.
+ */
+
+export type BackendMode = 'cloud' | 'local';
+
+export interface RuntimeConfig {
+  mode: BackendMode;
+  /** CloudBase environment id; empty means the default environment of the AppID. */
+  envId: string;
+  /** Base URL of the local emulator gateway (local mode only). */
+  gatewayUrl: string;
+  /** Openid the gateway treats as the caller (local mode only). */
+  devOpenid: string;
+  /** Per-call time limit in milliseconds, both modes. */
+  timeoutMs: number;
+}
+
+/** Fill in with the production CloudBase environment id before uploading. */
+export const CLOUD_ENV_ID = '';
+
+export const DEFAULT_LOCAL_CONFIG: Readonly<RuntimeConfig> = {
+  mode: 'local',
+  envId: CLOUD_ENV_ID,
+  gatewayUrl: 'http://127.0.0.1:3000',
+  devOpenid: 'demo-member',
+  timeoutMs: 15000,
+};
+
+/** wx storage keys read in develop builds. */
+export const STORAGE_KEYS = {
+  mode: 'dev.mode',
+  gatewayUrl: 'dev.gatewayUrl',
+  openid: 'dev.openid',
+} as const;
+
+type EnvVersion = 'develop' | 'trial' | 'release';
+
+function envVersion(): EnvVersion {
+  try {
+    return wx.getAccountInfoSync().miniProgram.envVersion;
+  } catch {
+    // The browser preview and old base libraries lack the API; they are development hosts.
+    return 'develop';
+  }
+}
+
+function readString(key: string): string {
+  try {
+    const value: unknown = wx.getStorageSync(key);
+    return typeof value === 'string' ? value.trim() : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The configuration in force now. Read on every call rather than cached, so a changed
+ * `dev.openid` takes effect on the next request.
+ */
+export function getConfig(): RuntimeConfig {
+  if (envVersion() !== 'develop') {
+    return { ...DEFAULT_LOCAL_CONFIG, mode: 'cloud' };
+  }
+  const mode = readString(STORAGE_KEYS.mode);
+  return {
+    ...DEFAULT_LOCAL_CONFIG,
+    mode: mode === 'cloud' ? 'cloud' : 'local',
+    gatewayUrl: (readString(STORAGE_KEYS.gatewayUrl) || DEFAULT_LOCAL_CONFIG.gatewayUrl).replace(
+      /\/+$/,
+      '',
+    ),
+    devOpenid: readString(STORAGE_KEYS.openid) || DEFAULT_LOCAL_CONFIG.devOpenid,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Checks on the mini-program's static files that no page render would catch:
+ * colour contrast of the design tokens and aria-labels on everything tappable.
+ */
+import fs from 'fs';
+import path from 'path';
+
+const MP = path.resolve(__dirname, '../../miniprogram');
+
+function files(dir: string, ext: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const abs = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'miniprogram_npm' ? [] : files(abs, ext);
+    return abs.endsWith(ext) ? [abs] : [];
+  });
+}
+
+function luminance(hex: string): number {
+  const n = hex.replace('#', '');
+  const full = n.length === 3 ? [...n].map((c) => c + c).join('') : n;
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const c = parseInt(full.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+function contrast(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+describe('design tokens', () => {
+  const css = fs.readFileSync(path.join(MP, 'styles/tokens.wxss'), 'utf8');
+  const tokens = new Map(
+    [...css.matchAll(/(--zb-[\w-]+):\s*(#[0-9a-fA-F]{3,6})\s*;/g)].map((m) => [m[1], m[2]]),
+  );
+  const pairs = [...css.matchAll(/contrast:\s*(--zb-[\w-]+)\s+on\s+(--zb-[\w-]+)/g)].map((m) => [
+    m[1],
+    m[2],
+  ]);
+
+  test('the contrast function agrees with known values', () => {
+    expect(contrast('#000000', '#ffffff')).toBeCloseTo(21, 1);
+    expect(contrast('#767676', '#ffffff')).toBeCloseTo(4.54, 1);
+  });
+
+  test('declares the text/background pairs it promises', () => {
+    expect(pairs.length).toBeGreaterThanOrEqual(5);
+    expect(pairs).toContainEqual(['--zb-on-brand', '--zb-brand']);
+  });
+
+  test.each(pairs.length ? pairs : [['(none)', '(none)']])(
+    '%s on %s has contrast ≥ 4.5:1',
+    (fg, bg) => {
+      expect(tokens.get(fg)).toBeDefined();
+      expect(tokens.get(bg)).toBeDefined();
+      expect(contrast(tokens.get(fg)!, tokens.get(bg)!)).toBeGreaterThanOrEqual(4.5);
+    },
+  );
+
+  test('navigation bar uses the brand red with white text', () => {
+    const app = JSON.parse(fs.readFileSync(path.join(MP, 'app.json'), 'utf8'));
+    expect(app.window.navigationBarBackgroundColor.toLowerCase()).toBe(tokens.get('--zb-brand'));
+    expect(app.window.navigationBarTextStyle).toBe('white');
+  });
+});
+
+describe('WXML accessibility', () => {
+  const TAPPABLE = /\b(bind:?tap|catch:?tap|bind:?longpress|open-type)=/;
+  const TAPPABLE_TAGS = new Set(['button', 't-button', 'navigator', 't-link', 't-fab']);
+
+  const tags = files(MP, '.wxml').flatMap((file) => {
+    const src = fs.readFileSync(file, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+    return [...src.matchAll(/<([a-z][\w-]*)(\s[^>]*?)?\/?>/g)].map((m) => ({
+      file: path.relative(MP, file),
+      tag: m[1],
+      attrs: m[2] ?? '',
+    }));
+  });
+  const tappable = tags.filter((t) => TAPPABLE_TAGS.has(t.tag) || TAPPABLE.test(t.attrs));
+
+  test('the pages have tappable elements to check', () => {
+    expect(tappable.length).toBeGreaterThan(0);
+  });
+
+  test('every tappable element has an aria-label', () => {
+    const missing = tappable
+      .filter((t) => !/\baria-label=/.test(t.attrs))
+      .map((t) => `${t.file}: <${t.tag}>`);
+    expect(missing).toEqual([]);
+  });
+});
