@@ -74,6 +74,7 @@ export class Emulator {
   private readonly functions = new Map<string, LoadedFunction>();
   private timers: NodeJS.Timeout[] = [];
   private tmpDir: string | null = null;
+  private releaseLock: (() => void) | null = null;
   publicBaseUrl: () => string;
 
   constructor(opts: EmulatorOptions) {
@@ -83,6 +84,7 @@ export class Emulator {
     this.appid = opts.appid ?? 'wx0000000000000000';
     this.publicBaseUrl = opts.publicBaseUrl ?? (() => 'http://127.0.0.1:3000');
     const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
+    if (dataDir) this.releaseLock = lockDataDir(dataDir);
     this.db = new Database({
       dir: dataDir ? path.join(dataDir, 'db') : undefined,
       strict: opts.strict,
@@ -153,7 +155,7 @@ export class Emulator {
     const inv: Invocation = {
       functionName: name,
       requestId: randomUUID(),
-      caller: { appid: this.appid, ...caller },
+      caller: { ...caller, appid: caller.appid || this.appid },
       envId: this.envId,
       dbRequests: 0,
       owner: this,
@@ -272,6 +274,8 @@ export class Emulator {
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     this.db.close();
+    this.releaseLock?.();
+    this.releaseLock = null;
     if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
 }
@@ -297,6 +301,38 @@ function entryOf(dir: string): string | null {
   }
   candidates.push(path.join(dir, 'index.js'), path.join(dir, 'index.ts'));
   return candidates.find((f) => fs.existsSync(f) && fs.statSync(f).isFile()) ?? null;
+}
+
+/**
+ * Two emulators appending to one journal would interleave and one compaction would
+ * truncate the other's acknowledged writes; a live owner's pid file refuses the second.
+ */
+function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'emulator.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(fs.readFileSync(file, 'utf8'));
+      if (pid && isAlive(pid)) {
+        throw new Error(`data folder ${dir} is in use by another emulator (pid ${pid}); stop it or use --data`);
+      }
+      fs.rmSync(file, { force: true }); // left behind by a process that died
+    }
+  }
+  throw new Error(`could not lock data folder ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function readConfig(dir: string): any {

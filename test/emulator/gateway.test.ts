@@ -1,0 +1,222 @@
+/**
+ * The emulator as a newcomer meets it: the CLI serving a functions folder over HTTP,
+ * durable across `kill -9`, timers on schedule and on demand.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Emulator } from '../../emulator/src/emulator';
+import { startGateway, type Gateway } from '../../emulator/src/gateway';
+
+const ROOT = path.resolve(__dirname, '../..');
+const FIXTURES = path.join(ROOT, 'test/fixtures/functions');
+
+function tmp(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+async function post(url: string, body: unknown, openid?: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(openid ? { 'X-WX-OPENID': openid } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+/** Starts the CLI the way `npm run emulator` does and resolves with its gateway URL. */
+function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  return new Promise((resolve, reject) => {
+    // node itself (tsx as a loader, not its wrapper process) so SIGKILL hits the emulator.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/src/cli.ts'), '--port', '0', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`emulator not ready in time:\n${out}`)), 20000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /gateway:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1], output: () => out });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited (${code}) before ready:\n${out}`));
+    });
+  });
+}
+
+describe('gateway (in process)', () => {
+  let emu: Emulator;
+  let gw: Gateway;
+  beforeAll(async () => {
+    emu = new Emulator({ functionsDir: FIXTURES, strict: false });
+    gw = await startGateway(emu, { port: 0 });
+  });
+  afterAll(async () => {
+    await gw.close();
+    emu.close();
+  });
+
+  test('listens on loopback and reports health with the functions it serves', async () => {
+    expect(gw.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${gw.url}/health`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.ok).toBe(true);
+    expect(body.functions).toEqual(expect.arrayContaining(['probe', 'ticker']));
+  });
+
+  test('POST /functions/<name> runs the function as the X-WX-OPENID caller', async () => {
+    const r = await post(`${gw.url}/functions/probe`, { op: 'whoami' }, 'demo-member');
+    expect(r.status).toBe(200);
+    expect(r.json.openid).toBe('demo-member');
+    expect(r.json.env).toBe('local');
+    expect(r.json.userInfo).toEqual({ appId: r.json.appid, openId: 'demo-member' });
+  });
+
+  test('an openid in the body does not change who the caller is', async () => {
+    const r = await post(`${gw.url}/functions/probe`, { op: 'whoami', openid: 'someone-else', userInfo: { openId: 'x' } }, 'demo-member');
+    expect(r.json.openid).toBe('demo-member');
+    expect(r.json.userInfo.openId).toBe('demo-member');
+  });
+
+  test('unknown function → 404, bad JSON → 400, unknown route → 404', async () => {
+    expect((await post(`${gw.url}/functions/nope`, {})).status).toBe(404);
+    expect((await post(`${gw.url}/functions/probe`, '{not json')).status).toBe(400);
+    expect((await post(`${gw.url}/functions/probe`, '[1,2]')).status).toBe(400);
+    expect((await fetch(`${gw.url}/elsewhere`)).status).toBe(404);
+  });
+
+  test('timers fire on demand over the gateway with the CloudBase timer event', async () => {
+    const list = await (await fetch(`${gw.url}/timers`)).json();
+    expect(list.triggers).toContainEqual(expect.objectContaining({ function: 'ticker', name: 'everySecond' }));
+    const r = await post(`${gw.url}/timers/ticker/everySecond`, {});
+    expect(r.status).toBe(200);
+    expect(r.json.result).toEqual({ ticked: 'everySecond' });
+    const ticks = emu.db.find('ticks', {});
+    expect(ticks[ticks.length - 1]).toMatchObject({ type: 'Timer', trigger: 'everySecond' });
+    expect(ticks[ticks.length - 1].at).toBeInstanceOf(Date);
+  });
+
+  test('outbox is readable and clearable over HTTP', async () => {
+    await emu.outbox.append({ id: 'm1', touser: 'demo-member' } as any);
+    const got = await (await fetch(`${gw.url}/outbox`)).json();
+    expect(got.messages).toContainEqual(expect.objectContaining({ id: 'm1' }));
+    await fetch(`${gw.url}/outbox`, { method: 'DELETE' });
+    expect((await (await fetch(`${gw.url}/outbox`)).json()).messages).toEqual([]);
+  });
+});
+
+describe('timer triggers on schedule', () => {
+  test('a 7-field cron trigger fires while the emulator runs', async () => {
+    const emu = new Emulator({ functionsDir: FIXTURES, strict: false });
+    try {
+      const fired: string[] = [];
+      emu.startTimers((fn, trigger) => fired.push(`${fn}/${trigger}`));
+      await new Promise((r) => setTimeout(r, 2300));
+      expect(fired.filter((f) => f === 'ticker/everySecond').length).toBeGreaterThanOrEqual(2);
+      expect(emu.db.count('ticks', {})).toBeGreaterThanOrEqual(2);
+    } finally {
+      emu.close();
+    }
+  });
+});
+
+describe('data folder', () => {
+  test('a second emulator on the same data folder is refused while the first runs', () => {
+    const dir = tmp('locked-');
+    const first = new Emulator({ functionsDir: FIXTURES, dataDir: dir });
+    try {
+      expect(() => new Emulator({ functionsDir: FIXTURES, dataDir: dir })).toThrow(/in use by another emulator/);
+    } finally {
+      first.close();
+    }
+    const again = new Emulator({ functionsDir: FIXTURES, dataDir: dir });
+    again.close();
+  });
+});
+
+describe('CLI', () => {
+  test('serves a classic JavaScript functions folder from outside the repository', async () => {
+    const fns = tmp('foreign-fns-');
+    fs.mkdirSync(path.join(fns, 'todo'));
+    fs.writeFileSync(
+      path.join(fns, 'todo', 'index.js'),
+      `const cloud = require('wx-server-sdk')
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV })
+const db = cloud.database()
+const _ = db.command
+exports.main = async (event) => {
+  const { OPENID } = cloud.getWXContext()
+  if (event.op === 'add') {
+    const r = await db.collection('todos').add({ data: { _openid: OPENID, text: event.text, done: false, at: db.serverDate() } })
+    return { _id: r._id }
+  }
+  const r = await db.collection('todos').where({ _openid: OPENID, done: _.neq(true) }).orderBy('at', 'asc').get()
+  return r.data.map((d) => d.text)
+}
+`,
+    );
+    const data = tmp('foreign-data-');
+    const { child, url } = await startCli(['--functions', fns, '--data', data, '--no-timers']);
+    try {
+      expect((await post(`${url}/functions/todo`, { op: 'add', text: '买菜' }, 'u1')).json._id).toMatch(/^[0-9a-f]{32}$/);
+      await post(`${url}/functions/todo`, { op: 'add', text: '看望王奶奶' }, 'u1');
+      await post(`${url}/functions/todo`, { op: 'add', text: '别人的' }, 'u2');
+      expect((await post(`${url}/functions/todo`, { op: 'list' }, 'u1')).json).toEqual(['买菜', '看望王奶奶']);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+
+  test('kill -9 during a burst of writes loses no acknowledged write', async () => {
+    const data = tmp('durable-');
+    let { child, url } = await startCli(['--functions', FIXTURES, '--data', data, '--no-timers']);
+    const acked: string[] = [];
+    let killed = false;
+    const writer = async (w: number) => {
+      for (let i = 0; !killed; i++) {
+        try {
+          const r = await post(`${url}/functions/probe`, { op: 'add', coll: 'burst', doc: { w, i } }, 'w');
+          if (r.status === 200 && r.json._id) acked.push(r.json._id);
+        } catch {
+          return; // connection refused/reset once the process is gone
+        }
+      }
+    };
+    const writers = Array.from({ length: 8 }, (_, w) => writer(w));
+    while (acked.length < 150) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    killed = true;
+    await Promise.all(writers);
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+
+    ({ child, url } = await startCli(['--functions', FIXTURES, '--data', data, '--no-timers']));
+    try {
+      // Read back through a function, as a user would.
+      const seen = new Set<string>();
+      for (const w of Array.from({ length: 8 }, (_, k) => k)) {
+        let skip = 0;
+        for (;;) {
+          const r = await post(`${url}/functions/probe`, { op: 'get', coll: 'burst', where: { w }, skip }, 'w');
+          const page: any[] = r.json.data;
+          page.forEach((d) => seen.add(d._id));
+          if (page.length < 100) break;
+          skip += page.length;
+        }
+      }
+      const lost = acked.filter((id) => !seen.has(id));
+      expect(acked.length).toBeGreaterThanOrEqual(150);
+      expect(lost).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60000);
+});
