@@ -54,16 +54,37 @@ function parse(argv: string[]): Args {
       return val;
     };
     switch (k) {
-      case '--functions': a.functions = v(); break;
-      case '--data': a.data = v(); break;
-      case '--port': a.port = Number(v()); break;
-      case '--host': a.host = v(); break;
-      case '--strict': a.strict = true; break;
-      case '--indexes': a.indexes = v(); break;
-      case '--seed': a.seed = v(); a.demoBanner = true; break;
-      case '--reset': a.reset = true; break;
-      case '--env': a.env = v(); break;
-      case '--no-timers': a.timers = false; break;
+      case '--functions':
+        a.functions = v();
+        break;
+      case '--data':
+        a.data = v();
+        break;
+      case '--port':
+        a.port = Number(v());
+        break;
+      case '--host':
+        a.host = v();
+        break;
+      case '--strict':
+        a.strict = true;
+        break;
+      case '--indexes':
+        a.indexes = v();
+        break;
+      case '--seed':
+        a.seed = v();
+        a.demoBanner = true;
+        break;
+      case '--reset':
+        a.reset = true;
+        break;
+      case '--env':
+        a.env = v();
+        break;
+      case '--no-timers':
+        a.timers = false;
+        break;
       case '-h':
       case '--help':
         process.stdout.write(USAGE);
@@ -90,7 +111,13 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(args.data);
   if (args.reset) fs.rmSync(dataDir, { recursive: true, force: true });
   const indexes = args.indexes ? loadIndexFile(args.indexes) : undefined;
-  const emu = new Emulator({ functionsDir, dataDir, strict: args.strict, indexes, envId: args.env });
+  const emu = new Emulator({
+    functionsDir,
+    dataDir,
+    strict: args.strict,
+    indexes,
+    envId: args.env,
+  });
   if (args.seed) {
     const r = emu.seed(Emulator.readSeedFile(args.seed));
     console.log(`seed: ${r.inserted} documents inserted, ${r.skipped} already present`);
@@ -104,14 +131,20 @@ async function main(): Promise<void> {
   });
   if (args.timers) {
     emu.startTimers((fn, trigger, r) =>
-      console.log(`[timer] ${fn}/${trigger}: ${r.error ? r.error.errMsg : 'ok'} (${r.durationMs}ms)`),
+      console.log(
+        `[timer] ${fn}/${trigger}: ${r.error ? r.error.errMsg : 'ok'} (${r.durationMs}ms)`,
+      ),
     );
   }
-  console.log(`CloudBase emulator ready (${args.strict ? 'strict' : 'lenient'} mode, env "${args.env}")`);
+  console.log(
+    `CloudBase emulator ready (${args.strict ? 'strict' : 'lenient'} mode, env "${args.env}")`,
+  );
   console.log(`  functions: ${fns.join(', ') || '(none)'} from ${functionsDir}`);
   console.log(`  data:      ${dataDir}`);
   console.log(`  gateway:   ${gw.url}`);
-  console.log(`  call:      curl -X POST ${gw.url}/functions/<name> -H 'X-WX-OPENID: <openid>' -d '{"action":"..."}'`);
+  console.log(
+    `  call:      curl -X POST ${gw.url}/functions/<name> -H 'X-WX-OPENID: <openid>' -d '{"action":"..."}'`,
+  );
   if (args.demoBanner) {
     console.log('  demo identities (send as X-WX-OPENID):');
     console.log('    demo-secretary  支部书记 (secretary of the first branch)');

@@ -11,11 +11,21 @@ import { createRequire } from 'module';
 import { Database, type IndexDeclarations } from './db/engine';
 import { handleDbRequest } from './db/protocol';
 import { decode } from './db/ejson';
-import { invocationStore, installEnvIsolation, currentInvocation, type Caller, type Invocation } from './runtime/context';
+import {
+  invocationStore,
+  installEnvIsolation,
+  currentInvocation,
+  type Caller,
+  type Invocation,
+} from './runtime/context';
 import { patchSdkChain, registerFunctionRoot, setSdkHooks } from './runtime/sdk';
 import { Outbox } from './runtime/outbox';
 import { CloudBaseCron, type TimerTrigger } from './runtime/cron';
-import { createOpenApi, type OpenApiService, type SubscribeMessageRecord } from './services/openapi';
+import {
+  createOpenApi,
+  type OpenApiService,
+  type SubscribeMessageRecord,
+} from './services/openapi';
 import { createLocalStorage, type LocalStorage } from './services/storage';
 import { installServices, type EmulatorServices } from './services/install';
 import type { IndexSpec } from './db/indexes';
@@ -94,7 +104,11 @@ export class Emulator {
     let storageDir: string;
     if (dataDir) storageDir = path.join(dataDir, 'storage');
     else storageDir = this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emu-'));
-    this.storage = createLocalStorage({ dir: storageDir, envId: this.envId, publicBaseUrl: () => this.publicBaseUrl() });
+    this.storage = createLocalStorage({
+      dir: storageDir,
+      envId: this.envId,
+      publicBaseUrl: () => this.publicBaseUrl(),
+    });
     this.openapi = createOpenApi({
       outbox: this.outbox,
       now: () => this.db.now(),
@@ -135,7 +149,8 @@ export class Emulator {
     patchSdkChain(entry);
     const mod = createRequire(entry)(entry);
     const main = mod?.main ?? mod?.default?.main;
-    if (typeof main !== 'function') throw new Error(`function ${name}: ${path.basename(entry)} does not export main`);
+    if (typeof main !== 'function')
+      throw new Error(`function ${name}: ${path.basename(entry)} does not export main`);
     const config = readConfig(dir);
     const fn: LoadedFunction = {
       name,
@@ -150,7 +165,11 @@ export class Emulator {
   }
 
   /** Runs `main(event, context)` as `caller`; never throws for a function's own failure. */
-  async invoke(name: string, event: Record<string, unknown>, caller: Caller = {}): Promise<InvokeResult> {
+  async invoke(
+    name: string,
+    event: Record<string, unknown>,
+    caller: Caller = {},
+  ): Promise<InvokeResult> {
     const fn = this.load(name);
     const inv: Invocation = {
       functionName: name,
@@ -189,7 +208,12 @@ export class Emulator {
           }),
         ]);
         const result = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-        return { result, dbRequests: inv.dbRequests, durationMs: Date.now() - started, requestId: inv.requestId };
+        return {
+          result,
+          dbRequests: inv.dbRequests,
+          durationMs: Date.now() - started,
+          requestId: inv.requestId,
+        };
       } catch (e) {
         const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         return {
@@ -209,7 +233,8 @@ export class Emulator {
     const out: { fn: string; trigger: TimerTrigger }[] = [];
     for (const name of this.listFunctions()) {
       const config = readConfig(path.join(this.functionsDir, name));
-      for (const t of config.triggers ?? []) if (t?.type === 'timer') out.push({ fn: name, trigger: t });
+      for (const t of config.triggers ?? [])
+        if (t?.type === 'timer') out.push({ fn: name, trigger: t });
     }
     return out;
   }
@@ -220,7 +245,12 @@ export class Emulator {
     if (!t) throw new FunctionNotFound(`${fn}/${triggerName}`);
     return this.invoke(
       fn,
-      { Type: 'Timer', TriggerName: triggerName, Time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'), Message: '' },
+      {
+        Type: 'Timer',
+        TriggerName: triggerName,
+        Time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        Message: '',
+      },
       { source: 'timer' },
     );
   }
@@ -234,12 +264,15 @@ export class Emulator {
         if (!next) return;
         // setTimeout caps at ~24.8 days; re-arm in steps for anything further out.
         const delay = Math.min(next.getTime() - Date.now(), 2 ** 31 - 1);
-        const handle = setTimeout(async () => {
-          if (Date.now() < next.getTime() - 5) return arm(new Date(Date.now() - 1));
-          const r = await this.fireTimer(fn, trigger.name, next);
-          onFire?.(fn, trigger.name, r);
-          arm(next);
-        }, Math.max(0, delay));
+        const handle = setTimeout(
+          async () => {
+            if (Date.now() < next.getTime() - 5) return arm(new Date(Date.now() - 1));
+            const r = await this.fireTimer(fn, trigger.name, next);
+            onFire?.(fn, trigger.name, r);
+            arm(next);
+          },
+          Math.max(0, delay),
+        );
         this.timers.push(handle);
       };
       arm(new Date());
@@ -318,7 +351,12 @@ function lockDataDir(dir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(file, 'utf8'));
       if (pid && isAlive(pid)) {
-        throw new Error(`data folder ${dir} is in use by another emulator (pid ${pid}); stop it or use --data`);
+        throw new Error(
+          `data folder ${dir} is in use by another emulator (pid ${pid}); stop it or use --data`,
+          {
+            cause: e,
+          },
+        );
       }
       fs.rmSync(file, { force: true }); // left behind by a process that died
     }
@@ -347,7 +385,8 @@ function readConfig(dir: string): any {
 
 function owner(): Emulator {
   const o = currentInvocation()?.owner;
-  if (!(o instanceof Emulator)) throw new Error('cloudbase emulator: cloud API called outside an invocation');
+  if (!(o instanceof Emulator))
+    throw new Error('cloudbase emulator: cloud API called outside an invocation');
   return o;
 }
 
@@ -370,7 +409,12 @@ function patchCloudBase(CloudBase: any): void {
     }),
     currentContext: () => {
       const inv = currentInvocation();
-      return { openid: inv?.caller.openid, appid: inv?.caller.appid, unionid: inv?.caller.unionid, envId: inv?.envId };
+      return {
+        openid: inv?.caller.openid,
+        appid: inv?.caller.appid,
+        unionid: inv?.caller.unionid,
+        envId: inv?.envId,
+      };
     },
   };
   installServices(CloudBase, routed);
@@ -380,7 +424,8 @@ function patchCloudBase(CloudBase: any): void {
     const emu = owner();
     try {
       const r = await emu.invoke(name, data ?? {}, inv?.caller ?? {});
-      if (r.error) return { requestId: r.requestId, code: 'FUNCTIONS_EXECUTE_FAIL', message: r.error.errMsg };
+      if (r.error)
+        return { requestId: r.requestId, code: 'FUNCTIONS_EXECUTE_FAIL', message: r.error.errMsg };
       return { requestId: r.requestId, result: r.result };
     } catch (e) {
       if (e instanceof FunctionNotFound) {

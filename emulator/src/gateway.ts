@@ -52,7 +52,10 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
   const server = http.createServer(async (req, res) => {
     // The browser preview is served from another port of the same machine.
     res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-WX-OPENID, X-WX-APPID, X-WX-UNIONID');
+    res.setHeader(
+      'Access-Control-Allow-Headers',
+      'Content-Type, X-WX-OPENID, X-WX-APPID, X-WX-UNIONID',
+    );
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
     if (req.method === 'OPTIONS') {
       res.writeHead(204);
@@ -62,7 +65,12 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     try {
       if (req.method === 'GET' && url.pathname === '/health') {
-        return send(res, 200, { ok: true, env: emu.envId, strict: emu.db.strict, functions: emu.listFunctions() });
+        return send(res, 200, {
+          ok: true,
+          env: emu.envId,
+          strict: emu.db.strict,
+          functions: emu.listFunctions(),
+        });
       }
       if (parts[0] === 'functions' && parts.length === 2) {
         if (req.method !== 'POST') return send(res, 405, { errCode: -1, errMsg: 'use POST' });
@@ -71,10 +79,16 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
           const text = await readBody(req);
           event = text ? JSON.parse(text) : {};
         } catch {
-          return send(res, 400, { errCode: -501007, errMsg: 'request body must be a JSON object (the event)' });
+          return send(res, 400, {
+            errCode: -501007,
+            errMsg: 'request body must be a JSON object (the event)',
+          });
         }
         if (!event || typeof event !== 'object' || Array.isArray(event)) {
-          return send(res, 400, { errCode: -501007, errMsg: 'request body must be a JSON object (the event)' });
+          return send(res, 400, {
+            errCode: -501007,
+            errMsg: 'request body must be a JSON object (the event)',
+          });
         }
         const header = (n: string) => {
           const v = req.headers[n];
@@ -106,7 +120,9 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
       }
       if (parts[0] === 'timers') {
         if (req.method === 'GET' && parts.length === 1) {
-          return send(res, 200, { triggers: emu.triggers().map((t) => ({ function: t.fn, ...t.trigger })) });
+          return send(res, 200, {
+            triggers: emu.triggers().map((t) => ({ function: t.fn, ...t.trigger })),
+          });
         }
         if (req.method === 'POST' && parts.length === 3) {
           const r = await emu.fireTimer(parts[1], parts[2]);

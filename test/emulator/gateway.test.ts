@@ -16,7 +16,11 @@ function tmp(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-async function post(url: string, body: unknown, openid?: string): Promise<{ status: number; json: any }> {
+async function post(
+  url: string,
+  body: unknown,
+  openid?: string,
+): Promise<{ status: number; json: any }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(openid ? { 'X-WX-OPENID': openid } : {}) },
@@ -26,13 +30,19 @@ async function post(url: string, body: unknown, openid?: string): Promise<{ stat
 }
 
 /** Starts the CLI the way `npm run emulator` does and resolves with its gateway URL. */
-function startCli(args: string[]): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startCli(
+  args: string[],
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   return new Promise((resolve, reject) => {
     // node itself (tsx as a loader, not its wrapper process) so SIGKILL hits the emulator.
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/src/cli.ts'), '--port', '0', ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'emulator/src/cli.ts'), '--port', '0', ...args],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     const timer = setTimeout(() => reject(new Error(`emulator not ready in time:\n${out}`)), 20000);
     const onData = (d: Buffer) => {
@@ -82,7 +92,11 @@ describe('gateway (in process)', () => {
   });
 
   test('an openid in the body does not change who the caller is', async () => {
-    const r = await post(`${gw.url}/functions/probe`, { op: 'whoami', openid: 'someone-else', userInfo: { openId: 'x' } }, 'demo-member');
+    const r = await post(
+      `${gw.url}/functions/probe`,
+      { op: 'whoami', openid: 'someone-else', userInfo: { openId: 'x' } },
+      'demo-member',
+    );
     expect(r.json.openid).toBe('demo-member');
     expect(r.json.userInfo.openId).toBe('demo-member');
   });
@@ -96,7 +110,9 @@ describe('gateway (in process)', () => {
 
   test('timers fire on demand over the gateway with the CloudBase timer event', async () => {
     const list = await (await fetch(`${gw.url}/timers`)).json();
-    expect(list.triggers).toContainEqual(expect.objectContaining({ function: 'ticker', name: 'everySecond' }));
+    expect(list.triggers).toContainEqual(
+      expect.objectContaining({ function: 'ticker', name: 'everySecond' }),
+    );
     const r = await post(`${gw.url}/timers/ticker/everySecond`, {});
     expect(r.status).toBe(200);
     expect(r.json.result).toEqual({ ticked: 'everySecond' });
@@ -134,7 +150,9 @@ describe('data folder', () => {
     const dir = tmp('locked-');
     const first = new Emulator({ functionsDir: FIXTURES, dataDir: dir });
     try {
-      expect(() => new Emulator({ functionsDir: FIXTURES, dataDir: dir })).toThrow(/in use by another emulator/);
+      expect(() => new Emulator({ functionsDir: FIXTURES, dataDir: dir })).toThrow(
+        /in use by another emulator/,
+      );
     } finally {
       first.close();
     }
@@ -167,10 +185,15 @@ exports.main = async (event) => {
     const data = tmp('foreign-data-');
     const { child, url } = await startCli(['--functions', fns, '--data', data, '--no-timers']);
     try {
-      expect((await post(`${url}/functions/todo`, { op: 'add', text: '买菜' }, 'u1')).json._id).toMatch(/^[0-9a-f]{32}$/);
+      expect(
+        (await post(`${url}/functions/todo`, { op: 'add', text: '买菜' }, 'u1')).json._id,
+      ).toMatch(/^[0-9a-f]{32}$/);
       await post(`${url}/functions/todo`, { op: 'add', text: '看望王奶奶' }, 'u1');
       await post(`${url}/functions/todo`, { op: 'add', text: '别人的' }, 'u2');
-      expect((await post(`${url}/functions/todo`, { op: 'list' }, 'u1')).json).toEqual(['买菜', '看望王奶奶']);
+      expect((await post(`${url}/functions/todo`, { op: 'list' }, 'u1')).json).toEqual([
+        '买菜',
+        '看望王奶奶',
+      ]);
     } finally {
       child.kill('SIGKILL');
     }
@@ -184,7 +207,11 @@ exports.main = async (event) => {
     const writer = async (w: number) => {
       for (let i = 0; !killed; i++) {
         try {
-          const r = await post(`${url}/functions/probe`, { op: 'add', coll: 'burst', doc: { w, i } }, 'w');
+          const r = await post(
+            `${url}/functions/probe`,
+            { op: 'add', coll: 'burst', doc: { w, i } },
+            'w',
+          );
           if (r.status === 200 && r.json._id) acked.push(r.json._id);
         } catch {
           return; // connection refused/reset once the process is gone
@@ -196,7 +223,8 @@ exports.main = async (event) => {
     child.kill('SIGKILL');
     killed = true;
     await Promise.all(writers);
-    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+    if (child.exitCode === null && child.signalCode === null)
+      await new Promise((r) => child.once('exit', r));
 
     ({ child, url } = await startCli(['--functions', FIXTURES, '--data', data, '--no-timers']));
     try {
@@ -205,7 +233,11 @@ exports.main = async (event) => {
       for (const w of Array.from({ length: 8 }, (_, k) => k)) {
         let skip = 0;
         for (;;) {
-          const r = await post(`${url}/functions/probe`, { op: 'get', coll: 'burst', where: { w }, skip }, 'w');
+          const r = await post(
+            `${url}/functions/probe`,
+            { op: 'get', coll: 'burst', where: { w }, skip },
+            'w',
+          );
           const page: any[] = r.json.data;
           page.forEach((d) => seen.add(d._id));
           if (page.length < 100) break;

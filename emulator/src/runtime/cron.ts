@@ -17,7 +17,9 @@ export class CloudBaseCron {
   constructor(readonly expression: string) {
     const parts = expression.trim().split(/\s+/);
     if (parts.length !== 7) {
-      throw new Error(`timer trigger "${expression}": CloudBase cron needs 7 fields (second minute hour day month week year)`);
+      throw new Error(
+        `timer trigger "${expression}": CloudBase cron needs 7 fields (second minute hour day month week year)`,
+      );
     }
     this.six = parts.slice(0, 6).join(' ');
     this.years = parseYears(parts[6]);

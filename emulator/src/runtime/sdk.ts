@@ -51,7 +51,8 @@ export function patchDatabaseModule(dbModule: any, utilsModule: any | null): voi
   class EmulatorDbRequester {
     constructor(readonly config: unknown) {}
     async send(action: string, params: any): Promise<any> {
-      if (!hooksRef) throw new Error('cloudbase emulator: database used before the emulator started');
+      if (!hooksRef)
+        throw new Error('cloudbase emulator: database used before the emulator started');
       const inv = currentInvocation();
       if (inv) inv.dbRequests++;
       const res = await hooksRef.dbSend(action, params, ownerNow());
