@@ -14,6 +14,15 @@ export function decode(text: string | undefined | null, now: Date = new Date()):
   return normalize(EJSON.parse(text, { relaxed: true }), now);
 }
 
+/**
+ * Parse EJSON the store wrote itself (journal, snapshot, seed files). Relaxed mode is
+ * required: canonical parsing yields Int32/Double/Long wrapper objects instead of
+ * numbers, which no query or index would then match.
+ */
+export function parseStored(text: string): any {
+  return normalize(EJSON.parse(text, { relaxed: true }), new Date());
+}
+
 /** Encode a stored document the way the service does: one EJSON string per document. */
 export function encode(value: unknown): string {
   return EJSON.stringify(value as Doc, { relaxed: false });

@@ -239,11 +239,15 @@ export class Database {
       for (const id of c.docs.keys()) consider(id);
     }
     if (overlay) for (const [id, doc] of overlay) if (doc && !seen.has(id)) consider(id);
-    this.lastStats = { docsExamined: examined, index: plans ? plans.map((p) => p.index.name).join('|') : null };
+    this.lastStats = {
+      docsExamined: examined,
+      index: plans ? plans.map((p) => p.index.name).join('|') : null,
+    };
 
     let docs = out;
     if (sortKeys && !ordered) docs = find(docs, {}).sort(sortKeys).all() as Doc[];
-    else if (!sortKeys && !ordered) docs.sort((a, b) => compareValues(String(a._id), String(b._id)));
+    else if (!sortKeys && !ordered)
+      docs.sort((a, b) => compareValues(String(a._id), String(b._id)));
     return docs.slice(skip, skip + (limit === Infinity ? docs.length : limit));
   }
 
@@ -296,7 +300,11 @@ export class Database {
       const lk = stage.$lookup as Doc | undefined;
       if (lk) {
         const foreign = this.coll(String(lk.from), false);
-        if (this.strict && lk.foreignField && !foreign.indexes.some((ix) => ix.fields[0] === lk.foreignField)) {
+        if (
+          this.strict &&
+          lk.foreignField &&
+          !foreign.indexes.some((ix) => ix.fields[0] === lk.foreignField)
+        ) {
           throw new DbError(
             'EMULATOR_STRICT_INDEX',
             `[emulator strict mode] $lookup into "${foreign.name}" on field ${lk.foreignField} has no declared index`,
@@ -305,7 +313,8 @@ export class Database {
       }
     }
     const result = mingoAggregate(clone(source), rest, {
-      collectionResolver: (n: string) => [...(this.colls.get(n)?.docs.values() ?? [])].map((d) => clone(d)),
+      collectionResolver: (n: string) =>
+        [...(this.colls.get(n)?.docs.values() ?? [])].map((d) => clone(d)),
     } as any);
     return result as Doc[];
   }
@@ -325,13 +334,15 @@ export class Database {
         for (const key of ix.keysOf(d)) {
           const k = JSON.stringify(key);
           const other = taken.get(k);
-          if (other !== undefined && other !== String(d._id)) throw duplicateKey(c.name, ix.name, ix.fields, key);
+          if (other !== undefined && other !== String(d._id))
+            throw duplicateKey(c.name, ix.name, ix.fields, key);
           taken.set(k, String(d._id));
         }
       }
       for (const d of docs) {
         for (const h of ix.holders(d)) {
-          if (h.id !== String(d._id) && !replacing.has(h.id)) throw duplicateKey(c.name, ix.name, ix.fields, h.key);
+          if (h.id !== String(d._id) && !replacing.has(h.id))
+            throw duplicateKey(c.name, ix.name, ix.fields, h.key);
         }
       }
     }
@@ -355,6 +366,14 @@ export class Database {
       this.checkUnique(c, prepared, new Set(w.keys()), [...w.values()].filter(Boolean) as Doc[]);
       for (const d of prepared) w.set(String(d._id), d);
       return prepared.map((d) => String(d._id));
+    }
+    // checkUnique skips a holder with the document's own id (that is how an update
+    // keeps its key), so an insert must refuse an id already taken itself.
+    const batch = new Set<string>();
+    for (const d of prepared) {
+      const id = String(d._id);
+      if (c.docs.has(id) || batch.has(id)) throw duplicateKey(name, '_id_', ['_id'], [d._id]);
+      batch.add(id);
     }
     this.checkUnique(c, prepared, new Set());
     this.commitOps(prepared.map((d) => ['put', name, d] as JournalOp));
@@ -383,16 +402,19 @@ export class Database {
       } else {
         next = clone(cur);
         applyUpdate(next, update);
-        if (next._id !== cur._id) throw new DbError('DATABASE_REQUEST_FAILED', 'cannot change _id of a document');
+        if (next._id !== cur._id)
+          throw new DbError('DATABASE_REQUEST_FAILED', 'cannot change _id of a document');
       }
       if (opts.replace || !sameDoc(cur, next)) changed.push(next);
     }
     let upsertedId: string | undefined;
     if (matched.length === 0 && opts.upsert) {
       const base: Doc = {};
-      for (const [k, v] of Object.entries(filter)) if (!k.startsWith('$') && !isOperatorObject(v)) base[k] = clone(v);
+      for (const [k, v] of Object.entries(filter))
+        if (!k.startsWith('$') && !isOperatorObject(v)) base[k] = clone(v);
       let doc: Doc;
-      if (opts.replace) doc = { ...clone(update), ...(base._id !== undefined ? { _id: base._id } : {}) };
+      if (opts.replace)
+        doc = { ...clone(update), ...(base._id !== undefined ? { _id: base._id } : {}) };
       else {
         doc = base;
         applyUpdate(doc, update);
@@ -418,7 +440,8 @@ export class Database {
     const updated = upsertedId ? 0 : opts.replace ? matched.length : changed.length;
     const res: { updated: number; upsertedId?: string; doc?: Doc | null } = { updated };
     if (upsertedId) res.upsertedId = upsertedId;
-    if (opts.returnDoc) res.doc = changed[0] ? clone(changed[0]) : matched[0] ? clone(matched[0]) : null;
+    if (opts.returnDoc)
+      res.doc = changed[0] ? clone(changed[0]) : matched[0] ? clone(matched[0]) : null;
     return res;
   }
 
@@ -444,13 +467,23 @@ export class Database {
     const now = Date.now();
     for (const [id, t] of this.txns) if (now - t.startedAt > TXN_TTL_MS) this.txns.delete(id);
     const id = this.newId();
-    this.txns.set(id, { id, startSeq: this.seq, startedAt: now, writes: new Map(), reads: new Map() });
+    this.txns.set(id, {
+      id,
+      startSeq: this.seq,
+      startedAt: now,
+      writes: new Map(),
+      reads: new Map(),
+    });
     return id;
   }
 
   private txn(id: string): Txn {
     const t = this.txns.get(id);
-    if (!t) throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} does not exist or has ended`);
+    if (!t)
+      throw new DbError(
+        'DATABASE_TRANSACTION_FAIL',
+        `transaction ${id} does not exist or has ended`,
+      );
     if (Date.now() - t.startedAt > TXN_TTL_MS) {
       this.txns.delete(id);
       throw new DbError('DATABASE_TRANSACTION_FAIL', `transaction ${id} expired`);
@@ -515,19 +548,32 @@ function validateCollectionName(name: string): void {
     throw new DbError('INVALID_PARAM', `invalid collection name: ${String(name)}`);
   }
   if (name.startsWith('system') || name.startsWith('__')) {
-    throw new DbError('DATABASE_PERMISSION_DENIED', `permission denied: collection ${name} is reserved`);
+    throw new DbError(
+      'DATABASE_PERMISSION_DENIED',
+      `permission denied: collection ${name} is reserved`,
+    );
   }
 }
 
 function isOperatorObject(v: unknown): boolean {
-  return !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof RegExp) && Object.keys(v).some((k) => k.startsWith('$'));
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    !(v instanceof Date) &&
+    !(v instanceof RegExp) &&
+    Object.keys(v).some((k) => k.startsWith('$'))
+  );
 }
 
 function applyUpdate(doc: Doc, update: Doc): void {
   const ops = Object.keys(update);
   if (!ops.length) return;
   if (!ops.every((k) => k.startsWith('$'))) {
-    throw new DbError('DATABASE_REQUEST_FAILED', 'update document must contain only update operators');
+    throw new DbError(
+      'DATABASE_REQUEST_FAILED',
+      'update document must contain only update operators',
+    );
   }
   try {
     mingoUpdate(doc, update as any, undefined, undefined, { cloneMode: 'deep' });
@@ -537,5 +583,7 @@ function applyUpdate(doc: Doc, update: Doc): void {
 }
 
 function sameDoc(a: Doc, b: Doc): boolean {
-  return compareValues(a, b) === 0 && JSON.stringify(Object.keys(a)) === JSON.stringify(Object.keys(b));
+  return (
+    compareValues(a, b) === 0 && JSON.stringify(Object.keys(a)) === JSON.stringify(Object.keys(b))
+  );
 }

@@ -25,7 +25,12 @@ export class DbError extends Error {
   }
 }
 
-export function duplicateKey(coll: string, index: string, fields: string[], key: unknown[]): DbError {
+export function duplicateKey(
+  coll: string,
+  index: string,
+  fields: string[],
+  key: unknown[],
+): DbError {
   const dup = fields.map((f, i) => `${f}: ${JSON.stringify(key[i] ?? null)}`).join(', ');
   return new DbError(
     'DATABASE_REQUEST_FAILED',

@@ -92,7 +92,11 @@ export class Index {
     const id = String(doc._id);
     for (const key of this.keysOf(doc)) {
       const i = this.lowerBound({ key, id });
-      if (i < this.entries.length && this.entries[i].id === id && this.cmpKey(this.entries[i].key, key) === 0) {
+      if (
+        i < this.entries.length &&
+        this.entries[i].id === id &&
+        this.cmpKey(this.entries[i].key, key) === 0
+      ) {
         this.entries.splice(i, 1);
       }
     }

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EJSON } from 'bson';
-import type { Doc } from './ejson';
+import { parseStored, type Doc } from './ejson';
 
 export type JournalOp = ['put', string, Doc] | ['del', string, string] | ['coll', string];
 
@@ -36,7 +36,7 @@ export class Journal {
     const logPath = path.join(dir, 'journal.log');
     let snap: SnapshotData = { seq: 0, collections: {} };
     if (fs.existsSync(snapPath)) {
-      snap = EJSON.parse(fs.readFileSync(snapPath, 'utf8'), { relaxed: false }) as any;
+      snap = parseStored(fs.readFileSync(snapPath, 'utf8'));
     }
     const records: JournalOp[][] = [];
     if (fs.existsSync(logPath)) {
@@ -46,7 +46,7 @@ export class Journal {
         const line = lines[i];
         if (!line) continue;
         try {
-          const rec = EJSON.parse(line, { relaxed: false }) as any;
+          const rec = parseStored(line);
           records.push(rec.o as JournalOp[]);
         } catch {
           // Only the record being written when the process died can be torn; it was

@@ -32,15 +32,29 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   );
 }
 
+/**
+ * Index keys under which a document equal to `v` can be filed. Multikey indexes file
+ * an array under each element, so an exact-array match must look up its first element
+ * (and the whole array, for arrays nested in arrays); `[]` is filed as null.
+ */
+function lookupKeys(values: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const v of values) {
+    if (Array.isArray(v)) out.push(v.length ? v[0] : null, v);
+    else out.push(v);
+  }
+  return out;
+}
+
 function classify(cond: unknown): FieldCond {
   if (cond instanceof RegExp) return { kind: 'other' };
-  if (!isPlainObject(cond)) return { kind: 'eq', values: [cond] };
+  if (!isPlainObject(cond)) return { kind: 'eq', values: lookupKeys([cond]) };
   const keys = Object.keys(cond);
   if (!keys.some((k) => k.startsWith('$'))) return { kind: 'eq', values: [cond] };
-  if (keys.length === 1 && keys[0] === '$eq') return { kind: 'eq', values: [cond.$eq] };
+  if (keys.length === 1 && keys[0] === '$eq') return { kind: 'eq', values: lookupKeys([cond.$eq]) };
   if (keys.length === 1 && keys[0] === '$in' && Array.isArray(cond.$in)) {
     if (cond.$in.some((v) => v instanceof RegExp)) return { kind: 'other' };
-    return { kind: 'eq', values: cond.$in };
+    return { kind: 'eq', values: lookupKeys(cond.$in) };
   }
   if (keys.every((k) => RANGE_OPS.has(k))) {
     const r: { lower?: Bound; upper?: Bound } = {};
@@ -110,7 +124,11 @@ export function planQuery(
 
     // Sort fields pinned by a single-value equality are constant and need no order.
     const pinned = new Set(fields.slice(0, p).filter((_, i) => prefixValues[i].length === 1));
-    const needed = sortFields.filter(([f]) => !pinned.has(f) && !(conds.get(f)?.kind === 'eq' && (conds.get(f) as any).values.length === 1));
+    const needed = sortFields.filter(
+      ([f]) =>
+        !pinned.has(f) &&
+        !(conds.get(f)?.kind === 'eq' && (conds.get(f) as any).values.length === 1),
+    );
     let sortOk = needed.length === 0;
     let reverse = false;
     if (!sortOk && single) {
@@ -124,7 +142,8 @@ export function planQuery(
       }
     }
     if (p === 0 && !range && !sortOk) continue;
-    if (p === 0 && !range && conds.size === 0 && needed.length === 0 && index.name !== '_id_') continue;
+    if (p === 0 && !range && conds.size === 0 && needed.length === 0 && index.name !== '_id_')
+      continue;
     if (!sortOk && needed.length > 0 && single) continue;
 
     const combos = cartesian(prefixValues);
@@ -153,7 +172,10 @@ function cartesian(lists: unknown[][]): unknown[][] {
 }
 
 /** Human-readable field list for strict-mode refusals. */
-export function describeQuery(filter: Record<string, unknown>, sort?: Record<string, 1 | -1>): string {
+export function describeQuery(
+  filter: Record<string, unknown>,
+  sort?: Record<string, 1 | -1>,
+): string {
   const conds = fieldConditions(filter);
   const f = conds ? [...conds.keys()] : Object.keys(filter);
   const s = Object.entries(sort ?? {}).map(([k, d]) => `${k} ${d === -1 ? 'desc' : 'asc'}`);

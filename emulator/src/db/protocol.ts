@@ -25,7 +25,11 @@ export function handleDbRequest(db: Database, action: string, params: any = {}):
     return { requestId, ...dispatch(db, action, params ?? {}) };
   } catch (e) {
     if (e instanceof DbError) return { requestId, code: e.code, message: e.message };
-    return { requestId, code: 'DATABASE_REQUEST_FAILED', message: (e as Error)?.message ?? String(e) };
+    return {
+      requestId,
+      code: 'DATABASE_REQUEST_FAILED',
+      message: (e as Error)?.message ?? String(e),
+    };
   }
 }
 
@@ -103,6 +107,9 @@ function dispatch(db: Database, action: string, p: any): Omit<DbResponse, 'reque
       db.abortTransaction(txnId as string);
       return { data: {} };
     default:
-      throw new DbError('EMULATOR_UNSUPPORTED', `the local emulator does not support the database action "${action}"`);
+      throw new DbError(
+        'EMULATOR_UNSUPPORTED',
+        `the local emulator does not support the database action "${action}"`,
+      );
   }
 }
