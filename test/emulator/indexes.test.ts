@@ -270,3 +270,20 @@ describe('index lookups do not scan', () => {
     expect(big.db.lastStats.docsExamined).toBe(3);
   });
 });
+
+describe('multikey ranges', () => {
+  test('a two-sided range on an indexed array field matches when different elements satisfy each bound', async () => {
+    const { Database } = await import('../../emulator/src/db/engine');
+    const db = new Database({
+      strict: true,
+      indexes: { scores: [{ name: 'vals', keys: { vals: 1 } }] },
+    });
+    db.insert('scores', [
+      { _id: 'split', vals: [3, 12] }, // 12 > 5 and 3 < 10: MongoDB matches this document
+      { _id: 'inside', vals: [7] },
+      { _id: 'outside', vals: [1, 2] },
+    ]);
+    const ids = db.find('scores', { vals: { $gt: 5, $lt: 10 } }).map((d) => d._id);
+    expect(ids.sort()).toEqual(['inside', 'split']);
+  });
+});

@@ -80,8 +80,17 @@ export class Index {
     return lo;
   }
 
+  /**
+   * Set once any document holds an array in an indexed field. MongoDB then cannot
+   * intersect two bounds on that field (different elements may satisfy each one).
+   */
+  multikey = false;
+
   add(doc: Doc): void {
     const id = String(doc._id);
+    if (!this.multikey && this.fields.some((f) => Array.isArray(getPath(doc, f)))) {
+      this.multikey = true;
+    }
     for (const key of this.keysOf(doc)) {
       const e = { key, id };
       this.entries.splice(this.lowerBound(e), 0, e);

@@ -119,7 +119,11 @@ export function planQuery(
       p++;
     }
     const nextCond = p < fields.length ? conds.get(fields[p]) : undefined;
-    const range = nextCond && nextCond.kind === 'range' ? nextCond : undefined;
+    let range = nextCond && nextCond.kind === 'range' ? nextCond : undefined;
+    if (range && range.lower && range.upper && index.multikey) {
+      // Scan from the lower bound only; the full filter then decides each document.
+      range = { kind: 'range', lower: range.lower };
+    }
     if (p === 0 && !range && conds.size > 0) continue;
 
     // Sort fields pinned by a single-value equality are constant and need no order.
