@@ -78,7 +78,7 @@ describe('gateway (in process)', () => {
     expect(gw.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(`${gw.url}/health`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body: any = await res.json();
     expect(body.ok).toBe(true);
     expect(body.functions).toEqual(expect.arrayContaining(['probe', 'ticker']));
   });
@@ -109,7 +109,7 @@ describe('gateway (in process)', () => {
   });
 
   test('timers fire on demand over the gateway with the CloudBase timer event', async () => {
-    const list = await (await fetch(`${gw.url}/timers`)).json();
+    const list: any = await (await fetch(`${gw.url}/timers`)).json();
     expect(list.triggers).toContainEqual(
       expect.objectContaining({ function: 'ticker', name: 'everySecond' }),
     );
@@ -123,10 +123,11 @@ describe('gateway (in process)', () => {
 
   test('outbox is readable and clearable over HTTP', async () => {
     await emu.outbox.append({ id: 'm1', touser: 'demo-member' } as any);
-    const got = await (await fetch(`${gw.url}/outbox`)).json();
+    const got: any = await (await fetch(`${gw.url}/outbox`)).json();
     expect(got.messages).toContainEqual(expect.objectContaining({ id: 'm1' }));
     await fetch(`${gw.url}/outbox`, { method: 'DELETE' });
-    expect((await (await fetch(`${gw.url}/outbox`)).json()).messages).toEqual([]);
+    const after: any = await (await fetch(`${gw.url}/outbox`)).json();
+    expect(after.messages).toEqual([]);
   });
 });
 
