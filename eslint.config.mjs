@@ -10,6 +10,7 @@ export default tseslint.config(
       'coverage/**',
       'miniprogram/miniprogram_npm/**',
       'test/fixtures/**',
+      'test/.tmp/**',
     ],
   },
   js.configs.recommended,
