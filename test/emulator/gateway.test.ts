@@ -121,6 +121,38 @@ describe('gateway (in process)', () => {
     expect(ticks[ticks.length - 1].at).toBeInstanceOf(Date);
   });
 
+  test('files uploaded by a function are served at their temp URL', async () => {
+    const r = await post(
+      `${gw.url}/functions/probe`,
+      { op: 'upload', path: 'lessons/第一课.txt', text: '不忘初心' },
+      'u',
+    );
+    expect(r.status).toBe(200);
+    expect(r.json.fileID).toMatch(/^cloud:\/\/local\..+\/lessons\/第一课\.txt$/);
+    expect(r.json.url.startsWith(`${gw.url}/storage/`)).toBe(true);
+    const file = await fetch(r.json.url);
+    expect(file.status).toBe(200);
+    expect(await file.text()).toBe('不忘初心');
+    expect((await fetch(`${gw.url}/storage/..%2F..%2Fetc%2Fpasswd`)).status).toBeGreaterThanOrEqual(
+      400,
+    );
+  });
+
+  test('content security answers risky for the documented test word', async () => {
+    const r = await post(
+      `${gw.url}/functions/probe`,
+      { op: 'msgSecCheck', text: '这里有测试违规词' },
+      'u',
+    );
+    expect(r.json.result.suggest).toBe('risky');
+    const ok = await post(
+      `${gw.url}/functions/probe`,
+      { op: 'msgSecCheck', text: '今天学习了党章' },
+      'u',
+    );
+    expect(ok.json.result.suggest).toBe('pass');
+  });
+
   test('outbox is readable and clearable over HTTP', async () => {
     await emu.outbox.append({ id: 'm1', touser: 'demo-member' } as any);
     const got: any = await (await fetch(`${gw.url}/outbox`)).json();
