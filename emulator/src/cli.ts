@@ -111,23 +111,33 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(args.data);
   if (args.reset) fs.rmSync(dataDir, { recursive: true, force: true });
   const indexes = args.indexes ? loadIndexFile(args.indexes) : undefined;
+  const log = (line: string) => console.log(`[${new Date().toISOString()}] ${line}`);
   const emu = new Emulator({
     functionsDir,
     dataDir,
     strict: args.strict,
     indexes,
     envId: args.env,
+    log,
   });
   if (args.seed) {
     const r = emu.seed(Emulator.readSeedFile(args.seed));
     console.log(`seed: ${r.inserted} documents inserted, ${r.skipped} already present`);
   }
   const fns = emu.listFunctions();
-  for (const name of fns) emu.load(name);
+  // A cold start up front shows load errors now, but one broken function must not keep
+  // the others from being served: it is reported and retried on its next call.
+  for (const name of fns) {
+    try {
+      emu.load(name);
+    } catch (e) {
+      log(`function ${name} failed to load: ${(e as Error)?.stack ?? e}`);
+    }
+  }
   const gw = await startGateway(emu, {
     port: args.port,
     host: args.host,
-    log: (line) => console.log(`[${new Date().toISOString()}] ${line}`),
+    log,
   });
   if (args.timers) {
     emu.startTimers((fn, trigger, r) =>

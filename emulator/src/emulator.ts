@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   appid?: string;
   /** Base URL the gateway is reachable at, for storage temp URLs. */
   publicBaseUrl?: () => string;
+  /** Where the emulator tells the developer about differences from the cloud. */
+  log?: (line: string) => void;
 }
 
 export interface InvokeResult {
@@ -99,6 +101,12 @@ export class Emulator {
       dir: dataDir ? path.join(dataDir, 'db') : undefined,
       strict: opts.strict,
       indexes: opts.indexes,
+      onAutoCreate: (c) =>
+        opts.log?.(
+          `note: collection "${c}" did not exist and was created by its first write. ` +
+            `CloudBase refuses such a write (errCode -502005): create "${c}" in the console ` +
+            `(or declare it with --indexes) before deploying. --strict refuses it here too.`,
+        ),
     });
     this.outbox = new Outbox(dataDir);
     let storageDir: string;
@@ -170,7 +178,19 @@ export class Emulator {
     event: Record<string, unknown>,
     caller: Caller = {},
   ): Promise<InvokeResult> {
-    const fn = this.load(name);
+    let fn: LoadedFunction;
+    try {
+      fn = this.load(name);
+    } catch (e) {
+      if (e instanceof FunctionNotFound) throw e;
+      // A module that throws while loading fails every call, as a broken deploy does.
+      return {
+        error: { errCode: -504002, errMsg: `functions execute fail | ${errorText(e)}` },
+        dbRequests: 0,
+        durationMs: 0,
+        requestId: randomUUID(),
+      };
+    }
     const inv: Invocation = {
       functionName: name,
       requestId: randomUUID(),
@@ -215,9 +235,8 @@ export class Emulator {
           requestId: inv.requestId,
         };
       } catch (e) {
-        const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         return {
-          error: { errCode: -504002, errMsg: `functions execute fail | ${msg}` },
+          error: { errCode: -504002, errMsg: `functions execute fail | ${errorText(e)}` },
           dbRequests: inv.dbRequests,
           durationMs: Date.now() - started,
           requestId: inv.requestId,
@@ -318,6 +337,10 @@ export class FunctionNotFound extends Error {
     super(`function not found: ${functionName}`);
     this.name = 'FunctionNotFound';
   }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
 function entryOf(dir: string): string | null {

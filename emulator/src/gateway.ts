@@ -8,6 +8,7 @@ import { Emulator, FunctionNotFound } from './emulator';
 import { serveStorageFile } from './services/storage';
 
 const MAX_BODY = 1024 * 1024;
+const LOOPBACK_ORIGIN = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
 
 export interface GatewayOptions {
   port?: number;
@@ -50,8 +51,19 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? (() => undefined);
   const server = http.createServer(async (req, res) => {
-    // The browser preview is served from another port of the same machine.
-    res.setHeader('Access-Control-Allow-Origin', '*');
+    // The browser preview is served from another port of this machine; a page from any
+    // other origin must not be able to act as a demo user, so it is refused outright.
+    const origin = req.headers.origin;
+    if (origin && !LOOPBACK_ORIGIN.test(origin)) {
+      return send(res, 403, {
+        errCode: -501008,
+        errMsg: `origin ${origin} may not call the emulator`,
+      });
+    }
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    }
     res.setHeader(
       'Access-Control-Allow-Headers',
       'Content-Type, X-WX-OPENID, X-WX-APPID, X-WX-UNIONID',

@@ -9,7 +9,7 @@ import { DbError, duplicateKey } from './errors';
 import { Index, type IndexSpec } from './indexes';
 import { Journal, type JournalOp } from './journal';
 import { planQuery, describeQuery, type Plan } from './planner';
-import { compareValues } from './order';
+import { compareValues, getPath } from './order';
 
 export type IndexDeclarations = Record<string, IndexSpec[]>;
 
@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   indexes?: IndexDeclarations;
   /** Outside strict mode, the first write to an unknown collection creates it. */
   autoCreate?: boolean;
+  /** Told when a write created a collection that CloudBase would have refused (-502005). */
+  onAutoCreate?: (collection: string) => void;
   now?: () => Date;
 }
 
@@ -86,6 +88,7 @@ export class Database {
   private journal: Journal | null = null;
   readonly strict: boolean;
   private readonly autoCreate: boolean;
+  private readonly onAutoCreate?: (collection: string) => void;
   private readonly declared: IndexDeclarations;
   readonly now: () => Date;
   lastStats: QueryStats = { docsExamined: 0, index: null };
@@ -93,6 +96,7 @@ export class Database {
   constructor(opts: DatabaseOptions = {}) {
     this.strict = !!opts.strict;
     this.autoCreate = opts.autoCreate ?? !this.strict;
+    this.onAutoCreate = opts.onAutoCreate;
     this.declared = opts.indexes ?? {};
     this.now = opts.now ?? (() => new Date());
     for (const name of Object.keys(this.declared)) this.ensure(name);
@@ -167,6 +171,7 @@ export class Database {
     if (c) return c;
     if (forWrite && this.autoCreate) {
       this.commitOps([['coll', name]]);
+      this.onAutoCreate?.(name);
       return this.colls.get(name)!;
     }
     throw new DbError(
@@ -273,50 +278,106 @@ export class Database {
     return this.find(name, { _id: id }, { limit: 1 }, txnId)[0] ?? null;
   }
 
+  /**
+   * The leading `$match` / `$sort` / `$skip` / `$limit` are answered by an index scan
+   * like a query, and each plain `$lookup` by one indexed `$in` query on the foreign
+   * collection; mingo evaluates every other stage.
+   */
   aggregate(name: string, pipeline: Doc[]): Doc[] {
     const c = this.coll(name, false);
-    let source: Doc[];
-    let rest = pipeline;
-    const first = pipeline[0];
-    if (first && first.$match) {
-      const second = pipeline[1];
-      const sort = second && second.$sort ? (second.$sort as Record<string, 1 | -1>) : undefined;
-      source = this.select(c, first.$match, { sort });
-      rest = sort ? pipeline.slice(2) : pipeline.slice(1);
-      if (sort) rest = [{ $sort: sort }, ...rest];
+    let i = 0;
+    let filter: Doc | undefined;
+    let sort: Record<string, 1 | -1> | undefined;
+    let skip: number | undefined;
+    let limit: number | undefined;
+    if (pipeline[i]?.$match) filter = pipeline[i++].$match as Doc;
+    if (pipeline[i]?.$sort) sort = pipeline[i++].$sort as Record<string, 1 | -1>;
+    if (sort && pipeline[i] && '$skip' in pipeline[i]) skip = Number(pipeline[i++].$skip);
+    if (sort && pipeline[i] && '$limit' in pipeline[i]) limit = Number(pipeline[i++].$limit);
+    let docs: Doc[];
+    if (filter || sort) {
+      docs = this.select(c, filter ?? {}, { sort, skip, limit });
     } else {
-      if (this.strict && !(first && first.$sort && this.plan(c, {}, first.$sort))) {
-        if (!(first && first.$sort)) {
-          throw new DbError(
-            'EMULATOR_STRICT_INDEX',
-            `[emulator strict mode] aggregate on collection "${c.name}" must start with $match (or $sort) served by a declared index`,
-          );
-        }
+      if (this.strict) {
+        throw new DbError(
+          'EMULATOR_STRICT_INDEX',
+          `[emulator strict mode] aggregate on collection "${c.name}" must start with $match (or $sort) served by a declared index`,
+        );
       }
-      source = [...c.docs.values()];
-      this.lastStats = { docsExamined: source.length, index: null };
+      docs = [...c.docs.values()];
+      this.lastStats = { docsExamined: docs.length, index: null };
     }
-    for (const stage of rest) {
+    docs = clone(docs);
+    let segment: Doc[] = [];
+    const runSegment = () => {
+      if (segment.length) {
+        docs = mingoAggregate(docs, segment, {
+          collectionResolver: (n: string) =>
+            [...(this.colls.get(n)?.docs.values() ?? [])].map((d) => clone(d)),
+        } as any) as Doc[];
+      }
+      segment = [];
+    };
+    for (const stage of pipeline.slice(i)) {
       const lk = stage.$lookup as Doc | undefined;
-      if (lk) {
-        const foreign = this.coll(String(lk.from), false);
-        if (
-          this.strict &&
-          lk.foreignField &&
-          !foreign.indexes.some((ix) => ix.fields[0] === lk.foreignField)
-        ) {
+      const simple =
+        lk &&
+        typeof lk.localField === 'string' &&
+        typeof lk.foreignField === 'string' &&
+        !lk.pipeline;
+      if (lk && simple && typeof lk.as === 'string' && !lk.as.includes('.')) {
+        runSegment();
+        docs = this.lookup(docs, lk);
+      } else {
+        if (lk && this.strict) {
           throw new DbError(
             'EMULATOR_STRICT_INDEX',
-            `[emulator strict mode] $lookup into "${foreign.name}" on field ${lk.foreignField} has no declared index`,
+            `[emulator strict mode] $lookup into "${String(lk.from)}" must use localField/foreignField on an indexed field`,
           );
         }
+        segment.push(stage);
       }
     }
-    const result = mingoAggregate(clone(source), rest, {
-      collectionResolver: (n: string) =>
-        [...(this.colls.get(n)?.docs.values() ?? [])].map((d) => clone(d)),
-    } as any);
-    return result as Doc[];
+    runSegment();
+    return docs;
+  }
+
+  private lookup(docs: Doc[], lk: Doc): Doc[] {
+    const foreign = this.coll(String(lk.from), false);
+    const local = String(lk.localField);
+    const field = String(lk.foreignField);
+    const as = String(lk.as);
+    const valuesOf = (d: Doc, path: string): unknown[] => {
+      const v = getPath(d, path);
+      if (Array.isArray(v)) return v.length ? v : [null];
+      return [v === undefined ? null : v];
+    };
+    const wanted = new Map<string, unknown>();
+    for (const d of docs) for (const v of valuesOf(d, local)) wanted.set(valueKey(v), v);
+    const matches = this.select(foreign, { [field]: { $in: [...wanted.values()] } }, {});
+    const byKey = new Map<string, Doc[]>();
+    for (const fd of matches) {
+      for (const v of valuesOf(fd, field)) {
+        const k = valueKey(v);
+        const list = byKey.get(k);
+        if (list) list.push(fd);
+        else byKey.set(k, [fd]);
+      }
+    }
+    return docs.map((d) => {
+      const seen = new Set<string>();
+      const joined: Doc[] = [];
+      for (const v of valuesOf(d, local)) {
+        for (const fd of byKey.get(valueKey(v)) ?? []) {
+          const id = String(fd._id);
+          if (!seen.has(id)) {
+            seen.add(id);
+            joined.push(clone(fd));
+          }
+        }
+      }
+      return { ...d, [as]: joined };
+    });
   }
 
   // ---------------------------------------------------------------- writes
@@ -541,6 +602,14 @@ export class Database {
   isTransactionOpen(id: string): boolean {
     return this.txns.has(id);
   }
+}
+
+/** Equality key for join values: same key ⇔ equal as MongoDB compares them. */
+function valueKey(v: unknown): string {
+  if (v instanceof Date) return `d:${v.getTime()}`;
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'object') return `o:${JSON.stringify(v)}`;
+  return `${typeof v}:${String(v)}`;
 }
 
 function validateCollectionName(name: string): void {

@@ -12,7 +12,8 @@ export class Outbox<T extends object = Record<string, unknown>> {
   constructor(dir?: string) {
     this.file = dir ? path.join(dir, 'outbox.jsonl') : null;
     if (this.file && fs.existsSync(this.file)) {
-      for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
+      const text = fs.readFileSync(this.file, 'utf8');
+      for (const line of text.split('\n')) {
         if (!line) continue;
         try {
           this.items.push(JSON.parse(line));
@@ -20,6 +21,9 @@ export class Outbox<T extends object = Record<string, unknown>> {
           /* torn last line after a crash */
         }
       }
+      // Cut a torn tail so the next record starts on a line of its own.
+      const end = text.lastIndexOf('\n') + 1;
+      if (end < text.length) fs.truncateSync(this.file, Buffer.byteLength(text.slice(0, end)));
     }
   }
 

@@ -102,19 +102,29 @@ export function patchSdkChain(fromFile: string): { sdkPath: string } {
     const nodeSdk = root.includes(path.join('@cloudbase', 'node-sdk'))
       ? root
       : tryResolve(r, '@cloudbase/node-sdk');
-    if (!nodeSdk) continue;
+    // An SDK copy left unpatched would talk to the real CloudBase; refuse instead.
+    const unsupported = (what: string) =>
+      new Error(
+        `cloudbase emulator: cannot serve the SDK at ${root} (${what}). ` +
+          `Supported: wx-server-sdk with @cloudbase/node-sdk 2.x/3.x; pin the version in package.json.`,
+      );
+    if (!nodeSdk) throw unsupported('@cloudbase/node-sdk not found beside it');
     const nodeDir = packageDir(nodeSdk, '@cloudbase/node-sdk');
     const nr = createRequire(path.join(nodeDir, 'package.json'));
     const dbPath = tryResolve(nr, '@cloudbase/database');
     const utilsPath = path.join(nodeDir, 'dist', 'utils', 'utils.js');
     const cbPath = path.join(nodeDir, 'dist', 'cloudbase.js');
-    if (dbPath) patchDatabaseModule(nr(dbPath), fs.existsSync(utilsPath) ? nr(utilsPath) : null);
-    if (fs.existsSync(cbPath)) {
-      const CloudBase = nr(cbPath).CloudBase;
-      if (CloudBase && !CloudBase[PATCHED]) {
-        hooksRef?.patchCloudBase(CloudBase);
-        CloudBase[PATCHED] = true;
-      }
+    if (!dbPath) throw unsupported('@cloudbase/database not found');
+    if (!fs.existsSync(cbPath))
+      throw unsupported('dist/cloudbase.js not found in @cloudbase/node-sdk');
+    const dbModule = nr(dbPath);
+    if (!dbModule?.Db) throw unsupported('@cloudbase/database exports no Db class');
+    patchDatabaseModule(dbModule, fs.existsSync(utilsPath) ? nr(utilsPath) : null);
+    const CloudBase = nr(cbPath).CloudBase;
+    if (!CloudBase) throw unsupported('dist/cloudbase.js exports no CloudBase class');
+    if (!CloudBase[PATCHED]) {
+      hooksRef?.patchCloudBase(CloudBase);
+      CloudBase[PATCHED] = true;
     }
   }
   return { sdkPath };

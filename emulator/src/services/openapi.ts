@@ -90,6 +90,8 @@ export function defaultWordlistPath(): string {
   const candidates = [
     path.resolve(__dirname, '../../wordlist/security-words.txt'),
     path.resolve(__dirname, '../wordlist/security-words.txt'),
+    // build/emulator/cli.js → <repo>/emulator/wordlist, whatever the working directory
+    path.resolve(__dirname, '../../emulator/wordlist/security-words.txt'),
     path.resolve(process.cwd(), 'emulator/wordlist/security-words.txt'),
   ];
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
