@@ -4,7 +4,8 @@
  * - `cloud`: real CloudBase via `wx.cloud.callFunction`; the caller's identity comes from
  *   WeChat itself. Always used by trial and release builds.
  * - `local`: the emulator's HTTP gateway; the caller's identity is a demo openid sent in
- *   a header. The default in DevTools (`develop` builds), see docs/client.md.
+ *   a header. The default of `develop` builds while no CloudBase environment is
+ *   configured (`CLOUD_ENV_ID` empty), see docs/client.md.
  *
  * Overrides live in wx storage so a developer can switch user or back end from the
  * DevTools console (`wx.setStorageSync('dev.openid', 'demo-secretary')`) without a rebuild.
@@ -43,7 +44,7 @@ export const STORAGE_KEYS = {
   openid: 'dev.openid',
 } as const;
 
-type EnvVersion = 'develop' | 'trial' | 'release';
+export type EnvVersion = 'develop' | 'trial' | 'release';
 
 function envVersion(): EnvVersion {
   try {
@@ -64,17 +65,28 @@ function readString(key: string): string {
 }
 
 /**
+ * Trial and release builds always use the cloud. A develop build uses the cloud once a
+ * CloudBase environment is configured (DevTools with a real env), the local emulator
+ * otherwise; `dev.mode` in storage overrides either way.
+ */
+export function resolveMode(version: EnvVersion, storedMode: string, envId: string): BackendMode {
+  if (version !== 'develop') return 'cloud';
+  if (storedMode === 'cloud' || storedMode === 'local') return storedMode;
+  return envId ? 'cloud' : 'local';
+}
+
+/**
  * The configuration in force now. Read on every call rather than cached, so a changed
  * `dev.openid` takes effect on the next request.
  */
 export function getConfig(): RuntimeConfig {
-  if (envVersion() !== 'develop') {
-    return { ...DEFAULT_LOCAL_CONFIG, mode: 'cloud' };
+  const version = envVersion();
+  if (version !== 'develop') {
+    return { ...DEFAULT_LOCAL_CONFIG, mode: resolveMode(version, '', CLOUD_ENV_ID) };
   }
-  const mode = readString(STORAGE_KEYS.mode);
   return {
     ...DEFAULT_LOCAL_CONFIG,
-    mode: mode === 'cloud' ? 'cloud' : 'local',
+    mode: resolveMode('develop', readString(STORAGE_KEYS.mode), CLOUD_ENV_ID),
     gatewayUrl: (readString(STORAGE_KEYS.gatewayUrl) || DEFAULT_LOCAL_CONFIG.gatewayUrl).replace(
       /\/+$/,
       '',

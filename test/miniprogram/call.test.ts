@@ -218,3 +218,23 @@ test('newRequestId gives distinct ids', () => {
   expect(ids.size).toBe(1000);
   for (const id of ids) expect(id).toMatch(/^[0-9a-z]+-[0-9a-z]{14}$/);
 });
+
+describe('which back end a build uses', () => {
+  const { resolveMode } =
+    require('../../miniprogram/config') as typeof import('../../miniprogram/config');
+
+  test('develop builds use the emulator until a CloudBase environment is configured', () => {
+    expect(resolveMode('develop', '', '')).toBe('local');
+    expect(resolveMode('develop', '', 'zhibu-prod-1a2b')).toBe('cloud');
+  });
+
+  test('dev.mode overrides the default of a develop build, both ways', () => {
+    expect(resolveMode('develop', 'cloud', '')).toBe('cloud');
+    expect(resolveMode('develop', 'local', 'zhibu-prod-1a2b')).toBe('local');
+  });
+
+  test('trial and release builds always use the cloud', () => {
+    expect(resolveMode('trial', 'local', '')).toBe('cloud');
+    expect(resolveMode('release', 'local', '')).toBe('cloud');
+  });
+});

@@ -91,3 +91,25 @@ describe('WXML accessibility', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('client packages for 构建 npm', () => {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  const root = path.resolve(__dirname, '../..');
+  const read = (f: string) => JSON.parse(fs.readFileSync(path.join(root, f), 'utf8'));
+
+  test('DevTools packs only miniprogram/package.json, never the server and emulator dependencies', () => {
+    const project = read('project.config.json');
+    expect(project.setting.packNpmRelationList).toEqual([
+      { packageJsonPath: './miniprogram/package.json', miniprogramNpmDistDir: './miniprogram/' },
+    ]);
+    const client = read('miniprogram/package.json');
+    expect(Object.keys(client.dependencies)).toEqual(['tdesign-miniprogram']);
+  });
+
+  test('the TDesign the tests load is the version DevTools packs', () => {
+    expect(read('miniprogram/package.json').dependencies['tdesign-miniprogram']).toBe(
+      read('package.json').dependencies['tdesign-miniprogram'],
+    );
+  });
+});
