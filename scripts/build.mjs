@@ -31,11 +31,8 @@ const NOT_FUNCTIONS = new Set(['common']);
 const FUNCTION_TARGET = 'node16';
 /** The emulator runs on the developer's machine: package.json engines says >= 20. */
 const EMULATOR_TARGET = 'node20';
-/** Scripts `npm run emulator` and `npm run seed` execute; cli is required, seed optional. */
-const EMULATOR_ENTRIES = [
-  { name: 'cli', required: true },
-  { name: 'seed', required: false },
-];
+/** What `npm run emulator` and `npm start` execute. */
+const EMULATOR_ENTRIES = [{ name: 'cli', required: true }];
 
 /** CloudBase: a-z A-Z 0-9 - _, starting with a letter, at most 60 characters. */
 const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;

@@ -18,7 +18,6 @@ interface Args {
   reset: boolean;
   timers: boolean;
   env: string;
-  demoBanner: boolean;
 }
 
 const USAGE = `Usage: npm run emulator -- --functions DIR [options]
@@ -44,7 +43,6 @@ function parse(argv: string[]): Args {
     reset: false,
     timers: true,
     env: 'local',
-    demoBanner: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
@@ -74,7 +72,6 @@ function parse(argv: string[]): Args {
         break;
       case '--seed':
         a.seed = v();
-        a.demoBanner = true;
         break;
       case '--reset':
         a.reset = true;
@@ -155,13 +152,7 @@ async function main(): Promise<void> {
   console.log(
     `  call:      curl -X POST ${gw.url}/functions/<name> -H 'X-WX-OPENID: <openid>' -d '{"action":"..."}'`,
   );
-  if (args.demoBanner) {
-    console.log('  demo identities (send as X-WX-OPENID):');
-    console.log('    demo-secretary  支部书记 (secretary of the first branch)');
-    console.log('    demo-member     党员 (member of the first branch)');
-    console.log('    demo-newcomer   新用户 (registered, no branch yet)');
-    console.log('    demo-resident   群众 (resident, no branch role)');
-  }
+  if (args.seed) printIdentities(Emulator.readSeedFile(args.seed));
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
@@ -172,6 +163,39 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+const ROLE_LABELS: Record<string, string> = {
+  secretary: '书记',
+  deputySecretary: '副书记',
+  organizationCommittee: '组织委员',
+  propagandaCommittee: '宣传委员',
+  disciplineCommittee: '纪检委员',
+  massWorkCommittee: '群众工作委员',
+  member: '党员',
+  probationary: '预备党员',
+  activist: '入党积极分子',
+};
+
+/** Who to be, read from the seed itself so the banner never drifts from the data. */
+function printIdentities(seed: Record<string, Record<string, unknown>[]>): void {
+  const users = (seed.users ?? []).filter(
+    (u) => typeof u._id === 'string' && u._id.startsWith('demo-'),
+  );
+  if (!users.length) return;
+  const orgName = new Map((seed.organizations ?? []).map((o) => [o._id, String(o.name ?? o._id)]));
+  console.log('  demo identities (send as X-WX-OPENID):');
+  for (const u of users) {
+    const roles = (seed.memberships ?? [])
+      .filter((m) => m.openid === u._id && (m.status ?? 'active') === 'active')
+      .map(
+        (m) =>
+          `${orgName.get(m.orgId) ?? String(m.orgId)}${ROLE_LABELS[String(m.role)] ?? String(m.role)}`,
+      );
+    console.log(
+      `    ${String(u._id).padEnd(18)} ${String(u.nickname ?? '')}  ${roles.join('、') || '未加入支部'}`,
+    );
+  }
 }
 
 main().catch((e) => {
