@@ -48,7 +48,7 @@ export interface EmulatorOptions {
 export interface InvokeResult {
   /** The function's return value after the JSON round trip the platform applies. */
   result?: unknown;
-  /** Set when the function threw or timed out (errCode -504002 in the cloud). */
+  /** Set when the function threw (-504002) or ran out of time (-504003), as in the cloud. */
   error?: { errCode: number; errMsg: string };
   dbRequests: number;
   durationMs: number;
@@ -64,7 +64,8 @@ interface LoadedFunction {
   triggers: TimerTrigger[];
 }
 
-const DEFAULT_TIMEOUT_S = 20;
+/** CloudBase's default execution timeout; set `timeout` in cloudbaserc.json or config.json. */
+const DEFAULT_TIMEOUT_S = 3;
 
 export function loadIndexFile(file: string): IndexDeclarations {
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -165,7 +166,8 @@ export class Emulator {
       dir,
       entry,
       main,
-      timeoutMs: (Number(config.timeout) || DEFAULT_TIMEOUT_S) * 1000,
+      timeoutMs:
+        (Number(config.timeout) || rcTimeout(this.functionsDir, name) || DEFAULT_TIMEOUT_S) * 1000,
       triggers: (config.triggers ?? []).filter((t: any) => t && t.type === 'timer'),
     };
     this.functions.set(name, fn);
@@ -221,10 +223,7 @@ export class Emulator {
         const value = await Promise.race([
           Promise.resolve().then(() => fn.main(fullEvent, context)),
           new Promise((_, reject) => {
-            timer = setTimeout(
-              () => reject(new Error(`Task timed out after ${fn.timeoutMs / 1000} seconds`)),
-              fn.timeoutMs,
-            );
+            timer = setTimeout(() => reject(new TimedOut(fn.timeoutMs / 1000)), fn.timeoutMs);
           }),
         ]);
         const result = value === undefined ? undefined : JSON.parse(JSON.stringify(value));
@@ -236,7 +235,10 @@ export class Emulator {
         };
       } catch (e) {
         return {
-          error: { errCode: -504002, errMsg: `functions execute fail | ${errorText(e)}` },
+          error:
+            e instanceof TimedOut
+              ? { errCode: -504003, errMsg: e.message }
+              : { errCode: -504002, errMsg: `functions execute fail | ${errorText(e)}` },
           dbRequests: inv.dbRequests,
           durationMs: Date.now() - started,
           requestId: inv.requestId,
@@ -337,6 +339,34 @@ export class FunctionNotFound extends Error {
     super(`function not found: ${functionName}`);
     this.name = 'FunctionNotFound';
   }
+}
+
+class TimedOut extends Error {
+  constructor(seconds: number) {
+    super(`Invoking task timed out after ${seconds} seconds`);
+  }
+}
+
+/** The `timeout` a deploy gives the function in cloudbaserc.json (functionRoot = this folder). */
+function rcTimeout(functionsDir: string, name: string): number | undefined {
+  let dir = functionsDir;
+  for (let i = 0; i < 4; i++) {
+    const rc = path.join(dir, 'cloudbaserc.json');
+    if (fs.existsSync(rc)) {
+      try {
+        const json = JSON.parse(fs.readFileSync(rc, 'utf8'));
+        const fn = (json.functions ?? []).find((f: any) => f?.name === name);
+        if (fn && Number(fn.timeout) > 0) return Number(fn.timeout);
+      } catch {
+        /* an unreadable rc file leaves the default */
+      }
+      return undefined;
+    }
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return undefined;
 }
 
 function errorText(e: unknown): string {

@@ -101,7 +101,9 @@ function viaGateway<T>(fn: string, event: CallEvent, cfg: RuntimeConfig): Promis
       timeout: cfg.timeoutMs,
       success(res) {
         if (res.statusCode < 200 || res.statusCode >= 300) {
-          resolve(unavailable('http', { status: res.statusCode }));
+          // The gateway answers a failed function with the cloud's {errCode, errMsg}.
+          const timedOut = isTimeout(res.data);
+          resolve(unavailable(timedOut ? 'timeout' : 'http', { status: res.statusCode }));
           return;
         }
         resolve(toEnvelope<T>(res.data) ?? unavailable('malformed'));

@@ -108,3 +108,18 @@ test('a torn outbox record from a crash does not swallow the next acknowledged o
   await second.append({ id: 3 });
   expect(new Outbox(dir).list()).toEqual([{ id: 1 }, { id: 3 }]);
 });
+
+test('a function past its timeout fails with the cloud timeout error, and a fast one passes', async () => {
+  const emu = new Emulator({ functionsDir: FIXTURES });
+  try {
+    const slow = await emu.invoke('slow', { ms: 1500 }, { openid: 'u' });
+    expect(slow.error).toEqual({
+      errCode: -504003,
+      errMsg: 'Invoking task timed out after 1 seconds',
+    });
+    const quick = await emu.invoke('slow', { ms: 10 }, { openid: 'u' });
+    expect(quick.result).toEqual({ done: true });
+  } finally {
+    emu.close();
+  }
+});

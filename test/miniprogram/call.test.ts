@@ -105,6 +105,19 @@ describe('local mode (emulator gateway)', () => {
     ],
     ['timeout', { fail: 'request:fail timeout' }, '网络超时'],
     ['gateway 502', { statusCode: 502, data: 'Bad Gateway' }, '服务暂时不可用'],
+    [
+      'function timed out (emulator answers the cloud errCode)',
+      {
+        statusCode: 500,
+        data: { errCode: -504003, errMsg: 'Invoking task timed out after 3 seconds' },
+      },
+      '网络超时',
+    ],
+    [
+      'function crashed',
+      { statusCode: 500, data: { errCode: -504002, errMsg: 'functions execute fail' } },
+      '服务暂时不可用',
+    ],
     ['gateway 404', { statusCode: 404, data: { ok: false } }, '服务暂时不可用'],
     ['HTML instead of JSON', { statusCode: 200, data: '<html>oops</html>' }, '服务暂时不可用'],
     ['JSON that is no envelope', { statusCode: 200, data: { hello: 1 } }, '服务暂时不可用'],
