@@ -12,6 +12,7 @@ import type {
   Result,
 } from '../../typings/api';
 import { AppError, MESSAGES, isAppError } from './errors';
+import { withIdempotency } from './idempotency';
 
 z.config(zhCN());
 
@@ -29,7 +30,10 @@ export interface HandlerContext {
 }
 
 export interface ActionDef<F extends FunctionName, A extends ActionName<F>> {
-  /** Declares the budget class (§6): a read may make 3 database requests, a write 5. */
+  /**
+   * Declares the budget class (§6): a read may make 3 database requests, a write 5. A write
+   * called with a requestId is applied once (common/idempotency.ts), which takes 2 of its 5.
+   */
   kind: 'read' | 'write';
   /** Validates `event.data`; its output is exactly the contract's request type. */
   schema: z.ZodType<ActionReq<F, A>, unknown>;
@@ -174,13 +178,18 @@ export function defineFunction<F extends FunctionName>(def: FunctionDef<F>): Clo
       const parsed = spec.schema.safeParse(event.data);
       if (!parsed.success) throw validationError(parsed.error.issues);
 
-      const data = await spec.handler(parsed.data, {
-        openid,
-        appid: wx.APPID === undefined ? '' : String(wx.APPID),
-        db: database,
-        cloud,
-        requestId,
-      });
+      const run = () =>
+        spec.handler(parsed.data, {
+          openid,
+          appid: wx.APPID === undefined ? '' : String(wx.APPID),
+          db: database,
+          cloud,
+          requestId,
+        });
+      const data =
+        spec.kind === 'write' && requestId
+          ? await withIdempotency(database, { fn: def.name, action, openid, requestId }, run)
+          : await run();
       return { ok: true, data };
     } catch (err) {
       if (isAppError(err)) return fail(err.toApiError());

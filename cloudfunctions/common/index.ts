@@ -14,6 +14,7 @@ export { AppError, isAppError, MESSAGES } from './errors';
 export type { ServerErrorCode } from './errors';
 export { fetchAll, findById, toTime } from './db';
 export { COLLECTIONS } from './model';
+export { withIdempotency, requestKey } from './idempotency';
 export type {
   CollectionName,
   MembershipDoc,

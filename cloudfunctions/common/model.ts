@@ -8,6 +8,8 @@ export const COLLECTIONS = {
   users: 'users',
   organizations: 'organizations',
   memberships: 'memberships',
+  /** Answers of finished writes by request id, so a retried write is not applied twice. */
+  requestLog: 'requestLog',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
