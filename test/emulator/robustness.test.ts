@@ -123,3 +123,18 @@ test('a function past its timeout fails with the cloud timeout error, and a fast
     emu.close();
   }
 });
+
+test('an operator the emulator does not implement fails with an error that names it', async () => {
+  const { Database } = await import('../../emulator/src/db/engine');
+  const { handleDbRequest } = await import('../../emulator/src/db/protocol');
+  const db = new Database({ indexes: { places: [] } });
+  const res = handleDbRequest(db, 'database.getDocument', {
+    collectionName: 'places',
+    queryType: 'WHERE',
+    query: JSON.stringify({
+      loc: { $nearSphere: { $geometry: { type: 'Point', coordinates: [1, 2] } } },
+    }),
+  });
+  expect(res.code).toBe('EMULATOR_UNSUPPORTED');
+  expect(res.message).toMatch(/\$nearSphere/);
+});

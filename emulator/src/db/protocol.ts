@@ -17,6 +17,9 @@ export interface DbResponse {
 }
 
 const MAX_LIMIT = 1000;
+/** mingo's words for an operator it does not implement (geo operators, for one). */
+const UNSUPPORTED_OPERATOR =
+  /(?:unknown query operator|unregistered pipeline operator|unknown update operator:?)\s*'?(\$\w+)/i;
 const DEFAULT_LIMIT = 100;
 
 export function handleDbRequest(db: Database, action: string, params: any = {}): DbResponse {
@@ -25,6 +28,14 @@ export function handleDbRequest(db: Database, action: string, params: any = {}):
     return { requestId, ...dispatch(db, action, params ?? {}) };
   } catch (e) {
     if (e instanceof DbError) return { requestId, code: e.code, message: e.message };
+    const op = UNSUPPORTED_OPERATOR.exec((e as Error)?.message ?? '');
+    if (op) {
+      return {
+        requestId,
+        code: 'EMULATOR_UNSUPPORTED',
+        message: `the local emulator does not support the operator ${op[1]} (${action})`,
+      };
+    }
     return {
       requestId,
       code: 'DATABASE_REQUEST_FAILED',
