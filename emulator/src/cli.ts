@@ -165,18 +165,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 }
 
-const ROLE_LABELS: Record<string, string> = {
-  secretary: '书记',
-  deputySecretary: '副书记',
-  organizationCommittee: '组织委员',
-  propagandaCommittee: '宣传委员',
-  disciplineCommittee: '纪检委员',
-  massWorkCommittee: '群众工作委员',
-  member: '党员',
-  probationary: '预备党员',
-  activist: '入党积极分子',
-};
-
 /** Who to be, read from the seed itself so the banner never drifts from the data. */
 function printIdentities(seed: Record<string, Record<string, unknown>[]>): void {
   const users = (seed.users ?? []).filter(
@@ -188,12 +176,9 @@ function printIdentities(seed: Record<string, Record<string, unknown>[]>): void 
   for (const u of users) {
     const roles = (seed.memberships ?? [])
       .filter((m) => m.openid === u._id && (m.status ?? 'active') === 'active')
-      .map(
-        (m) =>
-          `${orgName.get(m.orgId) ?? String(m.orgId)}${ROLE_LABELS[String(m.role)] ?? String(m.role)}`,
-      );
+      .map((m) => `${orgName.get(m.orgId) ?? String(m.orgId)} (${String(m.role)})`);
     console.log(
-      `    ${String(u._id).padEnd(18)} ${String(u.nickname ?? '')}  ${roles.join('、') || '未加入支部'}`,
+      `    ${String(u._id).padEnd(18)} ${String(u.nickname ?? '')}  ${roles.join(', ') || '(no branch)'}`,
     );
   }
 }
