@@ -396,19 +396,19 @@ function entryOf(dir: string): string | null {
 function lockDataDir(dir: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'emulator.pid');
+  const me = `${process.pid} ${processStart(process.pid) ?? ''}`.trim();
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(file, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(file, me, { flag: 'wx' });
       return () => fs.rmSync(file, { force: true });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(file, 'utf8'));
-      if (pid && isAlive(pid)) {
+      const [pidText, start] = fs.readFileSync(file, 'utf8').trim().split(/\s+/);
+      const pid = Number(pidText);
+      if (pid && ownerAlive(pid, start)) {
         throw new Error(
           `data folder ${dir} is in use by another emulator (pid ${pid}); stop it or use --data`,
-          {
-            cause: e,
-          },
+          { cause: e },
         );
       }
       fs.rmSync(file, { force: true }); // left behind by a process that died
@@ -417,13 +417,28 @@ function lockDataDir(dir: string): () => void {
   throw new Error(`could not lock data folder ${dir}`);
 }
 
-function isAlive(pid: number): boolean {
+/** Start time of a process in clock ticks since boot (Linux), to tell a reused pid apart. */
+function processStart(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name; starttime is field 22 overall.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (rest[0] === 'Z' || rest[0] === 'X') return null; // killed, not yet reaped
+    return rest[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function ownerAlive(pid: number, start: string | undefined): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  if (!fs.existsSync('/proc/self/stat')) return true; // no /proc: trust the pid
+  const now = processStart(pid);
+  return now !== null && (!start || now === start);
 }
 
 function readConfig(dir: string): any {

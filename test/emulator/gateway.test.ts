@@ -192,6 +192,15 @@ describe('data folder', () => {
     const again = new Emulator({ functionsDir: FIXTURES, dataDir: dir });
     again.close();
   });
+
+  test('a lock left by a dead process, or by a pid since reused, does not keep the emulator out', () => {
+    const dir = tmp('stale-lock-');
+    // A live pid (this one) but another process start time: the pid was reused.
+    fs.writeFileSync(path.join(dir, 'emulator.pid'), `${process.pid} 1`);
+    new Emulator({ functionsDir: FIXTURES, dataDir: dir }).close();
+    fs.writeFileSync(path.join(dir, 'emulator.pid'), '999999999');
+    new Emulator({ functionsDir: FIXTURES, dataDir: dir }).close();
+  });
 });
 
 describe('CLI', () => {
