@@ -31,11 +31,15 @@ export interface MeResponse {
   serverTime: string;
 }
 
+export * from './branch';
+import type { BranchApi } from './branch';
+
 /** Function name → action name → { req, res }. */
 export interface Api {
   user: {
     me: { req: Record<string, never> | undefined; res: MeResponse };
   };
+  branch: BranchApi;
 }
 
 export type FunctionName = keyof Api;

@@ -8,6 +8,12 @@ export const COLLECTIONS = {
   users: 'users',
   organizations: 'organizations',
   memberships: 'memberships',
+  /** Invitation codes of a branch (`_id` = the code). */
+  invites: 'invites',
+  /** Party groups (党小组) of a branch. */
+  partyGroups: 'partyGroups',
+  /** Notices (通知公告) of a branch, with who they went to and who read them. */
+  notices: 'notices',
   /** Answers of finished writes by request id, so a retried write is not applied twice. */
   requestLog: 'requestLog',
 } as const;
@@ -21,20 +27,30 @@ export interface UserDoc {
   createdAt: Date;
 }
 
-export type OrganizationType = 'committee' | 'branch';
+export type OrganizationType = 'committee' | 'generalBranch' | 'branch';
 
-/** Party committee (党委) or branch (支部); `parentId` builds the tree, null at the root. */
+/** Party committee (党委), general branch (总支) or branch (支部); `parentId` builds the tree. */
 export interface OrganizationDoc {
   _id: string;
   name: string;
   type: OrganizationType;
   parentId: string | null;
+  /** The root committee of the tree (its own id for a committee); absent on old documents. */
+  committeeId?: string;
+  /** Grid area (网格) a branch is laid over. */
+  gridArea?: string | null;
 }
 
-/** `pending` waits for the secretary's approval; `left` is kept for the branch's history. */
-export type MembershipStatus = 'active' | 'pending' | 'left';
+/**
+ * `pending` waits for the secretary's approval (an application is a pending membership);
+ * `rejected` keeps the reason for the applicant; `left` is kept for the branch's history.
+ */
+export type MembershipStatus = 'active' | 'pending' | 'rejected' | 'left';
 
-/** A person's role in one organisation; unique per (openid, orgId). */
+/**
+ * A person's role in one organisation; unique per (openid, orgId). Fields after `joinedAt`
+ * were added by the `branch` function and are absent on documents written before it.
+ */
 export interface MembershipDoc {
   _id: string;
   openid: string;
@@ -42,4 +58,72 @@ export interface MembershipDoc {
   role: RoleCode;
   status: MembershipStatus;
   joinedAt: Date;
+  /**
+   * Unique: the openid while this is the person's active organisational membership (组织关系),
+   * the document's own `_id` otherwise. So the database keeps one full membership per person.
+   */
+  fullKey?: string;
+  committeeId?: string;
+  branchName?: string;
+  realName?: string;
+  phone?: string | null;
+  partyStatus?: 'full' | 'probationary' | 'activist';
+  joinedPartyAt?: Date | null;
+  partyGroupId?: string | null;
+  partyGroupName?: string | null;
+  /** `realName` + NUL + `_id`: the directory's order and cursor. */
+  sortKey?: string;
+  /** ISO time + `#` + `_id`: the application queue's order and cursor. */
+  queueKey?: string;
+  appliedAt?: Date;
+  reviewedAt?: Date | null;
+  reviewedBy?: string | null;
+  reason?: string | null;
+  /** The reason was held by content security: the applicant sees a neutral text. */
+  reasonHeld?: boolean;
+  /** A transfer (组织关系转接) waiting for the receiving branch. */
+  transferTo?: string | null;
+  transferFromName?: string | null;
+  transferAt?: Date | null;
+}
+
+export interface InviteDoc {
+  /** The code itself. */
+  _id: string;
+  branchId: string;
+  branchName: string;
+  committeeId: string;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  revoked: boolean;
+  qrFileID: string | null;
+}
+
+export interface PartyGroupDoc {
+  _id: string;
+  branchId: string;
+  committeeId: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface NoticeDoc {
+  _id: string;
+  branchId: string;
+  committeeId: string;
+  title: string;
+  body: string;
+  pinned: boolean;
+  status: 'published' | 'held' | 'removed';
+  authorOpenid: string;
+  authorName: string;
+  createdAt: Date;
+  /** Active members when it was posted: who should read it. */
+  audience: { openid: string; name: string }[];
+  /** Openids that have read it (for `readBy: openid` / `$ne` queries). */
+  readBy: string[];
+  reads: { openid: string; at: Date }[];
+  /** `YYYY-MM-DD` (UTC+8) of the last reminder. */
+  remindedOn: string | null;
 }

@@ -30,6 +30,7 @@ const fixtures: Docs = {
     {
       _id: 'm-b1-secretary',
       openid: 'u-secretary',
+      fullKey: 'u-secretary',
       orgId: 'o-b1',
       role: 'secretary',
       status: 'active',
@@ -38,6 +39,7 @@ const fixtures: Docs = {
     {
       _id: 'm-b1-member',
       openid: 'u-member',
+      fullKey: 'u-member',
       orgId: 'o-b1',
       role: 'member',
       status: 'active',
@@ -46,6 +48,7 @@ const fixtures: Docs = {
     {
       _id: 'm-b2-left',
       openid: 'u-left',
+      fullKey: 'm-b2-left',
       orgId: 'o-b2',
       role: 'member',
       status: 'left',
@@ -151,6 +154,8 @@ describe('user.me', () => {
         {
           _id: 'm-b2-member-earlier',
           openid: 'u-member',
+          // Not a second organisational membership (unique `fullKey`): a committee role.
+          fullKey: 'm-b2-member-earlier',
           orgId: 'o-b2',
           role: 'propagandaCommittee',
           status: 'active',
@@ -174,6 +179,7 @@ describe('user.me', () => {
       memberships.push({
         _id: `m-bulk-${i}`,
         openid: `bulk-${i}`,
+        fullKey: `bulk-${i}`,
         orgId: i % 2 ? 'o-b1' : 'o-b2',
         role: 'member',
         status: 'active',

@@ -1,0 +1,62 @@
+/**
+ * The `branch` cloud function (网上支部): organisation, joining with approval, roles,
+ * directory, identity card, party groups, transfers and notices. Permissions are decided
+ * by common/policy.ts alone (docs/permissions.md).
+ */
+import { defineFunction } from '../common';
+import {
+  acceptTransfer,
+  applyToJoin,
+  createInvite,
+  handOverSecretary,
+  leaveBranch,
+  listApplications,
+  listMembers,
+  listTransfers,
+  me,
+  memberCard,
+  myApplications,
+  reviewApplication,
+  revokeInvite,
+  setRole,
+  transferMember,
+} from './members';
+import {
+  listNotices,
+  moderateNotice,
+  noticeReads,
+  postNotice,
+  readNotice,
+  remindUnread,
+} from './notices';
+import { assignGroup, createGroup, tree } from './org';
+
+export const main = defineFunction({
+  name: 'branch',
+  actions: {
+    me,
+    createInvite,
+    revokeInvite,
+    applyToJoin,
+    myApplications,
+    listApplications,
+    reviewApplication,
+    listMembers,
+    memberCard,
+    setRole,
+    handOverSecretary,
+    leaveBranch,
+    transferMember,
+    listTransfers,
+    acceptTransfer,
+    createGroup,
+    assignGroup,
+    tree,
+    postNotice,
+    listNotices,
+    readNotice,
+    noticeReads,
+    remindUnread,
+    moderateNotice,
+  },
+});

@@ -1,0 +1,812 @@
+/**
+ * `branch` actions about people: the caller's home, invitations, applications and their
+ * review, the directory, the identity card, roles, leaving and transfers.
+ * Each action's database requests are listed in its comment (budget: read 3, write 5,
+ * of which a write with a requestId gives 2 to idempotency).
+ */
+import * as z from 'zod';
+import type {
+  ApplicationView,
+  MyMembership,
+  NoticeBrief,
+  PartyStatus,
+  RoleCode,
+} from '../../typings/api';
+import {
+  AppError,
+  COLLECTIONS,
+  actorFrom,
+  branchesWhere,
+  can,
+  fetchAll,
+  findById,
+  toTime,
+  type ActionDef,
+  type Database,
+  type InviteDoc,
+  type MembershipDoc,
+  type OrganizationDoc,
+} from '../common';
+import {
+  MAX_MEMBERSHIPS,
+  MSG,
+  PAGE,
+  activeIn,
+  decodeCursor,
+  encodeCursor,
+  forbidden,
+  idSchema,
+  isDuplicateKey,
+  iso,
+  isoOrNull,
+  loadActor,
+  maskPhone,
+  membershipId,
+  newId,
+  secCheck,
+  standing,
+  updatedCount,
+  dayStart,
+} from './shared';
+
+const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const JOIN_PAGE = 'pages/join/index';
+const ROLE_OF_STATUS: Record<PartyStatus, RoleCode> = {
+  full: 'member',
+  probationary: 'probationary',
+  activist: 'activist',
+};
+const ASSIGNABLE = [
+  'deputySecretary',
+  'organizationCommittee',
+  'propagandaCommittee',
+  'disciplineCommittee',
+  'massWorkCommittee',
+  'member',
+  'probationary',
+  'activist',
+] as const;
+
+const dayString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00.000Z`);
+    return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d && t <= Date.now();
+  }, '日期无效');
+const cursorSchema = z.string().min(1).max(400);
+const nameSchema = z.string().trim().min(2).max(20);
+const emptyData = z.object({}).optional();
+
+/** Name and committee of a branch from the caller's own membership there (no request). */
+async function branchInfo(db: Database, m: MembershipDoc) {
+  if (m.branchName && m.committeeId) return { name: m.branchName, committeeId: m.committeeId };
+  const org = await findById<OrganizationDoc>(db, COLLECTIONS.organizations, m.orgId);
+  return { name: org?.name ?? '', committeeId: org?.committeeId ?? org?.parentId ?? m.orgId };
+}
+
+function sortKey(name: string, id: string) {
+  return `${name}\u0000${id}`;
+}
+
+function applicationView(m: MembershipDoc): ApplicationView {
+  return {
+    applicationId: m._id,
+    branchId: m.orgId,
+    branchName: m.branchName ?? '',
+    status: m.status,
+    realName: m.realName ?? '',
+    partyStatus: m.partyStatus ?? 'full',
+    joinedPartyAt: m.joinedPartyAt ? standing(m.joinedPartyAt).day : null,
+    appliedAt: iso(m.appliedAt ?? m.joinedAt),
+    reviewedAt: isoOrNull(m.reviewedAt),
+    reason: m.status === 'rejected' ? (m.reasonHeld ? MSG.reasonHeld : (m.reason ?? null)) : null,
+  };
+}
+
+// ---------------------------------------------------------------- me
+
+/**
+ * The caller's memberships with what the home page shows.
+ * Requests: memberships (1), then in parallel latest notices of their branches (1) and,
+ * for reviewers, pending applications and transfers (1): at most 3.
+ */
+export const me: ActionDef<'branch', 'me'> = {
+  kind: 'read',
+  schema: emptyData,
+  async handler(_data, { openid, db }) {
+    const { actor, docs } = await loadActor(db, openid);
+    const _ = db.command;
+    const $ = _.aggregate;
+    const mine = docs
+      .filter((d) => d.status === 'active' || d.status === 'pending')
+      .sort(
+        (a, b) =>
+          Number(b.status === 'active') - Number(a.status === 'active') ||
+          toTime(a.joinedAt) - toTime(b.joinedAt),
+      );
+    const activeIds = mine.filter((m) => m.status === 'active').map((m) => m.orgId);
+    const reviewable = branchesWhere(actor, 'reviewApplication');
+    const accepting = branchesWhere(actor, 'acceptTransfer');
+
+    const noticesP =
+      activeIds.length === 0
+        ? Promise.resolve([] as never[])
+        : db
+            .collection(COLLECTIONS.notices)
+            .aggregate()
+            .match({ branchId: _.in(activeIds), status: 'published' })
+            .sort({ createdAt: -1 })
+            .limit(100)
+            .project({
+              branchId: 1,
+              title: 1,
+              pinned: 1,
+              createdAt: 1,
+              read: $.in([openid, '$readBy']),
+            })
+            .end()!
+            .then((r: unknown) => (r as { list: NoticeRow[] }).list);
+
+    const pendingConds = [
+      ...(reviewable.length ? [{ orgId: _.in(reviewable), status: 'pending' }] : []),
+      ...(accepting.length ? [{ transferTo: _.in(accepting) }] : []),
+    ];
+    const countsP =
+      pendingConds.length === 0
+        ? Promise.resolve([] as never[])
+        : db
+            .collection(COLLECTIONS.memberships)
+            .aggregate()
+            .match(pendingConds.length === 1 ? pendingConds[0] : _.or(pendingConds))
+            .group({ _id: { o: '$orgId', s: '$status', t: '$transferTo' }, n: $.sum(1) })
+            .end()!
+            .then((r: unknown) => (r as { list: CountRow[] }).list);
+
+    const [notices, counts] = await Promise.all([noticesP, countsP]);
+    const pending = new Map<string, number>();
+    const transfers = new Map<string, number>();
+    for (const row of counts) {
+      const { o, s, t } = row._id;
+      if (s === 'pending' && reviewable.includes(o)) pending.set(o, (pending.get(o) ?? 0) + row.n);
+      if (t && accepting.includes(t)) transfers.set(t, (transfers.get(t) ?? 0) + row.n);
+    }
+
+    const now = new Date();
+    const memberships: MyMembership[] = mine.slice(0, MAX_MEMBERSHIPS).map((m) => {
+      const st = standing(m.joinedPartyAt, now);
+      const own = notices.filter((n) => n.branchId === m.orgId);
+      const active = m.status === 'active';
+      const pinned: NoticeBrief[] = own
+        .filter((n) => n.pinned)
+        .slice(0, 3)
+        .map((n) => ({
+          noticeId: n._id,
+          title: n.title,
+          pinned: true,
+          createdAt: iso(n.createdAt),
+          read: !!n.read,
+        }));
+      return {
+        membershipId: m._id,
+        branchId: m.orgId,
+        branchName: m.branchName ?? '',
+        committeeId: m.committeeId ?? '',
+        role: m.role,
+        status: m.status,
+        realName: m.realName ?? '',
+        partyGroupId: m.partyGroupId ?? null,
+        partyGroupName: m.partyGroupName ?? null,
+        joinedPartyAt: st.day,
+        politicalBirthday: active && st.isToday,
+        partyYears: st.years,
+        unreadNotices: active ? own.filter((n) => !n.read).length : 0,
+        pinnedNotices: active ? pinned : [],
+        pendingApprovals:
+          active && reviewable.includes(m.orgId) ? (pending.get(m.orgId) ?? 0) : null,
+        pendingTransfers:
+          active && accepting.includes(m.orgId) ? (transfers.get(m.orgId) ?? 0) : null,
+      };
+    });
+    return { memberships, serverTime: now.toISOString() };
+  },
+};
+
+interface NoticeRow {
+  _id: string;
+  branchId: string;
+  title: string;
+  pinned: boolean;
+  createdAt: unknown;
+  read: boolean;
+}
+interface CountRow {
+  _id: { o: string; s: string; t?: string | null };
+  n: number;
+}
+
+// ---------------------------------------------------------------- invitations
+
+function inviteCode(): string {
+  let code = '';
+  for (const b of newId().match(/../g)!.slice(0, 8)) {
+    code += INVITE_ALPHABET[parseInt(b, 16) % INVITE_ALPHABET.length];
+  }
+  return code;
+}
+
+/**
+ * Requests: memberships (1), the invite (1, a second on the rare code collision), the branch
+ * when the caller's membership lacks its name (1). QR making and upload are not database
+ * requests. With idempotency: at most 5.
+ */
+export const createInvite: ActionDef<'branch', 'createInvite'> = {
+  kind: 'write',
+  schema: z.object({ branchId: idSchema, validDays: z.number().int().min(1).max(30).optional() }),
+  async handler(data, { openid, db, cloud }) {
+    const { actor, docs } = await loadActor(db, openid);
+    if (!can(actor, 'createInvite', { branchId: data.branchId })) throw forbidden();
+    const mine = activeIn(docs, openid, data.branchId)!;
+    const info = await branchInfo(db, mine);
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + (data.validDays ?? 7) * 86400_000);
+
+    let code = inviteCode();
+    const doc = (c: string): InviteDoc => ({
+      _id: c,
+      branchId: data.branchId,
+      branchName: info.name,
+      committeeId: info.committeeId,
+      createdBy: openid,
+      createdAt: now,
+      expiresAt,
+      revoked: false,
+      qrFileID: null,
+    });
+    const invites = db.collection(COLLECTIONS.invites);
+    try {
+      await invites.add({ data: doc(code) });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      code = inviteCode();
+      await invites.add({ data: doc(code) });
+    }
+
+    const scene = `c=${code}`;
+    let qrFileID: string | null = null;
+    let qrUrl: string | null = null;
+    try {
+      const qr = (await cloud.openapi.wxacode.getUnlimited({
+        scene,
+        page: JOIN_PAGE,
+        // The join page may not be in the released version yet while a branch tries it out.
+        checkPath: false,
+      } as never)) as { buffer: Buffer };
+      const up = await cloud.uploadFile({
+        cloudPath: `invites/${data.branchId}/${code}.png`,
+        fileContent: qr.buffer,
+      });
+      qrFileID = up.fileID;
+      const urls = (await cloud.getTempFileURL({ fileList: [qrFileID] })) as {
+        fileList?: { tempFileURL?: string }[];
+      };
+      qrUrl = urls.fileList?.[0]?.tempFileURL || null;
+    } catch (err) {
+      // The typed code still works; log the failure without any identity.
+      const e = err as { errCode?: unknown };
+      console.error(
+        JSON.stringify({ level: 'warn', fn: 'branch', qr: 'failed', code: e?.errCode }),
+      );
+    }
+    return {
+      code,
+      scene,
+      qrFileID,
+      qrUrl,
+      branchId: data.branchId,
+      branchName: info.name,
+      expiresAt: expiresAt.toISOString(),
+    };
+  },
+};
+
+/** Requests: memberships (1), conditional update (1), the invite to explain a refusal (1). */
+export const revokeInvite: ActionDef<'branch', 'revokeInvite'> = {
+  kind: 'write',
+  schema: z.object({ code: z.string().trim().min(4).max(16).toUpperCase() }),
+  async handler(data, { openid, db }) {
+    const { actor } = await loadActor(db, openid);
+    const allowed = branchesWhere(actor, 'revokeInvite');
+    const _ = db.command;
+    if (allowed.length > 0) {
+      const res = await db
+        .collection(COLLECTIONS.invites)
+        .where({ _id: data.code, branchId: _.in(allowed) })
+        .update({ data: { revoked: true } });
+      if (updatedCount(res) === 1) return { code: data.code, revoked: true as const };
+    }
+    const invite = await findById<InviteDoc>(db, COLLECTIONS.invites, data.code);
+    if (!invite) throw new AppError('NOT_FOUND', MSG.inviteNotFound);
+    if (!can(actor, 'revokeInvite', { branchId: invite.branchId })) throw forbidden();
+    return { code: data.code, revoked: true as const }; // already revoked: same outcome
+  },
+};
+
+// ---------------------------------------------------------------- applications
+
+/**
+ * Requests: the invite (1), insert the pending membership (1); a person applying again to a
+ * branch that rejected them (or that they left) re-opens their application (1). With
+ * idempotency: at most 5.
+ */
+export const applyToJoin: ActionDef<'branch', 'applyToJoin'> = {
+  kind: 'write',
+  schema: z.object({
+    code: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9]{4,16}$/, '邀请码应为 4–16 位字母或数字')
+      .toUpperCase(),
+    realName: nameSchema,
+    partyStatus: z.enum(['full', 'probationary', 'activist']),
+    joinedPartyAt: dayString.optional(),
+    phone: z
+      .string()
+      .regex(/^1\d{10}$/, '请填写 11 位手机号')
+      .optional(),
+  }),
+  async handler(data, { openid, db, cloud }) {
+    const invite = await findById<InviteDoc>(db, COLLECTIONS.invites, data.code);
+    if (!invite) throw new AppError('NOT_FOUND', MSG.inviteNotFound);
+    if (invite.revoked) throw new AppError('CONFLICT', MSG.inviteRevoked);
+    if (toTime(invite.expiresAt) < Date.now()) throw new AppError('CONFLICT', MSG.inviteExpired);
+    await secCheck(cloud, openid, data.realName, 1);
+
+    const id = membershipId(openid, invite.branchId);
+    const now = new Date();
+    const joinedPartyAt =
+      data.partyStatus !== 'activist' && data.joinedPartyAt ? dayStart(data.joinedPartyAt) : null;
+    const fields = {
+      committeeId: invite.committeeId,
+      branchName: invite.branchName,
+      role: ROLE_OF_STATUS[data.partyStatus],
+      status: 'pending' as const,
+      joinedAt: now,
+      realName: data.realName,
+      phone: data.phone ?? null,
+      partyStatus: data.partyStatus,
+      joinedPartyAt,
+      partyGroupId: null,
+      partyGroupName: null,
+      sortKey: sortKey(data.realName, id),
+      queueKey: `${now.toISOString()}#${id}`,
+      appliedAt: now,
+      reviewedAt: null,
+      reviewedBy: null,
+      reason: null,
+      reasonHeld: false,
+      transferTo: null,
+    };
+    const memberships = db.collection(COLLECTIONS.memberships);
+    try {
+      await memberships.add({
+        data: { _id: id, openid, orgId: invite.branchId, fullKey: id, ...fields },
+      });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const _ = db.command;
+      const res = await memberships
+        .where({ _id: id, openid, orgId: invite.branchId, status: _.in(['rejected', 'left']) })
+        .update({ data: { ...fields, fullKey: id } });
+      if (updatedCount(res) !== 1) throw new AppError('CONFLICT', MSG.alreadyApplied);
+    }
+    return {
+      applicationId: id,
+      branchId: invite.branchId,
+      branchName: invite.branchName,
+      status: 'pending' as const,
+    };
+  },
+};
+
+/** Requests: the caller's memberships (1). */
+export const myApplications: ActionDef<'branch', 'myApplications'> = {
+  kind: 'read',
+  schema: emptyData,
+  async handler(_data, { openid, db }) {
+    const { docs } = await loadActor(db, openid);
+    const items = docs
+      .filter((d) => d.appliedAt !== undefined)
+      .sort((a, b) => toTime(b.appliedAt) - toTime(a.appliedAt))
+      .slice(0, PAGE)
+      .map(applicationView);
+    return { items };
+  },
+};
+
+/** Requests: memberships (1), one page of the queue (1). */
+export const listApplications: ActionDef<'branch', 'listApplications'> = {
+  kind: 'read',
+  schema: z.object({
+    branchId: idSchema,
+    status: z.enum(['pending', 'active', 'rejected']).optional(),
+    cursor: cursorSchema.optional(),
+  }),
+  async handler(data, { openid, db }) {
+    const after = decodeCursor(data.cursor, (v): v is string => typeof v === 'string');
+    const { actor } = await loadActor(db, openid);
+    if (!can(actor, 'listApplications', { branchId: data.branchId })) throw forbidden();
+    const _ = db.command;
+    const where: Record<string, unknown> = {
+      orgId: data.branchId,
+      status: data.status ?? 'pending',
+    };
+    if (after !== null) where.queueKey = _.gt(after);
+    const rows = await fetchAll<MembershipDoc>(
+      db
+        .collection(COLLECTIONS.memberships)
+        .where(where)
+        .orderBy('queueKey', 'asc')
+        .limit(PAGE + 1),
+    );
+    const page = rows.slice(0, PAGE);
+    return {
+      items: page.map((m) => ({ ...applicationView(m), openid: m.openid, phone: m.phone ?? null })),
+      nextCursor: rows.length > PAGE ? encodeCursor(page[page.length - 1].queueKey) : null,
+    };
+  },
+};
+
+/**
+ * One conditional update decides: `where({_id, status: 'pending'})`, so concurrent reviews
+ * make one membership; the unique `fullKey` index refuses a second full membership.
+ * Requests: the caller's memberships and the application in one query (1), the update (1).
+ */
+export const reviewApplication: ActionDef<'branch', 'reviewApplication'> = {
+  kind: 'write',
+  schema: z
+    .object({
+      applicationId: idSchema,
+      approve: z.boolean(),
+      reason: z.string().trim().min(1).max(200).optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (!v.approve && !v.reason) {
+        ctx.addIssue({ code: 'custom', path: ['reason'], message: '驳回时请填写原因' });
+      }
+    }),
+  async handler(data, { openid, db, cloud }) {
+    const _ = db.command;
+    const docs = await fetchAll<MembershipDoc>(
+      db
+        .collection(COLLECTIONS.memberships)
+        .where(_.or([{ openid }, { _id: data.applicationId }]))
+        .limit(MAX_MEMBERSHIPS + 1),
+    );
+    const actor = actorFrom(openid, docs);
+    const app = docs.find((d) => d._id === data.applicationId);
+    if (!app || app.appliedAt === undefined) {
+      throw new AppError('NOT_FOUND', MSG.applicationNotFound);
+    }
+    if (!can(actor, 'reviewApplication', { branchId: app.orgId })) throw forbidden();
+    if (app.status !== 'pending') throw new AppError('CONFLICT', MSG.alreadyReviewed);
+
+    let held = false;
+    if (data.reason) held = (await secCheck(cloud, openid, data.reason, 2)) === 'review';
+    const now = new Date();
+    const change = data.approve
+      ? {
+          status: 'active',
+          fullKey: app.openid,
+          joinedAt: now,
+          reviewedAt: now,
+          reviewedBy: openid,
+          reason: null,
+          reasonHeld: false,
+        }
+      : {
+          status: 'rejected',
+          reviewedAt: now,
+          reviewedBy: openid,
+          reason: data.reason ?? null,
+          reasonHeld: held,
+        };
+    let res: unknown;
+    try {
+      res = await db
+        .collection(COLLECTIONS.memberships)
+        .where({ _id: app._id, status: 'pending' })
+        .update({ data: change });
+    } catch (err) {
+      if (isDuplicateKey(err)) throw new AppError('CONFLICT', MSG.alreadyFullMember);
+      throw err;
+    }
+    if (updatedCount(res) !== 1) throw new AppError('CONFLICT', MSG.alreadyReviewed);
+    return {
+      applicationId: app._id,
+      status: data.approve ? ('active' as const) : ('rejected' as const),
+      role: data.approve ? app.role : null,
+    };
+  },
+};
+
+// ---------------------------------------------------------------- directory and card
+
+function escapeRegExp(s: string) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Requests: memberships (1), one page by name (1). */
+export const listMembers: ActionDef<'branch', 'listMembers'> = {
+  kind: 'read',
+  schema: z.object({
+    branchId: idSchema,
+    cursor: cursorSchema.optional(),
+    keyword: z.string().trim().min(1).max(20).optional(),
+  }),
+  async handler(data, { openid, db }) {
+    const after = decodeCursor(data.cursor, (v): v is string => typeof v === 'string');
+    const { actor } = await loadActor(db, openid);
+    if (!can(actor, 'listMembers', { branchId: data.branchId })) throw forbidden();
+    const reveal = can(actor, 'viewPhones', { branchId: data.branchId });
+    const _ = db.command;
+    const where: Record<string, unknown> = { orgId: data.branchId, status: 'active' };
+    if (after !== null) where.sortKey = _.gt(after);
+    if (data.keyword) where.realName = db.RegExp({ regexp: escapeRegExp(data.keyword) });
+    const rows = await fetchAll<MembershipDoc>(
+      db
+        .collection(COLLECTIONS.memberships)
+        .where(where)
+        .orderBy('sortKey', 'asc')
+        .limit(PAGE + 1),
+    );
+    const page = rows.slice(0, PAGE);
+    return {
+      items: page.map((m) => ({
+        openid: m.openid,
+        membershipId: m._id,
+        name: m.realName ?? '',
+        role: m.role,
+        partyGroupId: m.partyGroupId ?? null,
+        partyGroupName: m.partyGroupName ?? null,
+        phone: reveal ? (m.phone ?? null) : maskPhone(m.phone),
+        phoneMasked: !reveal && !!m.phone,
+      })),
+      nextCursor: rows.length > PAGE ? encodeCursor(page[page.length - 1].sortKey) : null,
+    };
+  },
+};
+
+/** Requests: the memberships of the caller and of the member shown, in one query (1). */
+export const memberCard: ActionDef<'branch', 'memberCard'> = {
+  kind: 'read',
+  schema: z.object({ branchId: idSchema, openid: idSchema.optional() }),
+  async handler(data, { openid, db }) {
+    const target = data.openid ?? openid;
+    const { actor, docs } = await loadActor(db, openid, [target]);
+    if (!can(actor, 'memberCard', { branchId: data.branchId })) throw forbidden();
+    const m = activeIn(docs, target, data.branchId);
+    if (!m) throw new AppError('NOT_FOUND', MSG.memberNotFound);
+    const reveal = target === openid || can(actor, 'viewPhones', { branchId: data.branchId });
+    const st = standing(m.joinedPartyAt);
+    return {
+      openid: m.openid,
+      name: m.realName ?? '',
+      photo: null,
+      branchId: m.orgId,
+      branchName: m.branchName ?? '',
+      role: m.role,
+      partyGroupName: m.partyGroupName ?? null,
+      joinedPartyAt: st.day,
+      partyYears: st.years,
+      politicalBirthday: st.birthday,
+      isPoliticalBirthdayToday: st.isToday,
+      phone: reveal ? (m.phone ?? null) : maskPhone(m.phone),
+      phoneMasked: !reveal && !!m.phone,
+    };
+  },
+};
+
+// ---------------------------------------------------------------- roles and changes
+
+/** Requests: memberships of caller and member (1), conditional update (1). */
+export const setRole: ActionDef<'branch', 'setRole'> = {
+  kind: 'write',
+  schema: z.object({ branchId: idSchema, openid: idSchema, role: z.enum(ASSIGNABLE) }),
+  async handler(data, { openid, db }) {
+    const { actor, docs } = await loadActor(db, openid, [data.openid]);
+    if (!can(actor, 'setRole', { branchId: data.branchId })) throw forbidden();
+    const t = activeIn(docs, data.openid, data.branchId);
+    if (!t) throw new AppError('NOT_FOUND', MSG.memberNotFound);
+    if (t.role === 'secretary') {
+      throw new AppError('CONFLICT', '书记的职务请通过“移交书记”变更');
+    }
+    const _ = db.command;
+    const res = await db
+      .collection(COLLECTIONS.memberships)
+      .where({ _id: t._id, status: 'active', role: _.neq('secretary') })
+      .update({ data: { role: data.role } });
+    if (updatedCount(res) !== 1 && t.role !== data.role) {
+      throw new AppError('CONFLICT', '该成员的状态已变化，请刷新后重试');
+    }
+    return { openid: data.openid, role: data.role };
+  },
+};
+
+/**
+ * Demote the caller (conditional on still being secretary: of two concurrent handovers one
+ * wins), then promote the successor; if the successor is gone by then, the caller is made
+ * secretary again. Never two secretaries; see docs/permissions.md for why not a transaction.
+ * Requests: memberships of both (1), demote (1), promote (1); a failed promote adds 1.
+ */
+export const handOverSecretary: ActionDef<'branch', 'handOverSecretary'> = {
+  kind: 'write',
+  schema: z.object({ branchId: idSchema, toOpenid: idSchema }),
+  async handler(data, { openid, db }) {
+    const { actor, docs } = await loadActor(db, openid, [data.toOpenid]);
+    if (!can(actor, 'handOverSecretary', { branchId: data.branchId })) throw forbidden();
+    if (data.toOpenid === openid) {
+      throw new AppError('INVALID_ARGUMENT', '请选择另一位党员接任书记', {
+        fields: ['toOpenid'],
+      });
+    }
+    const mine = activeIn(docs, openid, data.branchId)!;
+    const next = activeIn(docs, data.toOpenid, data.branchId);
+    if (!next) throw new AppError('NOT_FOUND', MSG.memberNotFound);
+    if (next.role === 'activist') {
+      throw new AppError('CONFLICT', '入党积极分子不能担任书记');
+    }
+    const coll = db.collection(COLLECTIONS.memberships);
+    const demoted = await coll
+      .where({ _id: mine._id, status: 'active', role: 'secretary' })
+      .update({ data: { role: 'member' } });
+    if (updatedCount(demoted) !== 1) throw new AppError('CONFLICT', '书记职务已变更，请刷新');
+    const promoted = await coll
+      .where({ _id: next._id, status: 'active', orgId: data.branchId })
+      .update({ data: { role: 'secretary' } });
+    if (updatedCount(promoted) !== 1) {
+      await coll.where({ _id: mine._id }).update({ data: { role: 'secretary' } });
+      throw new AppError('CONFLICT', '接任人已不在本支部，请刷新后重试');
+    }
+    return { branchId: data.branchId, secretaryOpenid: data.toOpenid };
+  },
+};
+
+/** Requests: memberships (1), conditional update (1). */
+export const leaveBranch: ActionDef<'branch', 'leaveBranch'> = {
+  kind: 'write',
+  schema: z.object({ branchId: idSchema }),
+  async handler(data, { openid, db }) {
+    const { actor, docs } = await loadActor(db, openid);
+    if (!can(actor, 'leaveBranch', { branchId: data.branchId })) throw forbidden();
+    const mine = activeIn(docs, openid, data.branchId)!;
+    if (mine.role === 'secretary') throw new AppError('CONFLICT', MSG.secretaryCannotLeave);
+    const _ = db.command;
+    const res = await db
+      .collection(COLLECTIONS.memberships)
+      .where({ _id: mine._id, status: 'active', role: _.neq('secretary') })
+      .update({
+        data: {
+          status: 'left',
+          fullKey: mine._id,
+          transferTo: null,
+          partyGroupId: null,
+          partyGroupName: null,
+        },
+      });
+    if (updatedCount(res) !== 1) throw new AppError('CONFLICT', '您的状态已变化，请刷新后重试');
+    return { branchId: data.branchId, status: 'left' as const };
+  },
+};
+
+/** Requests: memberships of both (1), the receiving branch (1), conditional update (1). */
+export const transferMember: ActionDef<'branch', 'transferMember'> = {
+  kind: 'write',
+  schema: z.object({ branchId: idSchema, openid: idSchema, toBranchId: idSchema }),
+  async handler(data, { openid, db }) {
+    const { actor, docs } = await loadActor(db, openid, [data.openid]);
+    if (!can(actor, 'transferMember', { branchId: data.branchId })) throw forbidden();
+    if (data.toBranchId === data.branchId) {
+      throw new AppError('INVALID_ARGUMENT', '请选择另一个支部', { fields: ['toBranchId'] });
+    }
+    const t = activeIn(docs, data.openid, data.branchId);
+    if (!t) throw new AppError('NOT_FOUND', MSG.memberNotFound);
+    if (t.role === 'secretary') throw new AppError('CONFLICT', MSG.secretaryCannotLeave);
+    const mine = activeIn(docs, openid, data.branchId)!;
+    const info = await branchInfo(db, mine);
+    const to = await findById<OrganizationDoc>(db, COLLECTIONS.organizations, data.toBranchId);
+    if (!to || to.type !== 'branch' || (to.committeeId ?? to.parentId) !== info.committeeId) {
+      throw new AppError('NOT_FOUND', '未找到本党委下的该支部');
+    }
+    const _ = db.command;
+    const res = await db
+      .collection(COLLECTIONS.memberships)
+      .where({ _id: t._id, status: 'active', orgId: data.branchId, role: _.neq('secretary') })
+      .update({
+        data: { transferTo: data.toBranchId, transferFromName: info.name, transferAt: new Date() },
+      });
+    if (updatedCount(res) !== 1 && t.transferTo !== data.toBranchId) {
+      throw new AppError('CONFLICT', '该成员的状态已变化，请刷新后重试');
+    }
+    return { membershipId: t._id, toBranchId: data.toBranchId, status: 'transferring' as const };
+  },
+};
+
+/** Requests: memberships (1), incoming transfers (1). */
+export const listTransfers: ActionDef<'branch', 'listTransfers'> = {
+  kind: 'read',
+  schema: z.object({ branchId: idSchema }),
+  async handler(data, { openid, db }) {
+    const { actor } = await loadActor(db, openid);
+    if (!can(actor, 'listTransfers', { branchId: data.branchId })) throw forbidden();
+    const rows = await fetchAll<MembershipDoc>(
+      db
+        .collection(COLLECTIONS.memberships)
+        .where({ transferTo: data.branchId, status: 'active' })
+        .limit(PAGE),
+    );
+    return {
+      items: rows
+        .sort((a, b) => toTime(a.transferAt) - toTime(b.transferAt))
+        .map((m) => ({
+          membershipId: m._id,
+          openid: m.openid,
+          name: m.realName ?? '',
+          role: m.role,
+          fromBranchId: m.orgId,
+          fromBranchName: m.transferFromName ?? m.branchName ?? '',
+          requestedAt: iso(m.transferAt),
+        })),
+    };
+  },
+};
+
+/** Requests: the caller's memberships and the transferring one in one query (1), update (1). */
+export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
+  kind: 'write',
+  schema: z.object({ membershipId: idSchema }),
+  async handler(data, { openid, db }) {
+    const _ = db.command;
+    const docs = await fetchAll<MembershipDoc>(
+      db
+        .collection(COLLECTIONS.memberships)
+        .where(_.or([{ openid }, { _id: data.membershipId }]))
+        .limit(MAX_MEMBERSHIPS + 1),
+    );
+    const actor = actorFrom(openid, docs);
+    const m = docs.find((d) => d._id === data.membershipId);
+    if (!m || !m.transferTo || m.status !== 'active') {
+      throw new AppError('NOT_FOUND', '未找到待接收的组织关系转接');
+    }
+    const toBranch = m.transferTo;
+    if (!can(actor, 'acceptTransfer', { branchId: toBranch })) throw forbidden();
+    const mine = activeIn(docs, openid, toBranch)!;
+    const role: RoleCode = m.role === 'probationary' || m.role === 'activist' ? m.role : 'member';
+    let res: unknown;
+    try {
+      res = await db
+        .collection(COLLECTIONS.memberships)
+        .where({ _id: m._id, status: 'active', transferTo: toBranch })
+        .update({
+          data: {
+            orgId: toBranch,
+            branchName: mine.branchName ?? '',
+            committeeId: mine.committeeId ?? m.committeeId ?? null,
+            role,
+            partyGroupId: null,
+            partyGroupName: null,
+            transferTo: null,
+            transferAt: null,
+            joinedAt: new Date(),
+          },
+        });
+    } catch (err) {
+      if (isDuplicateKey(err)) {
+        throw new AppError('CONFLICT', '该同志在本支部已有记录，请联系上级党委处理');
+      }
+      throw err;
+    }
+    if (updatedCount(res) !== 1) throw new AppError('CONFLICT', '该转接已处理过了');
+    return { membershipId: m._id, branchId: toBranch, status: 'active' as const };
+  },
+};

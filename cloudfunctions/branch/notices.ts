@@ -1,0 +1,314 @@
+/**
+ * `branch` actions about notices (通知公告). Who should read a notice is fixed when it is
+ * posted (`audience`, the branch's active members then); who has read it is kept in the
+ * notice itself (`readBy`), so "unread first" and "who has not read" need no join.
+ */
+import * as z from 'zod';
+import type { NoticeDetail, NoticeItem } from '../../typings/api';
+import {
+  AppError,
+  COLLECTIONS,
+  can,
+  fetchAll,
+  findById,
+  toTime,
+  type ActionDef,
+  type MembershipDoc,
+  type NoticeDoc,
+} from '../common';
+import {
+  MSG,
+  PAGE,
+  activeIn,
+  chinaDay,
+  decodeCursor,
+  encodeCursor,
+  forbidden,
+  idSchema,
+  iso,
+  loadActor,
+  newId,
+  secCheck,
+  updatedCount,
+} from './shared';
+
+/** Largest branch a notice's audience covers (a branch has tens of members, rarely hundreds). */
+const MAX_AUDIENCE = 1000;
+/** Reminders sent per call. */
+const MAX_REMINDERS = 200;
+/** Subscribe message template (设置 → 订阅消息), set per deployment. */
+export const NOTICE_TEMPLATE_ID = process.env.NOTICE_TEMPLATE_ID || 'NOTICE_UNREAD_TEMPLATE';
+const NOTICE_PAGE = 'pages/notices/detail';
+
+const LIST_FIELDS = {
+  branchId: true,
+  title: true,
+  body: true,
+  pinned: true,
+  status: true,
+  authorName: true,
+  createdAt: true,
+} as const;
+
+type ListRow = Pick<
+  NoticeDoc,
+  '_id' | 'branchId' | 'title' | 'body' | 'pinned' | 'status' | 'authorName' | 'createdAt'
+>;
+
+function item(n: ListRow, read: boolean): NoticeItem {
+  return {
+    noticeId: n._id,
+    title: n.title,
+    pinned: !!n.pinned,
+    createdAt: iso(n.createdAt),
+    read,
+    authorName: n.authorName,
+    excerpt: n.body.slice(0, 60),
+    status: n.status === 'held' ? 'held' : 'published',
+  };
+}
+
+/** Requests: memberships (1), the branch's members for the audience (1), insert (1). */
+export const postNotice: ActionDef<'branch', 'postNotice'> = {
+  kind: 'write',
+  schema: z.object({
+    branchId: idSchema,
+    title: z.string().trim().min(1).max(50),
+    body: z.string().trim().min(1).max(2000),
+    pinned: z.boolean().optional(),
+  }),
+  async handler(data, { openid, db, cloud }) {
+    const { actor, docs } = await loadActor(db, openid);
+    if (!can(actor, 'postNotice', { branchId: data.branchId })) throw forbidden();
+    const verdict = await secCheck(cloud, openid, data.body, 3, data.title);
+    const mine = activeIn(docs, openid, data.branchId)!;
+    const members = await fetchAll<MembershipDoc>(
+      db
+        .collection(COLLECTIONS.memberships)
+        .where({ orgId: data.branchId, status: 'active' })
+        .field({ openid: true, realName: true })
+        .limit(MAX_AUDIENCE),
+    );
+    const notice: NoticeDoc = {
+      _id: newId(),
+      branchId: data.branchId,
+      committeeId: mine.committeeId ?? '',
+      title: data.title,
+      body: data.body,
+      pinned: data.pinned ?? false,
+      status: verdict === 'review' ? 'held' : 'published',
+      authorOpenid: openid,
+      authorName: mine.realName ?? '',
+      createdAt: new Date(),
+      audience: members.map((m) => ({ openid: m.openid, name: m.realName ?? '' })),
+      // The author has read what they wrote.
+      readBy: [openid],
+      reads: [{ openid, at: new Date() }],
+      remindedOn: null,
+    };
+    await db.collection(COLLECTIONS.notices).add({ data: notice });
+    return { noticeId: notice._id, status: notice.status === 'held' ? 'held' : 'published' };
+  },
+};
+
+type NoticeCursor = { p: 'u' | 'r' | 'h'; t: number };
+const isNoticeCursor = (v: unknown): v is NoticeCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  ['u', 'r', 'h'].includes((v as NoticeCursor).p) &&
+  typeof (v as NoticeCursor).t === 'number';
+
+/**
+ * Unread first, newest first within each part. Requests: memberships (1), unread page (1),
+ * read notices to fill the page (1).
+ */
+export const listNotices: ActionDef<'branch', 'listNotices'> = {
+  kind: 'read',
+  schema: z.object({
+    branchId: idSchema,
+    cursor: z.string().min(1).max(200).optional(),
+    status: z.enum(['published', 'held']).optional(),
+  }),
+  async handler(data, { openid, db }) {
+    const cursor = decodeCursor(data.cursor, isNoticeCursor);
+    const { actor } = await loadActor(db, openid);
+    const held = data.status === 'held';
+    if (!can(actor, held ? 'listHeldNotices' : 'listNotices', { branchId: data.branchId })) {
+      throw forbidden();
+    }
+    const _ = db.command;
+    const coll = db.collection(COLLECTIONS.notices);
+    const page = async (extra: Record<string, unknown>, before: number | null, n: number) =>
+      fetchAll<ListRow>(
+        coll
+          .where({
+            branchId: data.branchId,
+            status: held ? 'held' : 'published',
+            ...extra,
+            ...(before !== null ? { createdAt: _.lt(new Date(before)) } : {}),
+          })
+          .orderBy('createdAt', 'desc')
+          .field(LIST_FIELDS)
+          .limit(n + 1),
+      );
+    const next = (p: NoticeCursor['p'], rows: ListRow[]) =>
+      encodeCursor({ p, t: toTime(rows[rows.length - 1].createdAt) });
+
+    if (held) {
+      const rows = await page({}, cursor?.t ?? null, PAGE);
+      const items = rows.slice(0, PAGE).map((n) => item(n, false));
+      return { items, nextCursor: rows.length > PAGE ? next('h', rows.slice(0, PAGE)) : null };
+    }
+
+    const items: NoticeItem[] = [];
+    if (!cursor || cursor.p === 'u') {
+      const unread = await page({ readBy: _.neq(openid) }, cursor?.t ?? null, PAGE);
+      items.push(...unread.slice(0, PAGE).map((n) => item(n, false)));
+      if (unread.length > PAGE) {
+        return { items, nextCursor: next('u', unread.slice(0, PAGE)) };
+      }
+    }
+    const want = PAGE - items.length;
+    const read = await page({ readBy: openid }, cursor?.p === 'r' ? cursor.t : null, want);
+    const taken = read.slice(0, want);
+    items.push(...taken.map((n) => item(n, true)));
+    return { items, nextCursor: read.length > want && want > 0 ? next('r', taken) : null };
+  },
+};
+
+async function loadNotice(db: Parameters<typeof loadActor>[0], openid: string, id: string) {
+  const [{ actor, docs }, notice] = await Promise.all([
+    loadActor(db, openid),
+    findById<NoticeDoc>(db, COLLECTIONS.notices, id),
+  ]);
+  if (!notice || notice.status === 'removed') {
+    throw new AppError('NOT_FOUND', MSG.noticeNotFound);
+  }
+  const resource = { branchId: notice.branchId, authorOpenid: notice.authorOpenid };
+  return { actor, docs, notice, resource };
+}
+
+/**
+ * The notice, marked read for the caller. Requests: memberships and the notice (2, parallel),
+ * the read mark on first reading (1).
+ */
+export const readNotice: ActionDef<'branch', 'readNotice'> = {
+  kind: 'write',
+  schema: z.object({ noticeId: idSchema }),
+  async handler(data, { openid, db }) {
+    const { actor, notice, resource } = await loadNotice(db, openid, data.noticeId);
+    if (!can(actor, 'readNotice', resource)) throw forbidden();
+    if (notice.status === 'held' && !can(actor, 'listHeldNotices', resource)) {
+      throw new AppError('NOT_FOUND', MSG.noticeNotFound);
+    }
+    const readBy = notice.readBy ?? [];
+    let readCount = readBy.length;
+    if (!readBy.includes(openid)) {
+      const _ = db.command;
+      const res = await db
+        .collection(COLLECTIONS.notices)
+        .where({ _id: notice._id, readBy: _.neq(openid) })
+        .update({
+          data: { readBy: _.push([openid]), reads: _.push([{ openid, at: new Date() }]) },
+        });
+      readCount += updatedCount(res);
+    }
+    const detail: NoticeDetail = {
+      ...item(notice, true),
+      branchId: notice.branchId,
+      body: notice.body,
+      canManage: can(actor, 'noticeReads', resource),
+      readCount,
+      audienceCount: (notice.audience ?? []).length,
+    };
+    return detail;
+  },
+};
+
+/** Requests: memberships and the notice (2, parallel). */
+export const noticeReads: ActionDef<'branch', 'noticeReads'> = {
+  kind: 'read',
+  schema: z.object({ noticeId: idSchema }),
+  async handler(data, { openid, db }) {
+    const { actor, notice, resource } = await loadNotice(db, openid, data.noticeId);
+    if (!can(actor, 'noticeReads', resource)) throw forbidden();
+    const names = new Map((notice.audience ?? []).map((a) => [a.openid, a.name]));
+    const readAt = new Map((notice.reads ?? []).map((r) => [r.openid, r.at]));
+    const readBy = new Set(notice.readBy ?? []);
+    return {
+      noticeId: notice._id,
+      read: [...readBy].map((o) => ({
+        openid: o,
+        name: names.get(o) ?? '',
+        readAt: readAt.has(o) ? iso(readAt.get(o)) : null,
+      })),
+      unread: (notice.audience ?? [])
+        .filter((a) => !readBy.has(a.openid))
+        .map((a) => ({ openid: a.openid, name: a.name, readAt: null })),
+      remindedOn: notice.remindedOn ?? null,
+    };
+  },
+};
+
+/**
+ * A subscribe message to every unread member, at most once a day (UTC+8) per notice: the
+ * conditional update on `remindedOn` lets one call a day through, however many race.
+ * Requests: memberships and the notice (2, parallel), the day mark (1).
+ */
+export const remindUnread: ActionDef<'branch', 'remindUnread'> = {
+  kind: 'write',
+  schema: z.object({ noticeId: idSchema }),
+  async handler(data, { openid, db, cloud }) {
+    const { actor, notice, resource } = await loadNotice(db, openid, data.noticeId);
+    if (!can(actor, 'remindUnread', resource)) throw forbidden();
+    if (notice.status !== 'published') throw new AppError('CONFLICT', '通知尚未发布');
+    const today = chinaDay(new Date());
+    const _ = db.command;
+    const res =
+      notice.remindedOn === today
+        ? null
+        : await db
+            .collection(COLLECTIONS.notices)
+            .where({ _id: notice._id, remindedOn: _.neq(today) })
+            .update({ data: { remindedOn: today } });
+    if (updatedCount(res) !== 1) throw new AppError('RATE_LIMITED', MSG.remindedToday);
+
+    const readBy = new Set(notice.readBy ?? []);
+    const targets = (notice.audience ?? [])
+      .filter((a) => !readBy.has(a.openid))
+      .slice(0, MAX_REMINDERS);
+    const results = await Promise.allSettled(
+      targets.map((a) =>
+        cloud.openapi.subscribeMessage.send({
+          touser: a.openid,
+          templateId: NOTICE_TEMPLATE_ID,
+          page: `${NOTICE_PAGE}?id=${notice._id}`,
+          data: {
+            thing1: { value: notice.title.slice(0, 20) },
+            thing2: { value: '您有一条支部通知尚未阅读' },
+          },
+        } as never),
+      ),
+    );
+    const sent = results.filter((r) => r.status === 'fulfilled').length;
+    return { noticeId: notice._id, sent, skipped: results.length - sent };
+  },
+};
+
+/** Requests: memberships and the notice (2, parallel), conditional update (1). */
+export const moderateNotice: ActionDef<'branch', 'moderateNotice'> = {
+  kind: 'write',
+  schema: z.object({ noticeId: idSchema, approve: z.boolean() }),
+  async handler(data, { openid, db }) {
+    const { actor, notice, resource } = await loadNotice(db, openid, data.noticeId);
+    if (!can(actor, 'moderateNotice', resource)) throw forbidden();
+    if (notice.status !== 'held') throw new AppError('CONFLICT', '该通知已处理过了');
+    const status = data.approve ? ('published' as const) : ('removed' as const);
+    const res = await db
+      .collection(COLLECTIONS.notices)
+      .where({ _id: notice._id, status: 'held' })
+      .update({ data: { status, ...(data.approve ? { createdAt: new Date() } : {}) } });
+    if (updatedCount(res) !== 1) throw new AppError('CONFLICT', '该通知已处理过了');
+    return { noticeId: notice._id, status };
+  },
+};

@@ -1,0 +1,122 @@
+/**
+ * The one permission module (ARCHITECTURE §4): `can(actor, action, resource)` decides every
+ * action of every function. The table is docs/permissions.md; test/cloud/permissions.test.ts
+ * walks every action × role against a copy of that table, so a change here without a change
+ * there fails the tests.
+ *
+ * The actor is loaded once per invocation (the caller's memberships, one database request)
+ * and passed in; this module makes no database request itself.
+ */
+import type { RoleCode } from '../../typings/api';
+import type { MembershipDoc } from './model';
+
+/** The caller's active memberships, as the policy needs them. */
+export interface Actor {
+  openid: string;
+  memberships: { orgId: string; committeeId: string | null; role: RoleCode }[];
+}
+
+/** What an action is about. `branchId` for branch-scoped actions, `committeeId` for the tree. */
+export interface Resource {
+  branchId?: string;
+  committeeId?: string;
+  /** Author of a notice: may manage their own notice. */
+  authorOpenid?: string;
+}
+
+const COMMITTEE: readonly RoleCode[] = [
+  'secretary',
+  'deputySecretary',
+  'organizationCommittee',
+  'propagandaCommittee',
+  'disciplineCommittee',
+  'massWorkCommittee',
+];
+const EVERY_ROLE: readonly RoleCode[] = [...COMMITTEE, 'member', 'probationary', 'activist'];
+const REVIEWERS: readonly RoleCode[] = ['secretary', 'deputySecretary', 'organizationCommittee'];
+const SECRETARIES: readonly RoleCode[] = ['secretary', 'deputySecretary'];
+const SECRETARY: readonly RoleCode[] = ['secretary'];
+
+type Rule =
+  /** Any caller, member or not (their own data only). */
+  | { kind: 'anyone' }
+  /** Active members of the resource's branch holding one of `roles`. */
+  | { kind: 'branch'; roles: readonly RoleCode[]; orAuthor?: boolean }
+  /** Anyone with an active membership in the resource's committee. */
+  | { kind: 'committee' };
+
+/** Action → rule. Keep in step with docs/permissions.md. */
+const RULES = {
+  me: { kind: 'anyone' },
+  applyToJoin: { kind: 'anyone' },
+  myApplications: { kind: 'anyone' },
+  createInvite: { kind: 'branch', roles: REVIEWERS },
+  revokeInvite: { kind: 'branch', roles: REVIEWERS },
+  listApplications: { kind: 'branch', roles: REVIEWERS },
+  reviewApplication: { kind: 'branch', roles: REVIEWERS },
+  listMembers: { kind: 'branch', roles: EVERY_ROLE },
+  memberCard: { kind: 'branch', roles: EVERY_ROLE },
+  /** Not an action: whether phone numbers are shown unmasked. */
+  viewPhones: { kind: 'branch', roles: SECRETARIES },
+  setRole: { kind: 'branch', roles: SECRETARY },
+  handOverSecretary: { kind: 'branch', roles: SECRETARY },
+  leaveBranch: { kind: 'branch', roles: EVERY_ROLE },
+  transferMember: { kind: 'branch', roles: SECRETARY },
+  listTransfers: { kind: 'branch', roles: SECRETARY },
+  acceptTransfer: { kind: 'branch', roles: SECRETARY },
+  createGroup: { kind: 'branch', roles: SECRETARY },
+  assignGroup: { kind: 'branch', roles: SECRETARY },
+  tree: { kind: 'committee' },
+  postNotice: { kind: 'branch', roles: COMMITTEE },
+  listNotices: { kind: 'branch', roles: EVERY_ROLE },
+  readNotice: { kind: 'branch', roles: EVERY_ROLE },
+  /** Not an action: list held notices (`listNotices { status: 'held' }`). */
+  listHeldNotices: { kind: 'branch', roles: SECRETARIES },
+  noticeReads: { kind: 'branch', roles: SECRETARIES, orAuthor: true },
+  remindUnread: { kind: 'branch', roles: SECRETARIES, orAuthor: true },
+  moderateNotice: { kind: 'branch', roles: SECRETARIES },
+} as const satisfies Record<string, Rule>;
+
+export type PolicyAction = keyof typeof RULES;
+export const ACTIONS = Object.keys(RULES) as PolicyAction[];
+
+/** The caller's role in a branch (active memberships only), or null. */
+export function roleIn(actor: Actor, branchId: string | undefined): RoleCode | null {
+  if (!branchId) return null;
+  return actor.memberships.find((m) => m.orgId === branchId)?.role ?? null;
+}
+
+export function can(actor: Actor, action: PolicyAction, resource: Resource = {}): boolean {
+  const rule: Rule = RULES[action];
+  switch (rule.kind) {
+    case 'anyone':
+      return true;
+    case 'committee': {
+      const c = resource.committeeId;
+      return !!c && actor.memberships.some((m) => m.committeeId === c || m.orgId === c);
+    }
+    case 'branch': {
+      const role = roleIn(actor, resource.branchId);
+      if (!role) return false;
+      if (rule.roles.includes(role)) return true;
+      return !!rule.orAuthor && resource.authorOpenid === actor.openid;
+    }
+  }
+}
+
+/** Branch ids among the caller's where `action` is allowed. */
+export function branchesWhere(actor: Actor, action: PolicyAction): string[] {
+  return actor.memberships
+    .filter((m) => can(actor, action, { branchId: m.orgId }))
+    .map((m) => m.orgId);
+}
+
+/** Builds the actor from the caller's membership documents (only active ones count). */
+export function actorFrom(openid: string, docs: readonly MembershipDoc[]): Actor {
+  return {
+    openid,
+    memberships: docs
+      .filter((d) => d.openid === openid && d.status === 'active')
+      .map((d) => ({ orgId: d.orgId, committeeId: d.committeeId ?? null, role: d.role })),
+  };
+}

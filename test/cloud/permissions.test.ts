@@ -1,0 +1,202 @@
+/**
+ * The permission matrix (docs/permissions.md): every action × every role, through the
+ * emulator. The expectation is this file's copy of the documented table, not policy.ts:
+ * a change to either without the other fails here.
+ */
+import type { TestEmulator } from '../helpers/emulator';
+import { branchCaller, demoEmulator, rid, type BranchAction } from '../helpers/branch';
+
+/** Column order of the table; each column is one person of the demo seed. */
+const ROLES = {
+  secretary: 'demo-secretary',
+  deputySecretary: 'demo-deputy',
+  organizationCommittee: 'demo-organizer',
+  propagandaCommittee: 'demo-propaganda',
+  disciplineCommittee: 'demo-discipline',
+  massWorkCommittee: 'demo-masswork',
+  member: 'demo-member',
+  probationary: 'demo-probationary',
+  activist: 'demo-activist',
+  /** A party member of the other branch of the same committee (here its secretary). */
+  nonMember: 'demo-secretary-2',
+  /** A registered WeChat user in no branch. */
+  resident: 'demo-resident',
+} as const;
+type Role = keyof typeof ROLES;
+const COLUMNS = Object.keys(ROLES) as Role[];
+
+// prettier-ignore
+/** Copy of docs/permissions.md: Y allowed, · FORBIDDEN. Columns in ROLES order. */
+const TABLE: Record<string, string> = {
+  me:                'Y Y Y Y Y Y Y Y Y Y Y',
+  applyToJoin:       'Y Y Y Y Y Y Y Y Y Y Y',
+  myApplications:    'Y Y Y Y Y Y Y Y Y Y Y',
+  createInvite:      'Y Y Y · · · · · · · ·',
+  revokeInvite:      'Y Y Y · · · · · · · ·',
+  listApplications:  'Y Y Y · · · · · · · ·',
+  reviewApplication: 'Y Y Y · · · · · · · ·',
+  listMembers:       'Y Y Y Y Y Y Y Y Y · ·',
+  memberCard:        'Y Y Y Y Y Y Y Y Y · ·',
+  viewPhones:        'Y Y · · · · · · · · ·',
+  setRole:           'Y · · · · · · · · · ·',
+  handOverSecretary: 'Y · · · · · · · · · ·',
+  leaveBranch:       'Y Y Y Y Y Y Y Y Y · ·',
+  transferMember:    'Y · · · · · · · · · ·',
+  listTransfers:     'Y · · · · · · · · · ·',
+  acceptTransfer:    'Y · · · · · · · · · ·',
+  createGroup:       'Y · · · · · · · · · ·',
+  assignGroup:       'Y · · · · · · · · · ·',
+  tree:              'Y Y Y Y Y Y Y Y Y Y ·',
+  postNotice:        'Y Y Y Y Y Y · · · · ·',
+  listNotices:       'Y Y Y Y Y Y Y Y Y · ·',
+  listHeldNotices:   'Y Y · · · · · · · · ·',
+  readNotice:        'Y Y Y Y Y Y Y Y Y · ·',
+  noticeReads:       'Y Y Y · · · · · · · ·',
+  remindUnread:      'Y Y Y · · · · · · · ·',
+  moderateNotice:    'Y Y · · · · · · · · ·',
+};
+
+const B1 = 'org-branch-1';
+const INVITE = 'PERMTEST';
+/** Each action's request, about branch 1 (the notice n-b1-dues is by the organisation committee member). */
+const REQUESTS: Record<string, { action: BranchAction; data?: unknown; write?: boolean }> = {
+  me: { action: 'me' },
+  applyToJoin: {
+    action: 'applyToJoin',
+    data: { code: INVITE, realName: '申请人', partyStatus: 'full' },
+  },
+  myApplications: { action: 'myApplications' },
+  createInvite: { action: 'createInvite', data: { branchId: B1 } },
+  revokeInvite: { action: 'revokeInvite', data: { code: INVITE } },
+  listApplications: { action: 'listApplications', data: { branchId: B1 } },
+  reviewApplication: {
+    action: 'reviewApplication',
+    data: { applicationId: 'm-branch-1-applicant', approve: false, reason: '材料不全' },
+  },
+  listMembers: { action: 'listMembers', data: { branchId: B1 } },
+  memberCard: { action: 'memberCard', data: { branchId: B1, openid: 'demo-elder' } },
+  viewPhones: { action: 'listMembers', data: { branchId: B1, keyword: '何永福' } },
+  setRole: { action: 'setRole', data: { branchId: B1, openid: 'demo-elder', role: 'member' } },
+  handOverSecretary: {
+    action: 'handOverSecretary',
+    data: { branchId: B1, toOpenid: 'demo-elder' },
+  },
+  leaveBranch: { action: 'leaveBranch', data: { branchId: B1 } },
+  transferMember: {
+    action: 'transferMember',
+    data: { branchId: B1, openid: 'demo-elder', toBranchId: 'org-branch-2' },
+  },
+  listTransfers: { action: 'listTransfers', data: { branchId: B1 } },
+  acceptTransfer: { action: 'acceptTransfer', data: { membershipId: 'm-perm-transfer' } },
+  createGroup: { action: 'createGroup', data: { branchId: B1, name: '第三党小组' } },
+  assignGroup: {
+    action: 'assignGroup',
+    data: { branchId: B1, openid: 'demo-elder', groupId: 'pg-b1-2' },
+  },
+  tree: { action: 'tree' },
+  postNotice: { action: 'postNotice', data: { branchId: B1, title: '通知', body: '周五开会' } },
+  listNotices: { action: 'listNotices', data: { branchId: B1 } },
+  listHeldNotices: { action: 'listNotices', data: { branchId: B1, status: 'held' } },
+  readNotice: { action: 'readNotice', data: { noticeId: 'n-b1-dues' } },
+  noticeReads: { action: 'noticeReads', data: { noticeId: 'n-b1-dues' } },
+  remindUnread: { action: 'remindUnread', data: { noticeId: 'n-b1-dues' } },
+  moderateNotice: { action: 'moderateNotice', data: { noticeId: 'n-perm-held', approve: true } },
+};
+
+let emu: TestEmulator;
+const call = branchCaller(() => emu);
+
+beforeEach(async () => {
+  emu = await demoEmulator();
+  const now = new Date();
+  await emu.seed({
+    invites: [
+      {
+        _id: INVITE,
+        branchId: B1,
+        branchName: '幸福里社区第一党支部',
+        committeeId: 'org-committee',
+        createdBy: 'demo-secretary',
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 86400_000),
+        revoked: false,
+        qrFileID: null,
+      },
+    ],
+    users: [{ _id: 'perm-mover', nickname: '转入者', createdAt: now }],
+    memberships: [
+      {
+        _id: 'm-perm-transfer',
+        openid: 'perm-mover',
+        orgId: 'org-branch-2',
+        fullKey: 'perm-mover',
+        committeeId: 'org-committee',
+        branchName: '幸福里社区第二党支部',
+        role: 'member',
+        status: 'active',
+        realName: '转入者',
+        sortKey: '转入者\u0000m-perm-transfer',
+        joinedAt: now,
+        transferTo: B1,
+        transferFromName: '幸福里社区第二党支部',
+        transferAt: now,
+      },
+    ],
+    notices: [
+      {
+        _id: 'n-perm-held',
+        branchId: B1,
+        committeeId: 'org-committee',
+        title: '待审通知',
+        body: '内容',
+        pinned: false,
+        status: 'held',
+        authorOpenid: 'demo-propaganda',
+        authorName: '孙伟',
+        createdAt: now,
+        audience: [],
+        readBy: [],
+        reads: [],
+        remindedOn: null,
+      },
+    ],
+  });
+});
+afterEach(() => emu.close());
+
+test('the table covers every action of the branch function', async () => {
+  const { main } = (await import('../../cloudfunctions/branch/index')) as {
+    main: { meta: { actions: Record<string, string> } };
+  };
+  for (const action of Object.keys(main.meta.actions)) expect(TABLE).toHaveProperty(action);
+  for (const row of Object.keys(TABLE)) expect(REQUESTS).toHaveProperty(row);
+});
+
+/** Secretary last: their allowed writes (hand over, review) must not change others' rights first. */
+const ORDER: Role[] = [...COLUMNS.filter((r) => r !== 'secretary'), 'secretary'];
+
+describe.each(Object.keys(TABLE))('%s', (row) => {
+  test('every role gets exactly the documented answer', async () => {
+    const cells = TABLE[row].split(' ');
+    expect(cells).toHaveLength(COLUMNS.length);
+    const got: Record<string, string> = {};
+    const want: Record<string, string> = {};
+    const req = REQUESTS[row];
+    for (const role of ORDER) {
+      want[role] = cells[COLUMNS.indexOf(role)];
+      const { result } = await call(ROLES[role], req.action, req.data, rid());
+      if (row === 'viewPhones') {
+        const item = result.ok
+          ? (result.data as { items: { phoneMasked: boolean; phone: string }[] }).items[0]
+          : undefined;
+        got[role] = item && !item.phoneMasked && /^\d{11}$/.test(item.phone) ? 'Y' : '·';
+      } else {
+        if (!result.ok && ['INVALID_ARGUMENT', 'INTERNAL'].includes(result.error.code)) {
+          throw new Error(`${row} by ${role}: ${result.error.message}`);
+        }
+        got[role] = !result.ok && result.error.code === 'FORBIDDEN' ? '·' : 'Y';
+      }
+    }
+    expect(got).toEqual(want);
+  });
+});

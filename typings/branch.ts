@@ -1,0 +1,500 @@
+/**
+ * Contract of the `branch` cloud function (issue #3): organisation, joining with approval,
+ * roles, directory, identity card, party groups, transfers and notices.
+ *
+ * Conventions shared by every action:
+ * - Dates travel as ISO 8601 strings; "days" (`YYYY-MM-DD`, `MM-DD`) are in China time (UTC+8).
+ * - Lists are cursor-paginated: pass back `nextCursor` as `cursor`; `nextCursor === null` means
+ *   the end. A page holds at most 20 items (ARCHITECTURE §6).
+ * - People are named by their `openid` inside this mini-program (never by the caller's own
+ *   openid in `data`: the caller is always `getWXContext().OPENID`).
+ * - Errors (ARCHITECTURE §3): `FORBIDDEN` (role does not allow it, docs/permissions.md),
+ *   `NOT_FOUND`, `INVALID_ARGUMENT` (message names the field), `CONFLICT` (state changed or
+ *   already done), `CONTENT_RISKY` (text refused by content security), `RATE_LIMITED`.
+ */
+import type { RoleCode } from './api';
+
+/** Party standing an applicant declares: full member (正式党员), probationary (预备党员), activist (入党积极分子). */
+export type PartyStatus = 'full' | 'probationary' | 'activist';
+
+/**
+ * `pending`: an application awaiting review; `active`: a member; `rejected`: an application
+ * turned down (the applicant sees `reason`); `left`: no longer in the branch (kept for history).
+ */
+export type MembershipState = 'pending' | 'active' | 'rejected' | 'left';
+
+/** Roles a secretary may give with `setRole` (the secretary role moves only by `handOverSecretary`). */
+export type AssignableRole = Exclude<RoleCode, 'secretary'>;
+
+export type OrgType = 'committee' | 'generalBranch' | 'branch';
+
+// ---------------------------------------------------------------- me
+
+export interface NoticeBrief {
+  noticeId: string;
+  title: string;
+  pinned: boolean;
+  /** ISO 8601 */
+  createdAt: string;
+  read: boolean;
+}
+
+/** One of the caller's memberships (or open applications), with what the home page shows. */
+export interface MyMembership {
+  /** The membership (= application) id. */
+  membershipId: string;
+  branchId: string;
+  branchName: string;
+  /** Committee (党委) the branch belongs to. */
+  committeeId: string;
+  role: RoleCode;
+  status: MembershipState;
+  /** Real name given when joining. */
+  realName: string;
+  partyGroupId: string | null;
+  partyGroupName: string | null;
+  /** ISO 8601 day the caller joined the party (入党日期), when known. */
+  joinedPartyAt: string | null;
+  /** Today (UTC+8) is the anniversary of `joinedPartyAt`: 政治生日. */
+  politicalBirthday: boolean;
+  /** Whole years since `joinedPartyAt` (党龄), or null. */
+  partyYears: number | null;
+  /** Active memberships only: unread published notices among the latest 100 of the branch. */
+  unreadNotices: number;
+  /** Active memberships only: pinned published notices, newest first (at most 3). */
+  pinnedNotices: NoticeBrief[];
+  /** Applications waiting for review; `null` unless the caller may review them (secretary, deputy, organisation committee). */
+  pendingApprovals: number | null;
+  /** Incoming transfers waiting for acceptance; `null` unless the caller may accept them. */
+  pendingTransfers: number | null;
+}
+
+export interface BranchMeResponse {
+  /** Active memberships first, then pending applications; at most 20. */
+  memberships: MyMembership[];
+  /** ISO 8601 server clock. */
+  serverTime: string;
+}
+
+// ---------------------------------------------------------------- invitations
+
+export interface CreateInviteRequest {
+  branchId: string;
+  /** Validity in days, 1–30 (default 7). */
+  validDays?: number;
+}
+
+export interface CreateInviteResponse {
+  /** Short code (8 characters A–Z 2–9, no look-alikes) typed on the join page. */
+  code: string;
+  /** Scene of the 小程序码: `c=<code>`; opens `pages/join/index?scene=c%3D<code>`. */
+  scene: string;
+  /** Cloud file id of the QR image (wxacode.getUnlimited), or null when it could not be made. */
+  qrFileID: string | null;
+  /** Temporary https URL of the QR image, or null. */
+  qrUrl: string | null;
+  branchId: string;
+  branchName: string;
+  /** ISO 8601 */
+  expiresAt: string;
+}
+
+export interface RevokeInviteRequest {
+  code: string;
+}
+
+export interface RevokeInviteResponse {
+  code: string;
+  revoked: true;
+}
+
+// ---------------------------------------------------------------- applications
+
+export interface ApplyToJoinRequest {
+  /** Invitation code, typed or taken from the QR scene (case-insensitive). */
+  code: string;
+  /** 2–20 characters. */
+  realName: string;
+  partyStatus: PartyStatus;
+  /** Day of joining the party, `YYYY-MM-DD`; not for activists. */
+  joinedPartyAt?: string;
+  /** Mainland mobile number (11 digits), seen in full only by the branch's secretaries. */
+  phone?: string;
+}
+
+export interface ApplyToJoinResponse {
+  applicationId: string;
+  branchId: string;
+  branchName: string;
+  status: 'pending';
+}
+
+export interface ApplicationView {
+  applicationId: string;
+  branchId: string;
+  branchName: string;
+  /** `active` = approved. */
+  status: MembershipState;
+  realName: string;
+  partyStatus: PartyStatus;
+  joinedPartyAt: string | null;
+  /** ISO 8601 */
+  appliedAt: string;
+  reviewedAt: string | null;
+  /** Why it was rejected, shown to the applicant. */
+  reason: string | null;
+}
+
+export interface MyApplicationsResponse {
+  /** Newest first, at most 20. */
+  items: ApplicationView[];
+}
+
+export interface ListApplicationsRequest {
+  branchId: string;
+  /** Default `pending`; `active` lists approved ones, `rejected` rejected ones. */
+  status?: 'pending' | 'active' | 'rejected';
+  cursor?: string;
+}
+
+export interface ListApplicationsResponse {
+  /** Oldest first (a queue), at most 20; `phone` is shown unmasked to reviewers. */
+  items: (ApplicationView & { openid: string; phone: string | null })[];
+  nextCursor: string | null;
+}
+
+export interface ReviewApplicationRequest {
+  applicationId: string;
+  approve: boolean;
+  /** Required when rejecting (1–200 characters); the applicant sees it. */
+  reason?: string;
+}
+
+export interface ReviewApplicationResponse {
+  applicationId: string;
+  status: 'active' | 'rejected';
+  /** The new member's role when approved (member / probationary / activist). */
+  role: RoleCode | null;
+}
+
+// ---------------------------------------------------------------- directory and card
+
+export interface ListMembersRequest {
+  branchId: string;
+  cursor?: string;
+  /** Part of a name (1–20 characters). */
+  keyword?: string;
+}
+
+export interface MemberItem {
+  openid: string;
+  membershipId: string;
+  name: string;
+  role: RoleCode;
+  partyGroupId: string | null;
+  partyGroupName: string | null;
+  /** `138****1234` unless the caller is a secretary or deputy secretary of the branch; null when none. */
+  phone: string | null;
+  phoneMasked: boolean;
+}
+
+export interface ListMembersResponse {
+  /** By name, at most 20. */
+  items: MemberItem[];
+  nextCursor: string | null;
+}
+
+export interface MemberCardRequest {
+  branchId: string;
+  /** Another member of the branch; omitted = the caller. */
+  openid?: string;
+}
+
+/** 亮身份: the identity card of a member. */
+export interface MemberCardResponse {
+  openid: string;
+  name: string;
+  /** Cloud file id or URL of the photo, or null. */
+  photo: string | null;
+  branchId: string;
+  branchName: string;
+  role: RoleCode;
+  partyGroupName: string | null;
+  joinedPartyAt: string | null;
+  /** Whole years of party standing (党龄), or null. */
+  partyYears: number | null;
+  /** `MM-DD` of the political birthday, or null. */
+  politicalBirthday: string | null;
+  isPoliticalBirthdayToday: boolean;
+  phone: string | null;
+  phoneMasked: boolean;
+}
+
+// ---------------------------------------------------------------- roles and membership changes
+
+export interface SetRoleRequest {
+  branchId: string;
+  openid: string;
+  role: AssignableRole;
+}
+
+export interface SetRoleResponse {
+  openid: string;
+  role: AssignableRole;
+}
+
+export interface HandOverSecretaryRequest {
+  branchId: string;
+  /** An active member of the branch who becomes secretary; the caller becomes `member`. */
+  toOpenid: string;
+}
+
+export interface HandOverSecretaryResponse {
+  branchId: string;
+  secretaryOpenid: string;
+}
+
+export interface LeaveBranchRequest {
+  branchId: string;
+}
+
+export interface LeaveBranchResponse {
+  branchId: string;
+  status: 'left';
+}
+
+export interface TransferMemberRequest {
+  /** Source branch (the caller is its secretary). */
+  branchId: string;
+  openid: string;
+  /** Another branch of the same committee. */
+  toBranchId: string;
+}
+
+export interface TransferMemberResponse {
+  membershipId: string;
+  toBranchId: string;
+  status: 'transferring';
+}
+
+export interface ListTransfersRequest {
+  /** The receiving branch. */
+  branchId: string;
+}
+
+export interface TransferItem {
+  membershipId: string;
+  openid: string;
+  name: string;
+  role: RoleCode;
+  fromBranchId: string;
+  fromBranchName: string;
+  /** ISO 8601 */
+  requestedAt: string;
+}
+
+export interface ListTransfersResponse {
+  /** At most 20, oldest first. */
+  items: TransferItem[];
+}
+
+export interface AcceptTransferRequest {
+  membershipId: string;
+}
+
+export interface AcceptTransferResponse {
+  membershipId: string;
+  branchId: string;
+  status: 'active';
+}
+
+// ---------------------------------------------------------------- organisation
+
+export interface CreateGroupRequest {
+  branchId: string;
+  /** 1–20 characters, e.g. 第一党小组. */
+  name: string;
+}
+
+export interface CreateGroupResponse {
+  groupId: string;
+  name: string;
+}
+
+export interface AssignGroupRequest {
+  branchId: string;
+  openid: string;
+  /** null takes the member out of any group. */
+  groupId: string | null;
+}
+
+export interface AssignGroupResponse {
+  openid: string;
+  groupId: string | null;
+  groupName: string | null;
+}
+
+export interface TreeRequest {
+  /** Committee to show; default: the committee of the caller's first membership. */
+  committeeId?: string;
+}
+
+export interface TreeNode {
+  id: string;
+  name: string;
+  type: OrgType | 'group';
+  /** Grid area (网格) the branch is attached to. */
+  gridArea: string | null;
+  memberCount: number | null;
+  children: TreeNode[];
+}
+
+export interface TreeResponse {
+  root: TreeNode;
+}
+
+// ---------------------------------------------------------------- notices
+
+export interface PostNoticeRequest {
+  branchId: string;
+  /** 1–50 characters. */
+  title: string;
+  /** 1–2000 characters. */
+  body: string;
+  pinned?: boolean;
+}
+
+export interface PostNoticeResponse {
+  noticeId: string;
+  /** `held`: content security asked for review; a secretary releases it with `moderateNotice`. */
+  status: 'published' | 'held';
+}
+
+export interface ListNoticesRequest {
+  branchId: string;
+  cursor?: string;
+  /** `held` lists notices waiting for moderation (secretary, deputy secretary only). */
+  status?: 'published' | 'held';
+}
+
+export interface NoticeItem extends NoticeBrief {
+  authorName: string;
+  /** First 60 characters of the body. */
+  excerpt: string;
+  status: 'published' | 'held';
+}
+
+export interface ListNoticesResponse {
+  /** Unread first (newest first), then read (newest first); at most 20. */
+  items: NoticeItem[];
+  nextCursor: string | null;
+}
+
+export interface ReadNoticeRequest {
+  noticeId: string;
+}
+
+export interface NoticeDetail extends NoticeItem {
+  branchId: string;
+  body: string;
+  /** The caller may see who has read it (`noticeReads`) and remind (`remindUnread`). */
+  canManage: boolean;
+  readCount: number;
+  audienceCount: number;
+}
+
+export type ReadNoticeResponse = NoticeDetail;
+
+export interface NoticeReadsRequest {
+  noticeId: string;
+}
+
+export interface ReaderItem {
+  openid: string;
+  name: string;
+  /** ISO 8601, read lists only. */
+  readAt: string | null;
+}
+
+export interface NoticeReadsResponse {
+  noticeId: string;
+  read: ReaderItem[];
+  unread: ReaderItem[];
+  /** `YYYY-MM-DD` (UTC+8) of the last reminder, or null. */
+  remindedOn: string | null;
+}
+
+export interface RemindUnreadRequest {
+  noticeId: string;
+}
+
+export interface RemindUnreadResponse {
+  noticeId: string;
+  /** Subscribe messages accepted by WeChat. */
+  sent: number;
+  /** Unread members who had not subscribed (or whose message failed). */
+  skipped: number;
+}
+
+export interface ModerateNoticeRequest {
+  noticeId: string;
+  /** true publishes a held notice, false removes it. */
+  approve: boolean;
+}
+
+export interface ModerateNoticeResponse {
+  noticeId: string;
+  status: 'published' | 'removed';
+}
+
+/** Action name → { req, res } of the `branch` function. */
+export interface BranchApi {
+  /** Read. The caller's memberships with what the home page needs. Any caller. */
+  me: { req: Record<string, never> | undefined; res: BranchMeResponse };
+  /** Write. Secretary, deputy secretary or organisation committee of the branch. */
+  createInvite: { req: CreateInviteRequest; res: CreateInviteResponse };
+  /** Write. As `createInvite`. */
+  revokeInvite: { req: RevokeInviteRequest; res: RevokeInviteResponse };
+  /** Write. Any WeChat user with a valid code; `CONFLICT` when already applied or a member. */
+  applyToJoin: { req: ApplyToJoinRequest; res: ApplyToJoinResponse };
+  /** Read. The caller's own applications with their outcome and reason. */
+  myApplications: { req: Record<string, never> | undefined; res: MyApplicationsResponse };
+  /** Read. Reviewers of the branch. */
+  listApplications: { req: ListApplicationsRequest; res: ListApplicationsResponse };
+  /** Write. Reviewers of the branch; a second review gets `CONFLICT`, never a second membership. */
+  reviewApplication: { req: ReviewApplicationRequest; res: ReviewApplicationResponse };
+  /** Read. Members of the branch. */
+  listMembers: { req: ListMembersRequest; res: ListMembersResponse };
+  /** Read. Members of the branch (anyone for their own card). */
+  memberCard: { req: MemberCardRequest; res: MemberCardResponse };
+  /** Write. Secretary. */
+  setRole: { req: SetRoleRequest; res: SetRoleResponse };
+  /** Write. Secretary; one atomic step, the branch never has zero or two secretaries. */
+  handOverSecretary: { req: HandOverSecretaryRequest; res: HandOverSecretaryResponse };
+  /** Write. Any member except the secretary (who hands over first: `CONFLICT`). */
+  leaveBranch: { req: LeaveBranchRequest; res: LeaveBranchResponse };
+  /** Write. Secretary of the source branch. */
+  transferMember: { req: TransferMemberRequest; res: TransferMemberResponse };
+  /** Read. Secretary of the receiving branch. */
+  listTransfers: { req: ListTransfersRequest; res: ListTransfersResponse };
+  /** Write. Secretary of the receiving branch. */
+  acceptTransfer: { req: AcceptTransferRequest; res: AcceptTransferResponse };
+  /** Write. Secretary. */
+  createGroup: { req: CreateGroupRequest; res: CreateGroupResponse };
+  /** Write. Secretary. */
+  assignGroup: { req: AssignGroupRequest; res: AssignGroupResponse };
+  /** Read. Anyone with an active membership in the committee. */
+  tree: { req: TreeRequest | undefined; res: TreeResponse };
+  /** Write. Branch committee (支委: secretary, deputy, the four committee members). */
+  postNotice: { req: PostNoticeRequest; res: PostNoticeResponse };
+  /** Read. Members of the branch (`held`: secretary, deputy secretary). */
+  listNotices: { req: ListNoticesRequest; res: ListNoticesResponse };
+  /** Write (marks read). Members of the branch. */
+  readNotice: { req: ReadNoticeRequest; res: ReadNoticeResponse };
+  /** Read. The notice's author, secretary, deputy secretary. */
+  noticeReads: { req: NoticeReadsRequest; res: NoticeReadsResponse };
+  /** Write. As `noticeReads`; once a day (UTC+8) per notice, else `RATE_LIMITED`. */
+  remindUnread: { req: RemindUnreadRequest; res: RemindUnreadResponse };
+  /** Write. Secretary, deputy secretary. */
+  moderateNotice: { req: ModerateNoticeRequest; res: ModerateNoticeResponse };
+}
