@@ -1,34 +1,55 @@
-import type { MeResponse } from '../../typings/api';
+import type { BranchMeResponse, MyMembership } from '../../typings/api';
+import { callsOf, offline, ok, stubBackend, err, aMoment } from './helpers/backend';
 import { loadPage, prepare, tap, waitFor, type LoadedPage } from './helpers/load';
 import {
   restoreWx,
   stubRequest,
+  stubWx,
   useEnvVersion,
   useFontScale,
   useStorage,
-  type RequestReply,
 } from './helpers/wx';
 
-const secretary: MeResponse = {
-  registered: true,
-  nickname: '王书记',
-  kind: 'member',
-  branches: [{ id: 'b1', name: '幸福社区第一党支部', role: 'secretary' }],
-  serverTime: '2025-01-01T00:00:00.000Z',
-};
-
-const ok = (data: MeResponse): RequestReply => ({ statusCode: 200, data: { ok: true, data } });
-
-const aMoment = () => new Promise((r) => setTimeout(r, 20));
+const membership = (extra: Partial<MyMembership> = {}): MyMembership => ({
+  membershipId: 'm1',
+  branchId: 'b1',
+  branchName: '幸福社区第一党支部',
+  committeeId: 'c1',
+  role: 'secretary',
+  status: 'active',
+  realName: '王书记',
+  partyGroupId: 'g1',
+  partyGroupName: '第一党小组',
+  joinedPartyAt: '1995-07-01',
+  politicalBirthday: false,
+  partyYears: 30,
+  unreadNotices: 2,
+  pinnedNotices: [
+    {
+      noticeId: 'n1',
+      title: '七月主题党日安排',
+      pinned: true,
+      createdAt: '2025-01-01T00:00:00.000Z',
+      read: false,
+    },
+  ],
+  pendingApprovals: 3,
+  pendingTransfers: 0,
+  ...extra,
+});
+const me = (...memberships: MyMembership[]): BranchMeResponse => ({
+  memberships,
+  serverTime: '2025-01-01T08:00:00.000Z',
+});
 
 let opened: LoadedPage | null = null;
 function open(): LoadedPage {
   opened = loadPage('pages/index/index');
   return opened;
 }
+const state = (page: LoadedPage) => page.page.querySelector('#state')!;
 
 beforeAll(() => prepare('pages/index/index'), 60_000);
-
 beforeEach(() => {
   useEnvVersion('develop');
   useStorage();
@@ -40,95 +61,133 @@ afterEach(() => {
   restoreWx();
 });
 
-test('shows loading, then who I am and my branch with my role, after one call', async () => {
+test('shows loading, then my branch card, notices and the workbench, after one call', async () => {
   let answer!: () => void;
   const answered = new Promise<void>((resolve) => (answer = resolve));
-  const requests = stubRequest(() => ({ until: answered, reply: ok(secretary) }));
+  const requests = stubRequest(() => ({
+    until: answered,
+    reply: { statusCode: 200, data: { ok: true, data: me(membership()) } },
+  }));
 
   const page = open();
-  expect(page.page.querySelector('#state-loading')).toBeTruthy();
+  expect(state(page).querySelector('#state-loading')).toBeTruthy();
   expect(page.text()).toContain('正在加载');
-  expect(page.text()).not.toContain('王书记');
-
   await aMoment();
-  expect(page.text()).toContain('正在加载');
+  expect(page.text()).not.toContain('王书记');
   answer();
   await waitFor(() => expect(page.text()).toContain('你好，王书记'));
-  expect(page.page.querySelector('#state-loading')).toBeFalsy();
-  expect(page.text()).toContain('我的支部');
-  expect(page.text()).toContain('幸福社区第一党支部');
-  expect(page.text()).toContain('书记');
+  expect(state(page).querySelector('#state-loading')).toBeFalsy();
+  const text = page.text();
+  expect(text).toContain('幸福社区第一党支部');
+  expect(text).toContain('书记');
+  expect(text).toContain('党龄 30 年');
+  expect(text).toContain('七月主题党日安排');
+  expect(text).toContain('2 条未读');
+  expect(page.page.querySelector('#workbench')).toBeTruthy();
+  expect(page.page.querySelector('#pending-badge')!.instance.data.count).toBe(3);
+  expect(page.page.querySelector('#birthday')).toBeFalsy();
   expect(requests).toHaveLength(1);
-  expect(requests[0].url).toMatch(/\/functions\/user$/);
+  expect(requests[0].url).toMatch(/\/functions\/branch$/);
   expect(requests[0].data).toEqual({ action: 'me' });
 });
 
-test('a newcomer without a branch is told so instead of an empty list', async () => {
-  stubRequest(() => ok({ ...secretary, nickname: null, kind: 'guest', branches: [] }));
+test('the workbench opens approvals of my branch in the secretary subpackage', async () => {
+  const navigateTo = stubWx('navigateTo', jest.fn());
+  stubBackend({ 'branch.me': () => ok(me(membership())) });
+  const page = open();
+  await waitFor(() => expect(page.page.querySelector('#go-approvals')).toBeTruthy());
+  tap(page.page.querySelector('#go-approvals'));
+  await waitFor(() =>
+    expect(navigateTo).toHaveBeenCalledWith({
+      url: '/packages/secretary/approvals/index?branchId=b1',
+    }),
+  );
+});
+
+test('a plain member sees no workbench', async () => {
+  stubBackend({
+    'branch.me': () => ok(me(membership({ role: 'member', pendingApprovals: null }))),
+  });
+  const page = open();
+  await waitFor(() => expect(page.page.querySelector('#branch-card')).toBeTruthy());
+  expect(page.page.querySelector('#workbench')).toBeFalsy();
+});
+
+test('the political birthday is greeted on the day', async () => {
+  stubBackend({ 'branch.me': () => ok(me(membership({ politicalBirthday: true }))) });
+  const page = open();
+  await waitFor(() => expect(page.page.querySelector('#birthday')).toBeTruthy());
+  expect(page.text()).toContain('今天是你的政治生日，入党 30 周年');
+});
+
+test('a newcomer without a branch is told how to join', async () => {
+  stubBackend({ 'branch.me': () => ok(me()) });
   const page = open();
   await waitFor(() => expect(page.page.querySelector('#no-branch')).toBeTruthy());
-  expect(page.text()).toContain('欢迎使用网上支部');
   expect(page.text()).toContain('还没有加入党支部');
-  expect(page.page.querySelector('#branches')).toBeFalsy();
+  expect(page.text()).toContain('邀请码');
+  expect(page.page.querySelector('#join')).toBeTruthy();
+  expect(page.page.querySelector('#branch-card')).toBeFalsy();
+});
+
+test('an applicant sees the application under review', async () => {
+  stubBackend({
+    'branch.me': () =>
+      ok(me(membership({ status: 'pending', pinnedNotices: [], pendingApprovals: null }))),
+  });
+  const page = open();
+  await waitFor(() => expect(page.page.querySelector('#pending')).toBeTruthy());
+  expect(page.text()).toContain('入党申请审核中');
+  expect(page.page.querySelector('#branch-card')).toBeFalsy();
 });
 
 test('a failed call shows the reason and a retry button that loads again', async () => {
-  const requests = stubRequest((_req, i) =>
-    i === 0 ? { fail: 'request:fail errcode:-102' } : ok(secretary),
-  );
+  const calls = stubBackend({
+    'branch.me': (_d, _c, nth) => (nth === 0 ? offline : ok(me(membership()))),
+  });
   const page = open();
-
-  await waitFor(() => expect(page.page.querySelector('#state-error')).toBeTruthy());
+  await waitFor(() => expect(state(page).querySelector('#state-error')).toBeTruthy());
   expect(page.text()).toContain('网络不可用');
-  const retry = page.page.querySelector('#retry');
-  expect(retry).toBeTruthy();
-  expect(retry!.instance.data.ariaLabel).toBe('重新加载');
-
-  tap(retry!);
+  const retry = state(page).querySelector('#retry')!;
+  expect(retry.instance.data.ariaLabel).toBe('重新加载');
+  tap(retry);
   await waitFor(() => expect(page.text()).toContain('你好，王书记'));
-  expect(page.page.querySelector('#state-error')).toBeFalsy();
-  expect(requests).toHaveLength(2);
+  expect(callsOf(calls, 'branch.me')).toHaveLength(2);
 });
 
 test("the server's own error message is what the user reads", async () => {
-  stubRequest(() => ({
-    statusCode: 200,
-    data: { ok: false, error: { code: 'INTERNAL', message: '系统繁忙，请稍后再试' } },
-  }));
+  stubBackend({ 'branch.me': () => err('INTERNAL', '系统繁忙，请稍后再试') });
   const page = open();
   await waitFor(() => expect(page.text()).toContain('系统繁忙，请稍后再试'));
 });
 
 test('tapping retry twice while loading starts only one call', async () => {
-  const requests = stubRequest((_req, i) => (i === 0 ? { fail: 'request:fail' } : { never: true }));
+  const calls = stubBackend({
+    'branch.me': (_d, _c, nth) => (nth === 0 ? offline : { never: true }),
+  });
   const page = open();
-  await waitFor(() => expect(page.page.querySelector('#retry')).toBeTruthy());
-  const retry = page.page.querySelector('#retry')!;
-  tap(retry);
+  await waitFor(() => expect(state(page).querySelector('#retry')).toBeTruthy());
+  tap(state(page).querySelector('#retry'));
   page.instance.onRetry();
-  await waitFor(() => expect(page.page.querySelector('#state-loading')).toBeTruthy());
-  expect(requests).toHaveLength(2);
+  await waitFor(() => expect(state(page).querySelector('#state-loading')).toBeTruthy());
+  expect(callsOf(calls, 'branch.me')).toHaveLength(2);
 });
 
 describe('长辈模式', () => {
   const rootClass = (page: LoadedPage) => page.page.dom!.firstElementChild!.className;
+  beforeEach(() => void stubBackend({ 'branch.me': () => ok(me(membership())) }));
 
-  test('follows an enlarged WeChat font size', async () => {
+  test('follows an enlarged WeChat font size', () => {
     useFontScale(1.3);
-    stubRequest(() => ok(secretary));
-    const page = open();
-    expect(rootClass(page)).toMatch(/\belderly\b/);
+    expect(rootClass(open())).toMatch(/\belderly\b/);
   });
 
   test('stays off at the standard font size', () => {
-    stubRequest(() => ok(secretary));
-    const page = open();
-    expect(rootClass(page)).not.toMatch(/elderly/);
+    expect(rootClass(open())).not.toMatch(/elderly/);
   });
 
   test('an explicit choice in settings wins over the font size', () => {
     useStorage({ 'settings.elderlyMode': 'on' });
-    stubRequest(() => ok(secretary));
     expect(rootClass(open())).toMatch(/elderly/);
   });
 });

@@ -1,44 +1,77 @@
 /**
- * 首页 (skeleton). One call on open (`user.me`), three states: loading, error with retry,
- * content. Built with Component() rather than Page(): WeChat supports it for pages and it
- * is what miniprogram-simulate can load, so every page is testable the same way.
+ * 首页. One call on open (`branch.me`): my branch card (branch, role, party group, 党龄),
+ * the 政治生日 greeting on the day, pinned notices and the unread count, and for committee
+ * members the 工作台 (approvals with their pending badge, post a notice, invite). A newcomer
+ * is told how to join; an applicant sees the application is being reviewed.
+ * Coming back to the tab reloads (unread counts change as notices are read).
  */
-import type { MeResponse } from '../../../typings/api';
+import type { BranchMeResponse, MyMembership } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
+import { relativeTime } from '../../utils/format';
+import { go, ROUTES, syncTabBar } from '../../utils/nav';
+import { isCommittee, isReviewer, stopPullDown } from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
 
 type Status = 'loading' | 'error' | 'ready';
 
-interface BranchRow {
-  id: string;
-  name: string;
-  roleText: string;
+interface NoticeRow {
+  noticeId: string;
+  title: string;
+  read: boolean;
+  meta: string;
 }
 
-const KIND_TEXT: Record<MeResponse['kind'], string> = {
-  member: '党员',
-  resident: '群众',
-  guest: '访客',
-};
-
 /** Only what the template shows goes into setData (first setData budget, §6). */
-function toView(me: MeResponse) {
-  const branches: BranchRow[] = me.branches.map((b) => ({
-    id: b.id,
-    name: b.name,
-    roleText: roleLabel(b.role),
+function toView(me: BranchMeResponse) {
+  const now = new Date(me.serverTime);
+  const active = me.memberships.filter((m) => m.status === 'active');
+  const m: MyMembership | undefined = active[0];
+  const pending = me.memberships.find((x) => x.status === 'pending');
+  const base = {
+    hasBranch: !!m,
+    pendingBranch: !m && pending ? pending.branchName : '',
+    otherBranches: active
+      .slice(1)
+      .map((x) => x.branchName)
+      .join('、'),
+  };
+  if (!m) return { ...base, greeting: '你好，欢迎使用网上支部' };
+  const pinned: NoticeRow[] = m.pinnedNotices.map((n) => ({
+    noticeId: n.noticeId,
+    title: n.title,
+    read: n.read,
+    meta: relativeTime(n.createdAt, now),
   }));
   return {
-    greeting: me.nickname ? `你好，${me.nickname}` : '你好，欢迎使用网上支部',
-    kindText: `身份：${KIND_TEXT[me.kind] ?? '访客'}`,
-    branches,
-    hasBranch: branches.length > 0,
+    ...base,
+    greeting: `你好，${m.realName}`,
+    branchId: m.branchId,
+    branchName: m.branchName,
+    roleText: roleLabel(m.role),
+    groupText: m.partyGroupName ?? '',
+    yearsText: m.partyYears === null ? '' : `党龄 ${m.partyYears} 年`,
+    birthday: m.politicalBirthday
+      ? `今天是你的政治生日${m.partyYears ? `，入党 ${m.partyYears} 周年` : ''}。不忘初心，牢记使命！`
+      : '',
+    unread: m.unreadNotices,
+    pinned,
+    canReview: m.pendingApprovals !== null || isReviewer(m.role),
+    pendingApprovals: m.pendingApprovals ?? 0,
+    canPost: isCommittee(m.role),
   };
 }
 
-/** Instances with a `user.me` call in flight; a field on `this` would need every generic spelled out. */
-const inFlight = new WeakSet<object>();
+interface PageState {
+  busy: boolean;
+  shown: boolean;
+}
+const state = new WeakMap<object, PageState>();
+function st(page: object): PageState {
+  let s = state.get(page);
+  if (!s) state.set(page, (s = { busy: false, shown: false }));
+  return s;
+}
 
 Component({
   data: {
@@ -46,9 +79,20 @@ Component({
     errorMessage: '',
     elderly: false,
     greeting: '',
-    kindText: '',
-    branches: [] as BranchRow[],
     hasBranch: false,
+    pendingBranch: '',
+    otherBranches: '',
+    branchId: '',
+    branchName: '',
+    roleText: '',
+    groupText: '',
+    yearsText: '',
+    birthday: '',
+    unread: 0,
+    pinned: [] as NoticeRow[],
+    canReview: false,
+    pendingApprovals: 0,
+    canPost: false,
   },
 
   methods: {
@@ -57,22 +101,62 @@ Component({
       void this.load();
     },
 
-    async load() {
+    onShow() {
+      syncTabBar(this, 'home');
+      const s = st(this);
+      // The first show follows onLoad, which is already loading.
+      if (s.shown && this.data.status !== 'loading') void this.load(true);
+      s.shown = true;
+    },
+
+    /** `quiet`: refresh what is on screen without the loading state. */
+    async load(quiet = false) {
+      const s = st(this);
       // A second tap while a request is in flight must not start another call.
-      if (inFlight.has(this)) return;
-      inFlight.add(this);
-      this.setData({ status: 'loading', errorMessage: '' });
-      const res = await call('user', 'me');
-      inFlight.delete(this);
+      if (s.busy) return;
+      s.busy = true;
+      if (!quiet || this.data.status !== 'ready')
+        this.setData({ status: 'loading', errorMessage: '' });
+      const res = await call('branch', 'me');
+      s.busy = false;
+      stopPullDown();
       if (res.ok) {
         this.setData({ status: 'ready', ...toView(res.data) });
-      } else {
+      } else if (!quiet || this.data.status !== 'ready') {
         this.setData({ status: 'error', errorMessage: res.error.message });
       }
     },
 
     onRetry() {
       void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load(true);
+    },
+
+    onJoin() {
+      go(ROUTES.join);
+    },
+    onCard() {
+      go(ROUTES.memberCard, { branchId: this.data.branchId });
+    },
+    onNotices() {
+      go(ROUTES.notices, { branchId: this.data.branchId, canPost: this.data.canPost ? '1' : '' });
+    },
+    onNotice(e: WechatMiniprogram.CustomEvent<{ noticeId: string }>) {
+      go(ROUTES.noticeDetail, { id: e.detail.noticeId });
+    },
+    onDirectory() {
+      go(ROUTES.directory, { branchId: this.data.branchId });
+    },
+    onApprovals() {
+      go(ROUTES.approvals, { branchId: this.data.branchId });
+    },
+    onCompose() {
+      go(ROUTES.compose, { branchId: this.data.branchId });
+    },
+    onInvite() {
+      go(ROUTES.invite, { branchId: this.data.branchId, branchName: this.data.branchName });
     },
   },
 });

@@ -135,3 +135,9 @@ export function stubCloud(
   });
   return stub;
 }
+
+/** Replace one other wx API (navigateBack, stopPullDownRefresh...) until restoreWx(). */
+export function stubWx<T extends (...args: any[]) => unknown>(key: string, fn: T): T {
+  replace(key, fn);
+  return fn;
+}

@@ -1,0 +1,49 @@
+/** Navigation helpers shared by pages. */
+
+/** Routes, so a moved page is one edit. Subpackage routes are under packages/. */
+export const ROUTES = {
+  home: '/pages/index/index',
+  join: '/pages/join/index',
+  notices: '/pages/notices/index',
+  noticeDetail: '/pages/notices/detail',
+  memberCard: '/pages/member-card/index',
+  mine: '/pages/mine/index',
+  directory: '/pages/directory/index',
+  approvals: '/packages/secretary/approvals/index',
+  compose: '/packages/secretary/compose/index',
+  invite: '/packages/secretary/invite/index',
+  reads: '/packages/secretary/reads/index',
+} as const;
+
+/** Tab pages (app.json tabBar) must be opened with switchTab. */
+const TAB_ROUTES = new Set<string>([ROUTES.home, ROUTES.mine]);
+
+export function go(route: string, query: Record<string, string> = {}): void {
+  const qs = Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  if (TAB_ROUTES.has(route)) {
+    wx.switchTab({ url: route });
+    return;
+  }
+  wx.navigateTo({ url: qs ? `${route}?${qs}` : route });
+}
+
+/** Mark the current tab in the custom tab bar; a no-op where there is none (tests, old hosts). */
+export function syncTabBar(page: unknown, value: string): void {
+  const p = page as { getTabBar?: () => { setData(d: Record<string, unknown>): void } | null };
+  try {
+    p.getTabBar?.()?.setData({ value });
+  } catch {
+    // No custom tab bar on this host.
+  }
+}
+
+/** The value of a tap's `data-*` attribute, as a string. */
+export function dataset(
+  e: { currentTarget?: { dataset?: Record<string, unknown> } },
+  key: string,
+): string {
+  const v = e.currentTarget?.dataset?.[key];
+  return v === undefined || v === null ? '' : String(v);
+}

@@ -1,0 +1,64 @@
+/**
+ * Small helpers every page uses: field errors from INVALID_ARGUMENT, toasts that never
+ * throw, role checks that mirror docs/permissions.md for what to *show* (the server decides).
+ */
+import type { ApiError, PartyStatus, RoleCode } from '../../typings/api';
+
+/**
+ * Which form fields an INVALID_ARGUMENT names (`details.fields`, dotted paths within data),
+ * each mapped to the message to show under it. The server's message names only the first
+ * field, so that field gets it and the others a plain 「请检查此项」.
+ */
+export function fieldErrors(error: ApiError, known: readonly string[]): Record<string, string> {
+  if (error.code !== 'INVALID_ARGUMENT') return {};
+  const details = error.details as { fields?: unknown } | undefined;
+  const fields = Array.isArray(details?.fields) ? (details.fields as unknown[]) : [];
+  const out: Record<string, string> = {};
+  fields.forEach((f, i) => {
+    const top = String(f).split('.')[0];
+    if (!known.includes(top) || out[top]) return;
+    out[top] = i === 0 ? error.message : '请检查此项';
+  });
+  return out;
+}
+
+export function toast(title: string, icon: 'success' | 'error' | 'none' = 'none'): void {
+  try {
+    wx.showToast({ title, icon });
+  } catch {
+    // No toast on this host; the page state already says what happened.
+  }
+}
+
+export function stopPullDown(): void {
+  try {
+    wx.stopPullDownRefresh();
+  } catch {
+    // Not refreshing.
+  }
+}
+
+/** 支委: may post notices. */
+const COMMITTEE: ReadonlySet<RoleCode> = new Set<RoleCode>([
+  'secretary',
+  'deputySecretary',
+  'organizationCommittee',
+  'propagandaCommittee',
+  'disciplineCommittee',
+  'massWorkCommittee',
+]);
+
+export function isCommittee(role: RoleCode): boolean {
+  return COMMITTEE.has(role);
+}
+
+/** May create invitations and review applications (secretary, deputy, organisation committee). */
+export function isReviewer(role: RoleCode): boolean {
+  return role === 'secretary' || role === 'deputySecretary' || role === 'organizationCommittee';
+}
+
+export const PARTY_STATUS_LABELS: Record<PartyStatus, string> = {
+  full: '正式党员',
+  probationary: '预备党员',
+  activist: '入党积极分子',
+};
