@@ -72,6 +72,13 @@ export interface MyMembership {
 export interface BranchMeResponse {
   /** Active memberships first, then pending applications; at most 20. */
   memberships: MyMembership[];
+  /**
+   * The caller's reports (双报到) to community branches, pending and active first, then
+   * rejected and ended ones; at most 20. Added with issue #3 part 3. A report is not a
+   * membership: it never appears in `memberships`. Always sent by the server (optional in
+   * the type only so that older fixtures still compile).
+   */
+  reports?: MyReport[];
   /** ISO 8601 server clock. */
   serverTime: string;
 }
@@ -214,8 +221,13 @@ export interface MemberCardRequest {
 export interface MemberCardResponse {
   openid: string;
   name: string;
-  /** Cloud file id or URL of the photo, or null. */
+  /**
+   * Temporary https URL of the photo (cloud.getTempFileURL, valid about 2 hours), or null
+   * when the member has none (or the URL could not be made).
+   */
   photo: string | null;
+  /** The stored cloud file id of the photo (`cloud://…/avatars/…`), or null. */
+  photoFileID?: string | null;
   branchId: string;
   branchName: string;
   role: RoleCode;
@@ -345,12 +357,203 @@ export interface TreeNode {
   type: OrgType | 'group';
   /** Grid area (网格) the branch is attached to. */
   gridArea: string | null;
+  /**
+   * Active members (组织关系) of a branch or a party group (reported members never count);
+   * null for the committee and general branches.
+   */
   memberCount: number | null;
   children: TreeNode[];
 }
 
 export interface TreeResponse {
   root: TreeNode;
+}
+
+// ---------------------------------------------------------------- committee administration
+
+/**
+ * Committee admins (党委管理员) are the secretary and deputy secretary of the committee
+ * organisation (an active membership whose `orgId` is the committee, e.g. `demo-committee`
+ * in the demo seed). They create branches, rename them and appoint a new branch's first
+ * secretary.
+ */
+export interface CreateBranchRequest {
+  /** The committee (党委) the branch belongs to; the caller must be its admin. */
+  committeeId: string;
+  /** 2–30 characters, unique within the committee (`CONFLICT` otherwise). */
+  name: string;
+  /** Grid area (网格) the branch is laid over, 1–50 characters. */
+  gridArea: string;
+}
+
+export interface CreateBranchResponse {
+  branchId: string;
+  committeeId: string;
+  name: string;
+  gridArea: string;
+  /** Always false for a new branch: the committee appoints one with `appointSecretary`. */
+  hasSecretary: false;
+}
+
+export interface UpdateBranchRequest {
+  branchId: string;
+  /** 2–30 characters, unique within the committee. */
+  name?: string;
+  /** 1–50 characters. At least one of `name`, `gridArea` is required. */
+  gridArea?: string;
+}
+
+export interface UpdateBranchResponse {
+  branchId: string;
+  /** Present when changed: the new name. */
+  name?: string;
+  /** Present when changed: the new grid area. */
+  gridArea?: string;
+}
+
+export interface AppointSecretaryRequest {
+  /** A branch that has no secretary yet (a new branch); otherwise `CONFLICT`. */
+  branchId: string;
+  /**
+   * The appointee: an active party member (not an activist) of that branch, or an active
+   * party member of another branch of the same committee who is not its secretary — their
+   * organisational membership (组织关系) then moves to this branch. Others: `NOT_FOUND`.
+   */
+  openid: string;
+}
+
+export interface AppointSecretaryResponse {
+  branchId: string;
+  secretaryOpenid: string;
+  /** True when the appointee's membership moved here from another branch. */
+  moved: boolean;
+}
+
+// ---------------------------------------------------------------- party groups (additions)
+
+export interface RenameGroupRequest {
+  groupId: string;
+  /** 1–20 characters, unique within the branch (`CONFLICT` otherwise). */
+  name: string;
+}
+
+export interface RenameGroupResponse {
+  groupId: string;
+  name: string;
+}
+
+// ---------------------------------------------------------------- 双报到 (reports)
+
+/**
+ * `pending`: waiting for the community branch; `active`: reported (报到) — sees the branch's
+ * notices and may take part in its activities, but is NOT a member of it; `rejected`: turned
+ * down (the reporter sees `reason`); `ended`: ended by the reporter.
+ */
+export type ReportStatus = 'pending' | 'active' | 'rejected' | 'ended';
+
+/** One of the caller's reports, as `me` shows it. */
+export interface MyReport {
+  reportId: string;
+  /** The community branch reported to. */
+  branchId: string;
+  branchName: string;
+  status: ReportStatus;
+  /** Why it was rejected, shown to the reporter; null otherwise. */
+  reason: string | null;
+  /** ISO 8601 */
+  reportedAt: string;
+}
+
+export interface ReportToBranchRequest {
+  /** A community branch (of the same or another committee) the caller is not a member of. */
+  branchId: string;
+}
+
+export interface ReportToBranchResponse {
+  reportId: string;
+  branchId: string;
+  branchName: string;
+  status: 'pending';
+}
+
+export interface ReviewReportRequest {
+  reportId: string;
+  approve: boolean;
+  /** Required when rejecting (1–200 characters); the reporter sees it. */
+  reason?: string;
+}
+
+export interface ReviewReportResponse {
+  reportId: string;
+  status: 'active' | 'rejected';
+}
+
+export interface EndReportRequest {
+  /** The community branch the caller reported to. */
+  branchId: string;
+}
+
+export interface EndReportResponse {
+  reportId: string;
+  branchId: string;
+  status: 'ended';
+}
+
+export interface ListReportsRequest {
+  /** The community branch (the caller is on its branch committee). */
+  branchId: string;
+  /** Default `pending`. */
+  status?: ReportStatus;
+  cursor?: string;
+}
+
+export interface ReportItem {
+  reportId: string;
+  openid: string;
+  /** Real name from the reporter's own branch membership. */
+  name: string;
+  /** `138****1234` unless the caller is a secretary or deputy secretary of the branch. */
+  phone: string | null;
+  phoneMasked: boolean;
+  /** The reporter's own branch (组织关系). */
+  fromBranchId: string;
+  fromBranchName: string;
+  status: ReportStatus;
+  /** ISO 8601 */
+  reportedAt: string;
+  reviewedAt: string | null;
+  reason: string | null;
+}
+
+export interface ListReportsResponse {
+  /** Oldest first (a queue), at most 20. */
+  items: ReportItem[];
+  nextCursor: string | null;
+}
+
+// ---------------------------------------------------------------- own profile
+
+export interface UpdateProfileRequest {
+  /** 2–20 characters; changes the name on every active membership of the caller. */
+  realName?: string;
+  /** Mainland mobile number `1[3-9]` + 9 digits; null removes it. Never logged. */
+  phone?: string | null;
+  /**
+   * Photo for the identity card: the `fileID` returned by `wx.cloud.uploadFile` with a
+   * `cloudPath` under `avatars/` (e.g. `avatars/<random>.jpg`) in this environment; null
+   * removes it. Anything else: `INVALID_ARGUMENT` naming `photoFileID`.
+   */
+  photoFileID?: string | null;
+}
+
+export interface UpdateProfileResponse {
+  /** Active memberships updated (a person has one branch, maybe a committee role too). */
+  updatedMemberships: number;
+  realName: string;
+  phone: string | null;
+  photoFileID: string | null;
+  /** Temporary https URL of the photo, or null. */
+  photo: string | null;
 }
 
 // ---------------------------------------------------------------- notices
@@ -461,7 +664,11 @@ export interface BranchApi {
   myApplications: { req: Record<string, never> | undefined; res: MyApplicationsResponse };
   /** Read. Reviewers of the branch. */
   listApplications: { req: ListApplicationsRequest; res: ListApplicationsResponse };
-  /** Write. Reviewers of the branch; a second review gets `CONFLICT`, never a second membership. */
+  /**
+   * Write. Reviewers of the branch; a second review gets `CONFLICT`, never a second membership.
+   * `CONFLICT` carries `details.reason`: `'alreadyReviewed'` (someone reviewed it first) or
+   * `'memberElsewhere'` (the applicant is a full member of another branch: transfer instead).
+   */
   reviewApplication: { req: ReviewApplicationRequest; res: ReviewApplicationResponse };
   /** Read. Members of the branch. */
   listMembers: { req: ListMembersRequest; res: ListMembersResponse };
@@ -487,9 +694,9 @@ export interface BranchApi {
   tree: { req: TreeRequest | undefined; res: TreeResponse };
   /** Write. Branch committee (支委: secretary, deputy, the four committee members). */
   postNotice: { req: PostNoticeRequest; res: PostNoticeResponse };
-  /** Read. Members of the branch (`held`: secretary, deputy secretary). */
+  /** Read. Members of the branch and members actively reported to it (`held`: secretary, deputy secretary). */
   listNotices: { req: ListNoticesRequest; res: ListNoticesResponse };
-  /** Write (marks read). Members of the branch. */
+  /** Write (marks read). Members of the branch and members actively reported to it. */
   readNotice: { req: ReadNoticeRequest; res: ReadNoticeResponse };
   /** Read. The notice's author, secretary, deputy secretary. */
   noticeReads: { req: NoticeReadsRequest; res: NoticeReadsResponse };
@@ -497,4 +704,28 @@ export interface BranchApi {
   remindUnread: { req: RemindUnreadRequest; res: RemindUnreadResponse };
   /** Write. Secretary, deputy secretary. */
   moderateNotice: { req: ModerateNoticeRequest; res: ModerateNoticeResponse };
+  /** Write. Committee admins (secretary / deputy of the committee organisation). */
+  createBranch: { req: CreateBranchRequest; res: CreateBranchResponse };
+  /** Write. Committee admins of the branch's committee. */
+  updateBranch: { req: UpdateBranchRequest; res: UpdateBranchResponse };
+  /**
+   * Write. Committee admins of the branch's committee, for a branch without a secretary.
+   * A retry after success answers the same success (not wrapped in the requestId marker).
+   */
+  appointSecretary: { req: AppointSecretaryRequest; res: AppointSecretaryResponse };
+  /** Write. Secretary of the group's branch. */
+  renameGroup: { req: RenameGroupRequest; res: RenameGroupResponse };
+  /**
+   * Write. Any active party member (not an activist) of a branch, to another branch;
+   * `CONFLICT` when already reported (pending or active) or a member of that branch.
+   */
+  reportToBranch: { req: ReportToBranchRequest; res: ReportToBranchResponse };
+  /** Write. Reviewers (secretary, deputy, organisation committee) of the community branch. */
+  reviewReport: { req: ReviewReportRequest; res: ReviewReportResponse };
+  /** Write. The reporter; `NOT_FOUND` without a pending or active report. */
+  endReport: { req: EndReportRequest; res: EndReportResponse };
+  /** Read. Branch committee (支委) of the community branch. */
+  listReports: { req: ListReportsRequest; res: ListReportsResponse };
+  /** Write. The caller's own active memberships; `NOT_FOUND` without one. */
+  updateProfile: { req: UpdateProfileRequest; res: UpdateProfileResponse };
 }

@@ -20,7 +20,10 @@ import {
   revokeInvite,
   setRole,
   transferMember,
+  updateProfile,
 } from './members';
+import { appointSecretary, createBranch, updateBranch } from './admin';
+import { endReport, listReports, reportToBranch, reviewReport } from './reports';
 import {
   listNotices,
   moderateNotice,
@@ -29,7 +32,7 @@ import {
   readNotice,
   remindUnread,
 } from './notices';
-import { assignGroup, createGroup, tree } from './org';
+import { assignGroup, createGroup, renameGroup, tree } from './org';
 
 export const main = defineFunction({
   name: 'branch',
@@ -58,5 +61,14 @@ export const main = defineFunction({
     noticeReads,
     remindUnread,
     moderateNotice,
+    createBranch,
+    updateBranch,
+    appointSecretary,
+    renameGroup,
+    reportToBranch,
+    reviewReport,
+    endReport,
+    listReports,
+    updateProfile,
   },
 });

@@ -22,6 +22,7 @@ import {
   findById,
   toTime,
   type ActionDef,
+  type Cloud,
   type Database,
   type InviteDoc,
   type MembershipDoc,
@@ -40,7 +41,9 @@ import {
   iso,
   isoOrNull,
   loadActor,
+  loadActorWithReports,
   maskPhone,
+  phoneSchema,
   membershipId,
   newId,
   secCheck,
@@ -48,6 +51,7 @@ import {
   updatedCount,
   dayStart,
 } from './shared';
+import { myReports } from './reports';
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const JOIN_PAGE = 'pages/join/index';
@@ -107,15 +111,15 @@ function applicationView(m: MembershipDoc): ApplicationView {
 // ---------------------------------------------------------------- me
 
 /**
- * The caller's memberships with what the home page shows.
- * Requests: memberships (1), then in parallel latest notices of their branches (1) and,
+ * The caller's memberships and reports (双报到) with what the home page shows.
+ * Requests: memberships with their reports joined by `$lookup` (1), then in parallel latest notices of their branches (1) and,
  * for reviewers, pending applications and transfers (1): at most 3.
  */
 export const me: ActionDef<'branch', 'me'> = {
   kind: 'read',
   schema: emptyData,
   async handler(_data, { openid, db }) {
-    const { actor, docs } = await loadActor(db, openid);
+    const { actor, docs, reports } = await loadActorWithReports(db, openid);
     const _ = db.command;
     const $ = _.aggregate;
     const mine = docs
@@ -208,7 +212,7 @@ export const me: ActionDef<'branch', 'me'> = {
           active && accepting.includes(m.orgId) ? (transfers.get(m.orgId) ?? 0) : null,
       };
     });
-    return { memberships, serverTime: now.toISOString() };
+    return { memberships, reports: myReports(reports), serverTime: now.toISOString() };
   },
 };
 
@@ -489,7 +493,9 @@ export const reviewApplication: ActionDef<'branch', 'reviewApplication'> = {
       throw new AppError('NOT_FOUND', MSG.applicationNotFound);
     }
     if (!can(actor, 'reviewApplication', { branchId: app.orgId })) throw forbidden();
-    if (app.status !== 'pending') throw new AppError('CONFLICT', MSG.alreadyReviewed);
+    if (app.status !== 'pending') {
+      throw new AppError('CONFLICT', MSG.alreadyReviewed, { reason: 'alreadyReviewed' });
+    }
 
     let held = false;
     if (data.reason) held = (await secCheck(cloud, openid, data.reason, 2)) === 'review';
@@ -518,10 +524,14 @@ export const reviewApplication: ActionDef<'branch', 'reviewApplication'> = {
         .where({ _id: app._id, status: 'pending' })
         .update({ data: change });
     } catch (err) {
-      if (isDuplicateKey(err)) throw new AppError('CONFLICT', MSG.alreadyFullMember);
+      if (isDuplicateKey(err)) {
+        throw new AppError('CONFLICT', MSG.alreadyFullMember, { reason: 'memberElsewhere' });
+      }
       throw err;
     }
-    if (updatedCount(res) !== 1) throw new AppError('CONFLICT', MSG.alreadyReviewed);
+    if (updatedCount(res) !== 1) {
+      throw new AppError('CONFLICT', MSG.alreadyReviewed, { reason: 'alreadyReviewed' });
+    }
     return {
       applicationId: app._id,
       status: data.approve ? ('active' as const) : ('rejected' as const),
@@ -577,11 +587,27 @@ export const listMembers: ActionDef<'branch', 'listMembers'> = {
   },
 };
 
-/** Requests: the memberships of the caller and of the member shown, in one query (1). */
+/** A temporary URL of a stored photo (not a database request), or null. */
+async function photoUrl(cloud: Cloud, fileID: string | null | undefined): Promise<string | null> {
+  if (!fileID) return null;
+  try {
+    const res = (await cloud.getTempFileURL({ fileList: [fileID] })) as {
+      fileList?: { tempFileURL?: string }[];
+    };
+    return res.fileList?.[0]?.tempFileURL || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Requests: the memberships of the caller and of the member shown, in one query (1). The
+ * photo's temporary URL comes from cloud storage (getTempFileURL), not the database.
+ */
 export const memberCard: ActionDef<'branch', 'memberCard'> = {
   kind: 'read',
   schema: z.object({ branchId: idSchema, openid: idSchema.optional() }),
-  async handler(data, { openid, db }) {
+  async handler(data, { openid, db, cloud }) {
     const target = data.openid ?? openid;
     const { actor, docs } = await loadActor(db, openid, [target]);
     if (!can(actor, 'memberCard', { branchId: data.branchId })) throw forbidden();
@@ -592,7 +618,8 @@ export const memberCard: ActionDef<'branch', 'memberCard'> = {
     return {
       openid: m.openid,
       name: m.realName ?? '',
-      photo: null,
+      photo: await photoUrl(cloud, m.photo),
+      photoFileID: m.photo ?? null,
       branchId: m.orgId,
       branchName: m.branchName ?? '',
       role: m.role,
@@ -634,41 +661,51 @@ export const setRole: ActionDef<'branch', 'setRole'> = {
 };
 
 /**
- * Demote the caller (conditional on still being secretary: of two concurrent handovers one
- * wins), then promote the successor; if the successor is gone by then, the caller is made
- * secretary again. Never two secretaries; see docs/permissions.md for why not a transaction.
- * Requests: memberships of both (1), demote (1), promote (1); a failed promote adds 1.
+ * One transaction (db.runTransaction): the caller's and the successor's memberships are read
+ * after it starts (a plain query: `where()` is refused inside CloudBase transactions, and the
+ * documents are found by openid), then both are updated by `doc(id)` inside it. The commit
+ * fails if anyone wrote either document since the transaction began, and the SDK runs the
+ * callback again, which then sees the new state: of two concurrent handovers one wins, and
+ * no crash can leave the branch without a secretary or with two.
+ *
+ * Not wrapped in the requestId marker (`idempotent: false`, to stay within 5 requests): a
+ * retry after success finds the caller no longer secretary and the successor secretary, and
+ * answers the same success; any other later call by the old secretary is `FORBIDDEN`.
+ * Requests: start (1), memberships of both (1), two updates (2), commit (1): 5.
  */
+type Txn = {
+  collection(name: string): { doc(id: string): { update(o: unknown): Promise<unknown> } };
+};
+
 export const handOverSecretary: ActionDef<'branch', 'handOverSecretary'> = {
   kind: 'write',
+  idempotent: false,
   schema: z.object({ branchId: idSchema, toOpenid: idSchema }),
   async handler(data, { openid, db }) {
-    const { actor, docs } = await loadActor(db, openid, [data.toOpenid]);
-    if (!can(actor, 'handOverSecretary', { branchId: data.branchId })) throw forbidden();
     if (data.toOpenid === openid) {
       throw new AppError('INVALID_ARGUMENT', '请选择另一位党员接任书记', {
         fields: ['toOpenid'],
       });
     }
-    const mine = activeIn(docs, openid, data.branchId)!;
-    const next = activeIn(docs, data.toOpenid, data.branchId);
-    if (!next) throw new AppError('NOT_FOUND', MSG.memberNotFound);
-    if (next.role === 'activist') {
-      throw new AppError('CONFLICT', '入党积极分子不能担任书记');
-    }
-    const coll = db.collection(COLLECTIONS.memberships);
-    const demoted = await coll
-      .where({ _id: mine._id, status: 'active', role: 'secretary' })
-      .update({ data: { role: 'member' } });
-    if (updatedCount(demoted) !== 1) throw new AppError('CONFLICT', '书记职务已变更，请刷新');
-    const promoted = await coll
-      .where({ _id: next._id, status: 'active', orgId: data.branchId })
-      .update({ data: { role: 'secretary' } });
-    if (updatedCount(promoted) !== 1) {
-      await coll.where({ _id: mine._id }).update({ data: { role: 'secretary' } });
-      throw new AppError('CONFLICT', '接任人已不在本支部，请刷新后重试');
-    }
-    return { branchId: data.branchId, secretaryOpenid: data.toOpenid };
+    const done = { branchId: data.branchId, secretaryOpenid: data.toOpenid };
+    return db.runTransaction(async (t: Txn) => {
+      const { actor, docs } = await loadActor(db, openid, [data.toOpenid]);
+      const mine = activeIn(docs, openid, data.branchId);
+      const next = activeIn(docs, data.toOpenid, data.branchId);
+      if (!can(actor, 'handOverSecretary', { branchId: data.branchId })) {
+        // A retried handover that already happened: the same answer.
+        if (mine && next?.role === 'secretary') return done;
+        throw forbidden();
+      }
+      if (!next) throw new AppError('NOT_FOUND', MSG.memberNotFound);
+      if (next.role === 'activist') {
+        throw new AppError('CONFLICT', '入党积极分子不能担任书记');
+      }
+      const coll = t.collection(COLLECTIONS.memberships);
+      await coll.doc(mine!._id).update({ data: { role: 'member' } });
+      await coll.doc(next._id).update({ data: { role: 'secretary' } });
+      return done;
+    }) as Promise<typeof done>;
   },
 };
 
@@ -808,5 +845,80 @@ export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
     }
     if (updatedCount(res) !== 1) throw new AppError('CONFLICT', '该转接已处理过了');
     return { membershipId: m._id, branchId: toBranch, status: 'active' as const };
+  },
+};
+
+// ---------------------------------------------------------------- own profile
+
+/** At most this many active memberships are updated (a person has one branch, maybe a committee role). */
+const MAX_PROFILE_UPDATES = 4;
+const PHOTO_PREFIX = /^cloud:\/\/([^/]+)\/avatars\/[A-Za-z0-9._\-/]{1,200}$/;
+
+/**
+ * The caller's own name, phone and photo on each of their active memberships (the sort key
+ * of the directory follows the name). The phone is personal data and is never logged.
+ * Not wrapped in the requestId marker (`idempotent: false`): setting the same values again is
+ * the same outcome. Requests: memberships (1), one update per active membership (at most 4).
+ */
+export const updateProfile: ActionDef<'branch', 'updateProfile'> = {
+  kind: 'write',
+  idempotent: false,
+  schema: z
+    .object({
+      realName: nameSchema.optional(),
+      phone: phoneSchema.nullable().optional(),
+      photoFileID: z
+        .string()
+        .max(300)
+        .regex(PHOTO_PREFIX, '照片应为上传到本环境 avatars/ 目录的云文件 ID')
+        .nullable()
+        .optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.realName === undefined && v.phone === undefined && v.photoFileID === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['realName'], message: '请填写要修改的资料' });
+      }
+    }),
+  async handler(data, { openid, db, cloud }) {
+    if (data.photoFileID) {
+      // `cloud://<env>.<bucket>/…`: the file must be in the environment this function runs in.
+      const env = String(cloud.getWXContext().ENV ?? '');
+      const host = PHOTO_PREFIX.exec(data.photoFileID)![1];
+      if (!env || !host.startsWith(`${env}.`)) {
+        throw new AppError(
+          'INVALID_ARGUMENT',
+          '参数「photoFileID」有误：照片不在本环境的云存储中',
+          {
+            fields: ['photoFileID'],
+          },
+        );
+      }
+    }
+    const { docs } = await loadActor(db, openid);
+    const active = docs.filter((d) => d.status === 'active').slice(0, MAX_PROFILE_UPDATES);
+    if (active.length === 0) throw new AppError('NOT_FOUND', '您还没有加入支部，暂无可修改的资料');
+    if (data.realName) await secCheck(cloud, openid, data.realName, 1);
+    const coll = db.collection(COLLECTIONS.memberships);
+    const results = await Promise.all(
+      active.map((m) => {
+        const change: Record<string, unknown> = {};
+        if (data.realName !== undefined) {
+          change.realName = data.realName;
+          change.sortKey = sortKey(data.realName, m._id);
+        }
+        if (data.phone !== undefined) change.phone = data.phone;
+        if (data.photoFileID !== undefined) change.photo = data.photoFileID;
+        return coll.where({ _id: m._id, openid, status: 'active' }).update({ data: change });
+      }),
+    );
+    const first = active[0];
+    const photoFileID = data.photoFileID !== undefined ? data.photoFileID : (first.photo ?? null);
+    return {
+      updatedMemberships: results.filter((r) => updatedCount(r) === 1).length,
+      realName: data.realName ?? first.realName ?? '',
+      phone: data.phone !== undefined ? data.phone : (first.phone ?? null),
+      photoFileID,
+      photo: await photoUrl(cloud, photoFileID),
+    };
   },
 };

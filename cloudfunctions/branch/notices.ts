@@ -27,6 +27,7 @@ import {
   idSchema,
   iso,
   loadActor,
+  loadActorWithReports,
   newId,
   secCheck,
   updatedCount,
@@ -119,7 +120,8 @@ const isNoticeCursor = (v: unknown): v is NoticeCursor =>
   typeof (v as NoticeCursor).t === 'number';
 
 /**
- * Unread first, newest first within each part. Requests: memberships (1), unread page (1),
+ * Unread first, newest first within each part; members of the branch and members actively
+ * reported to it (双报到). Requests: memberships with reports (1), unread page (1),
  * read notices to fill the page (1).
  */
 export const listNotices: ActionDef<'branch', 'listNotices'> = {
@@ -131,7 +133,7 @@ export const listNotices: ActionDef<'branch', 'listNotices'> = {
   }),
   async handler(data, { openid, db }) {
     const cursor = decodeCursor(data.cursor, isNoticeCursor);
-    const { actor } = await loadActor(db, openid);
+    const { actor } = await loadActorWithReports(db, openid);
     const held = data.status === 'held';
     if (!can(actor, held ? 'listHeldNotices' : 'listNotices', { branchId: data.branchId })) {
       throw forbidden();
@@ -178,7 +180,7 @@ export const listNotices: ActionDef<'branch', 'listNotices'> = {
 
 async function loadNotice(db: Parameters<typeof loadActor>[0], openid: string, id: string) {
   const [{ actor, docs }, notice] = await Promise.all([
-    loadActor(db, openid),
+    loadActorWithReports(db, openid),
     findById<NoticeDoc>(db, COLLECTIONS.notices, id),
   ]);
   if (!notice || notice.status === 'removed') {

@@ -5,7 +5,6 @@ import {
   AppError,
   COLLECTIONS,
   can,
-  fetchAll,
   findById,
   type ActionDef,
   type OrganizationDoc,
@@ -77,7 +76,60 @@ export const assignGroup: ActionDef<'branch', 'assignGroup'> = {
   },
 };
 
-/** Requests: memberships (1), the committee's organisations and party groups (2, parallel). */
+/**
+ * Renames a party group; the name kept on its members' memberships (`partyGroupName`)
+ * follows in one multi-document update. Not wrapped in the requestId marker
+ * (`idempotent: false`): renaming to the same name again is the same outcome.
+ * Requests: memberships and the group (2, parallel), update (1), members' names (1): 4.
+ */
+export const renameGroup: ActionDef<'branch', 'renameGroup'> = {
+  kind: 'write',
+  idempotent: false,
+  schema: z.object({
+    groupId: idSchema,
+    name: z.string().trim().min(1, '党小组名称不能为空').max(20, '党小组名称最多 20 个字'),
+  }),
+  async handler(data, { openid, db, cloud }) {
+    const [{ actor }, group] = await Promise.all([
+      loadActor(db, openid),
+      findById<PartyGroupDoc>(db, COLLECTIONS.partyGroups, data.groupId),
+    ]);
+    if (!group) throw new AppError('NOT_FOUND', '未找到该党小组');
+    if (!can(actor, 'renameGroup', { branchId: group.branchId })) throw forbidden();
+    if (group.name !== data.name) {
+      await secCheck(cloud, openid, data.name, 1);
+      try {
+        await db
+          .collection(COLLECTIONS.partyGroups)
+          .where({ _id: group._id, branchId: group.branchId })
+          .update({ data: { name: data.name } });
+      } catch (err) {
+        if (isDuplicateKey(err)) throw new AppError('CONFLICT', '本支部已有同名党小组');
+        throw err;
+      }
+    }
+    await db
+      .collection(COLLECTIONS.memberships)
+      .where({ orgId: group.branchId, partyGroupId: group._id })
+      .update({ data: { partyGroupName: data.name } });
+    return { groupId: group._id, name: data.name };
+  },
+};
+
+interface OrgRow extends OrganizationDoc {
+  groups?: PartyGroupDoc[];
+}
+interface CountRow {
+  _id: { o: string; g: string | null };
+  n: number;
+}
+
+/**
+ * Requests: memberships (1), then in parallel the committee's organisations with their
+ * party groups joined by `$lookup` (1) and the active members counted per branch and party
+ * group by a `$group` served by the `committeeId_status` index (1): 3. Reported members
+ * (双报到) are in another collection and never counted.
+ */
 export const tree: ActionDef<'branch', 'tree'> = {
   kind: 'read',
   schema: z.object({ committeeId: idSchema.optional() }).optional(),
@@ -86,14 +138,35 @@ export const tree: ActionDef<'branch', 'tree'> = {
     const committeeId =
       data?.committeeId ?? actor.memberships.find((m) => m.committeeId)?.committeeId ?? null;
     if (!committeeId || !can(actor, 'tree', { committeeId })) throw forbidden();
-    const [orgs, groups] = await Promise.all([
-      fetchAll<OrganizationDoc>(
-        db.collection(COLLECTIONS.organizations).where({ committeeId }).limit(MAX_TREE),
-      ),
-      fetchAll<PartyGroupDoc>(
-        db.collection(COLLECTIONS.partyGroups).where({ committeeId }).limit(MAX_TREE),
-      ),
+    const $ = db.command.aggregate;
+    const [orgRes, countRes] = await Promise.all([
+      db
+        .collection(COLLECTIONS.organizations)
+        .aggregate()
+        .match({ committeeId })
+        .limit(MAX_TREE)
+        .lookup({
+          from: COLLECTIONS.partyGroups,
+          localField: '_id',
+          foreignField: 'branchId',
+          as: 'groups',
+        })
+        .end(),
+      db
+        .collection(COLLECTIONS.memberships)
+        .aggregate()
+        .match({ committeeId, status: 'active' })
+        .group({ _id: { o: '$orgId', g: '$partyGroupId' }, n: $.sum(1) })
+        .end(),
     ]);
+    const orgs = (orgRes as unknown as { list: OrgRow[] }).list ?? [];
+    const counts = (countRes as unknown as { list: CountRow[] }).list ?? [];
+    const branchCount = new Map<string, number>();
+    const groupCount = new Map<string, number>();
+    for (const c of counts) {
+      branchCount.set(c._id.o, (branchCount.get(c._id.o) ?? 0) + c.n);
+      if (c._id.g) groupCount.set(c._id.g, (groupCount.get(c._id.g) ?? 0) + c.n);
+    }
     const nodes = new Map<string, TreeNode>();
     for (const o of orgs) {
       nodes.set(o._id, {
@@ -101,7 +174,7 @@ export const tree: ActionDef<'branch', 'tree'> = {
         name: o.name,
         type: o.type,
         gridArea: o.gridArea ?? null,
-        memberCount: null,
+        memberCount: o.type === 'branch' ? (branchCount.get(o._id) ?? 0) : null,
         children: [],
       });
     }
@@ -112,15 +185,18 @@ export const tree: ActionDef<'branch', 'tree'> = {
       const parent = nodes.get(o.parentId ?? '') ?? root;
       parent.children.push(nodes.get(o._id)!);
     }
-    for (const g of [...groups].sort((a, b) => a.name.localeCompare(b.name))) {
-      nodes.get(g.branchId)?.children.push({
-        id: g._id,
-        name: g.name,
-        type: 'group',
-        gridArea: null,
-        memberCount: null,
-        children: [],
-      });
+    for (const o of orgs) {
+      const groups = [...(o.groups ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+      for (const g of groups) {
+        nodes.get(o._id)?.children.push({
+          id: g._id,
+          name: g.name,
+          type: 'group',
+          gridArea: null,
+          memberCount: groupCount.get(g._id) ?? 0,
+          children: [],
+        });
+      }
     }
     return { root };
   },

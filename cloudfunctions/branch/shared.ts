@@ -11,6 +11,7 @@ import {
   type Cloud,
   type Database,
   type MembershipDoc,
+  type ReportDoc,
 } from '../common';
 
 /** A person belongs to few organisations; the cap keeps the read bounded whatever the data. */
@@ -42,6 +43,8 @@ export const forbidden = () => new AppError('FORBIDDEN', MSG.forbidden);
 // ---------------------------------------------------------------- schemas
 
 export const idSchema = z.string().trim().min(1).max(64);
+/** Mainland mobile number (never logged: it is personal data). */
+export const phoneSchema = z.string().regex(/^1[3-9]\d{9}$/, '请填写正确的 11 位手机号');
 
 // ---------------------------------------------------------------- identity
 
@@ -65,6 +68,25 @@ export async function loadActor(db: Database, openid: string, others: string[] =
       .limit(MAX_MEMBERSHIPS * ids.length),
   );
   return { actor: actorFrom(openid, docs), docs } satisfies Loaded;
+}
+
+/**
+ * As `loadActor`, plus the caller's reports (双报到) joined by `$lookup` in the same
+ * aggregate: still one database request. A reporter always has membership documents (only
+ * a party member may report, and membership documents are never deleted).
+ */
+export async function loadActorWithReports(db: Database, openid: string) {
+  const res = (await db
+    .collection(COLLECTIONS.memberships)
+    .aggregate()
+    .match({ openid })
+    .limit(MAX_MEMBERSHIPS)
+    .lookup({ from: COLLECTIONS.reports, localField: 'openid', foreignField: 'openid', as: 'r' })
+    .end()) as unknown as { list: (MembershipDoc & { r?: ReportDoc[] })[] };
+  const rows = res.list ?? [];
+  const reports = rows[0]?.r ?? [];
+  const docs = rows.map(({ r: _r, ...m }) => m as MembershipDoc);
+  return { actor: actorFrom(openid, docs, reports), docs, reports };
 }
 
 export function activeIn(docs: MembershipDoc[], openid: string, branchId: string) {
@@ -116,6 +138,11 @@ export function newId(): string {
  */
 export function membershipId(openid: string, orgId: string): string {
   return `m${createHash('sha256').update(`${openid}\n${orgId}`).digest('hex').slice(0, 31)}`;
+}
+
+/** The report (双报到) id of a person to a branch: derived, like `membershipId`. */
+export function reportId(openid: string, branchId: string): string {
+  return `r${createHash('sha256').update(`${openid}\n${branchId}`).digest('hex').slice(0, 31)}`;
 }
 
 /** `138****1234`; anything not an 11-digit number is hidden entirely. */

@@ -35,6 +35,12 @@ export interface ActionDef<F extends FunctionName, A extends ActionName<F>> {
    * called with a requestId is applied once (common/idempotency.ts), which takes 2 of its 5.
    */
   kind: 'read' | 'write';
+  /**
+   * `false` keeps a write out of the requestId marker (saves its 2 database requests). Only
+   * for writes that are idempotent by themselves: a retry after success must find the state
+   * already changed and answer the same success (or a clear error), never apply twice.
+   */
+  idempotent?: false;
   /** Validates `event.data`; its output is exactly the contract's request type. */
   schema: z.ZodType<ActionReq<F, A>, unknown>;
   handler: (data: ActionReq<F, A>, ctx: HandlerContext) => Promise<ActionRes<F, A>>;
@@ -187,7 +193,7 @@ export function defineFunction<F extends FunctionName>(def: FunctionDef<F>): Clo
           requestId,
         });
       const data =
-        spec.kind === 'write' && requestId
+        spec.kind === 'write' && spec.idempotent !== false && requestId
           ? await withIdempotency(database, { fn: def.name, action, openid, requestId }, run)
           : await run();
       return { ok: true, data };

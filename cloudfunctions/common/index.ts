@@ -15,13 +15,15 @@ export type { ServerErrorCode } from './errors';
 export { fetchAll, findById, toTime } from './db';
 export { COLLECTIONS } from './model';
 export { withIdempotency, requestKey } from './idempotency';
-export { can, actorFrom, branchesWhere, roleIn, ACTIONS } from './policy';
+export { can, actorFrom, branchesWhere, committeesWhere, roleIn, ACTIONS } from './policy';
 export type { Actor, PolicyAction, Resource } from './policy';
 export type {
   CollectionName,
   InviteDoc,
   NoticeDoc,
   PartyGroupDoc,
+  ReportDoc,
+  ReportStatus,
   MembershipDoc,
   MembershipStatus,
   OrganizationDoc,

@@ -14,6 +14,8 @@ export const COLLECTIONS = {
   partyGroups: 'partyGroups',
   /** Notices (通知公告) of a branch, with who they went to and who read them. */
   notices: 'notices',
+  /** 双报到: in-service members reporting to a community branch (not memberships). */
+  reports: 'reports',
   /** Answers of finished writes by request id, so a retried write is not applied twice. */
   requestLog: 'requestLog',
 } as const;
@@ -39,6 +41,45 @@ export interface OrganizationDoc {
   committeeId?: string;
   /** Grid area (网格) a branch is laid over. */
   gridArea?: string | null;
+  /**
+   * A branch has (had) a secretary: set by `appointSecretary` with a conditional update, so
+   * two concurrent appointments make one secretary. It stays true: a secretary can leave
+   * only after handing over. Branches of the seed carry `true`.
+   */
+  hasSecretary?: boolean;
+  createdAt?: Date;
+  createdBy?: string;
+}
+
+/** `pending` → `active` / `rejected`; `pending`/`active` → `ended` (by the reporter). */
+export type ReportStatus = 'pending' | 'active' | 'rejected' | 'ended';
+
+/**
+ * 双报到: a party member of one branch reporting to a community branch. One document per
+ * (openid, branchId) — unique index — re-opened when reporting again after `rejected`/`ended`.
+ * `_id` is derived from both (see branch/shared.ts `reportId`).
+ */
+export interface ReportDoc {
+  _id: string;
+  openid: string;
+  /** The community branch reported to. */
+  branchId: string;
+  branchName: string;
+  committeeId: string;
+  /** The reporter's own branch (组织关系) when reporting. */
+  fromBranchId: string;
+  fromBranchName: string;
+  realName: string;
+  phone: string | null;
+  status: ReportStatus;
+  reportedAt: Date;
+  /** ISO time + `#` + `_id`: the queue's order and cursor. */
+  queueKey: string;
+  reviewedAt: Date | null;
+  reviewedBy: string | null;
+  reason: string | null;
+  reasonHeld: boolean;
+  endedAt: Date | null;
 }
 
 /**
@@ -71,6 +112,8 @@ export interface MembershipDoc {
   joinedPartyAt?: Date | null;
   partyGroupId?: string | null;
   partyGroupName?: string | null;
+  /** Identity-card photo: a `cloud://…/avatars/…` file id (`updateProfile`). */
+  photo?: string | null;
   /** `realName` + NUL + `_id`: the directory's order and cursor. */
   sortKey?: string;
   /** ISO time + `#` + `_id`: the application queue's order and cursor. */

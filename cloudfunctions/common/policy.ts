@@ -14,6 +14,11 @@ import type { MembershipDoc } from './model';
 export interface Actor {
   openid: string;
   memberships: { orgId: string; committeeId: string | null; role: RoleCode }[];
+  /**
+   * Branches the caller is actively reported to (双报到). Not memberships: they only let
+   * rules marked `orReported` through. Loaded only by actions that need it.
+   */
+  reports?: string[];
 }
 
 /** What an action is about. `branchId` for branch-scoped actions, `committeeId` for the tree. */
@@ -36,14 +41,23 @@ const EVERY_ROLE: readonly RoleCode[] = [...COMMITTEE, 'member', 'probationary',
 const REVIEWERS: readonly RoleCode[] = ['secretary', 'deputySecretary', 'organizationCommittee'];
 const SECRETARIES: readonly RoleCode[] = ['secretary', 'deputySecretary'];
 const SECRETARY: readonly RoleCode[] = ['secretary'];
+/** Roles of party members (党员): everyone but activists (入党积极分子). */
+const PARTY_MEMBER: readonly RoleCode[] = EVERY_ROLE.filter((r) => r !== 'activist');
 
 type Rule =
   /** Any caller, member or not (their own data only). */
   | { kind: 'anyone' }
   /** Active members of the resource's branch holding one of `roles`. */
-  | { kind: 'branch'; roles: readonly RoleCode[]; orAuthor?: boolean }
+  | { kind: 'branch'; roles: readonly RoleCode[]; orAuthor?: boolean; orReported?: boolean }
   /** Anyone with an active membership in the resource's committee. */
-  | { kind: 'committee' };
+  | { kind: 'committee' }
+  /**
+   * Committee admins: an active membership of the committee organisation itself
+   * (`orgId === resource.committeeId`) holding one of `roles`.
+   */
+  | { kind: 'committeeAdmin'; roles: readonly RoleCode[] }
+  /** Anyone with an active membership holding one of `roles`, in any organisation. */
+  | { kind: 'member'; roles: readonly RoleCode[] };
 
 /** Action → rule. Keep in step with docs/permissions.md. */
 const RULES = {
@@ -68,13 +82,22 @@ const RULES = {
   assignGroup: { kind: 'branch', roles: SECRETARY },
   tree: { kind: 'committee' },
   postNotice: { kind: 'branch', roles: COMMITTEE },
-  listNotices: { kind: 'branch', roles: EVERY_ROLE },
-  readNotice: { kind: 'branch', roles: EVERY_ROLE },
+  listNotices: { kind: 'branch', roles: EVERY_ROLE, orReported: true },
+  readNotice: { kind: 'branch', roles: EVERY_ROLE, orReported: true },
   /** Not an action: list held notices (`listNotices { status: 'held' }`). */
   listHeldNotices: { kind: 'branch', roles: SECRETARIES },
   noticeReads: { kind: 'branch', roles: SECRETARIES, orAuthor: true },
   remindUnread: { kind: 'branch', roles: SECRETARIES, orAuthor: true },
   moderateNotice: { kind: 'branch', roles: SECRETARIES },
+  createBranch: { kind: 'committeeAdmin', roles: SECRETARIES },
+  updateBranch: { kind: 'committeeAdmin', roles: SECRETARIES },
+  appointSecretary: { kind: 'committeeAdmin', roles: SECRETARIES },
+  renameGroup: { kind: 'branch', roles: SECRETARY },
+  reportToBranch: { kind: 'member', roles: PARTY_MEMBER },
+  reviewReport: { kind: 'branch', roles: REVIEWERS },
+  endReport: { kind: 'anyone' },
+  listReports: { kind: 'branch', roles: COMMITTEE },
+  updateProfile: { kind: 'anyone' },
 } as const satisfies Record<string, Rule>;
 
 export type PolicyAction = keyof typeof RULES;
@@ -95,9 +118,19 @@ export function can(actor: Actor, action: PolicyAction, resource: Resource = {})
       const c = resource.committeeId;
       return !!c && actor.memberships.some((m) => m.committeeId === c || m.orgId === c);
     }
+    case 'committeeAdmin': {
+      const c = resource.committeeId;
+      return !!c && actor.memberships.some((m) => m.orgId === c && rule.roles.includes(m.role));
+    }
+    case 'member':
+      return actor.memberships.some((m) => rule.roles.includes(m.role));
     case 'branch': {
       const role = roleIn(actor, resource.branchId);
-      if (!role) return false;
+      if (!role) {
+        return (
+          !!rule.orReported && !!resource.branchId && !!actor.reports?.includes(resource.branchId)
+        );
+      }
       if (rule.roles.includes(role)) return true;
       return !!rule.orAuthor && resource.authorOpenid === actor.openid;
     }
@@ -111,9 +144,30 @@ export function branchesWhere(actor: Actor, action: PolicyAction): string[] {
     .map((m) => m.orgId);
 }
 
-/** Builds the actor from the caller's membership documents (only active ones count). */
-export function actorFrom(openid: string, docs: readonly MembershipDoc[]): Actor {
+/** Committees where the caller is an admin for `action` (no database request). */
+export function committeesWhere(actor: Actor, action: PolicyAction): string[] {
+  return actor.memberships
+    .filter((m) => can(actor, action, { committeeId: m.orgId }))
+    .map((m) => m.orgId);
+}
+
+/**
+ * Builds the actor from the caller's membership documents (only active ones count) and,
+ * when given, their report documents (only active reports count).
+ */
+export function actorFrom(
+  openid: string,
+  docs: readonly MembershipDoc[],
+  reports?: readonly { openid: string; branchId: string; status: string }[],
+): Actor {
   return {
+    ...(reports
+      ? {
+          reports: reports
+            .filter((r) => r.openid === openid && r.status === 'active')
+            .map((r) => r.branchId),
+        }
+      : {}),
     openid,
     memberships: docs
       .filter((d) => d.openid === openid && d.status === 'active')
