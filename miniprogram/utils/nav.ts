@@ -13,6 +13,18 @@ export const ROUTES = {
   compose: '/packages/secretary/compose/index',
   invite: '/packages/secretary/invite/index',
   reads: '/packages/secretary/reads/index',
+  roles: '/packages/secretary/roles/index',
+  groups: '/packages/secretary/groups/index',
+  groupMembers: '/packages/secretary/group-members/index',
+  transfers: '/packages/secretary/transfers/index',
+  transferOut: '/packages/secretary/transfer-out/index',
+  held: '/packages/secretary/held/index',
+  reports: '/packages/secretary/reports/index',
+  createBranch: '/packages/committee/create-branch/index',
+  leave: '/pages/leave/index',
+  report: '/pages/report/index',
+  profileEdit: '/pages/profile-edit/index',
+  tree: '/pages/tree/index',
 } as const;
 
 /** Tab pages (app.json tabBar) must be opened with switchTab. */

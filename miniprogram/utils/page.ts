@@ -2,7 +2,7 @@
  * Small helpers every page uses: field errors from INVALID_ARGUMENT, toasts that never
  * throw, role checks that mirror docs/permissions.md for what to *show* (the server decides).
  */
-import type { ApiError, PartyStatus, RoleCode } from '../../typings/api';
+import type { ApiError, PartyStatus, ReportStatus, RoleCode } from '../../typings/api';
 
 /**
  * Which form fields an INVALID_ARGUMENT names (`details.fields`, dotted paths within data),
@@ -61,4 +61,12 @@ export const PARTY_STATUS_LABELS: Record<PartyStatus, string> = {
   full: '正式党员',
   probationary: '预备党员',
   activist: '入党积极分子',
+};
+
+/** 双报到 states as the reporter reads them. */
+export const REPORT_STATUS_TEXT: Record<ReportStatus, string> = {
+  pending: '待确认',
+  active: '已报到',
+  rejected: '未通过',
+  ended: '已结束',
 };

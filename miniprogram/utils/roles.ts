@@ -1,4 +1,4 @@
-import type { RoleCode } from '../../typings/api';
+import type { AssignableRole, RoleCode } from '../../typings/api';
 
 const ROLE_LABELS: Record<RoleCode, string> = {
   secretary: '书记',
@@ -14,4 +14,20 @@ const ROLE_LABELS: Record<RoleCode, string> = {
 
 export function roleLabel(role: RoleCode): string {
   return ROLE_LABELS[role] ?? '成员';
+}
+
+/** Roles a secretary can give with `setRole`, in the order the picker lists them. */
+export const ASSIGNABLE_ROLES: readonly AssignableRole[] = [
+  'deputySecretary',
+  'organizationCommittee',
+  'propagandaCommittee',
+  'disciplineCommittee',
+  'massWorkCommittee',
+  'member',
+  'probationary',
+  'activist',
+];
+
+export function isAssignable(role: RoleCode): role is AssignableRole {
+  return (ASSIGNABLE_ROLES as readonly string[]).includes(role);
 }

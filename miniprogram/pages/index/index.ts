@@ -1,7 +1,9 @@
 /**
  * 首页. One call on open (`branch.me`): my branch card (branch, role, party group, 党龄),
  * the 政治生日 greeting on the day, pinned notices and the unread count, and for committee
- * members the 工作台 (approvals with their pending badge, post a notice, invite). A newcomer
+ * members the 工作台 (approvals with their pending badge, post a notice, invite; for the
+ * secretary also roles, party groups, incoming transfers with their badge, held notices,
+ * 双报到 reports). A newcomer
  * is told how to join; an applicant sees the application is being reviewed.
  * Coming back to the tab reloads (unread counts change as notices are read).
  */
@@ -36,6 +38,10 @@ function toView(me: BranchMeResponse) {
       .map((x) => x.branchName)
       .join('、'),
   };
+  // 党委管理员: secretary or deputy of the committee organisation itself.
+  const admin = active.find(
+    (x) => x.branchId === x.committeeId && (x.role === 'secretary' || x.role === 'deputySecretary'),
+  );
   if (!m) return { ...base, greeting: '你好，欢迎使用网上支部' };
   const pinned: NoticeRow[] = m.pinnedNotices.map((n) => ({
     noticeId: n.noticeId,
@@ -59,6 +65,12 @@ function toView(me: BranchMeResponse) {
     canReview: m.pendingApprovals !== null || isReviewer(m.role),
     pendingApprovals: m.pendingApprovals ?? 0,
     canPost: isCommittee(m.role),
+    committeeId: m.committeeId,
+    isSecretary: m.role === 'secretary',
+    canModerate: m.role === 'secretary' || m.role === 'deputySecretary',
+    canTransfers: m.pendingTransfers !== null || m.role === 'secretary',
+    pendingTransfers: m.pendingTransfers ?? 0,
+    adminCommitteeId: admin ? admin.committeeId : '',
   };
 }
 
@@ -93,6 +105,12 @@ Component({
     canReview: false,
     pendingApprovals: 0,
     canPost: false,
+    committeeId: '',
+    isSecretary: false,
+    canModerate: false,
+    canTransfers: false,
+    pendingTransfers: 0,
+    adminCommitteeId: '',
   },
 
   methods: {
@@ -154,6 +172,27 @@ Component({
     },
     onCompose() {
       go(ROUTES.compose, { branchId: this.data.branchId });
+    },
+    onRoles() {
+      go(ROUTES.roles, { branchId: this.data.branchId, committeeId: this.data.committeeId });
+    },
+    onGroups() {
+      go(ROUTES.groups, { branchId: this.data.branchId, committeeId: this.data.committeeId });
+    },
+    onTransfers() {
+      go(ROUTES.transfers, { branchId: this.data.branchId });
+    },
+    onHeld() {
+      go(ROUTES.held, { branchId: this.data.branchId });
+    },
+    onReports() {
+      go(ROUTES.reports, { branchId: this.data.branchId });
+    },
+    onTree() {
+      go(ROUTES.tree, { committeeId: this.data.committeeId });
+    },
+    onCreateBranch() {
+      go(ROUTES.createBranch, { committeeId: this.data.adminCommitteeId });
     },
     onInvite() {
       go(ROUTES.invite, { branchId: this.data.branchId, branchName: this.data.branchName });

@@ -1,13 +1,14 @@
 /**
  * 我的. One call on open (`branch.me`): who I am in each branch (name, branch, role,
- * application state), my identity card, my applications, and the 长辈模式 setting, which
+ * application state), my 双报到 reports and their state, my identity card, editing my
+ * profile, reporting to a community branch, leaving the branch, and the 长辈模式 setting, which
  * is stored on the phone (`settings.elderlyMode`) and needs no call.
  */
 import type { BranchMeResponse, MembershipState } from '../../../typings/api';
 import { call } from '../../services/call';
 import { ELDERLY_STORAGE_KEY, isElderlyMode } from '../../utils/elderly';
 import { go, ROUTES, syncTabBar, dataset } from '../../utils/nav';
-import { stopPullDown, toast } from '../../utils/page';
+import { REPORT_STATUS_TEXT, stopPullDown, toast } from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
 
 type Status = 'loading' | 'error' | 'ready';
@@ -26,6 +27,13 @@ interface Row {
   active: boolean;
 }
 
+interface ReportRow {
+  reportId: string;
+  branchName: string;
+  note: string;
+  reason: string;
+}
+
 function toView(me: BranchMeResponse) {
   const rows: Row[] = me.memberships.map((m) => ({
     branchId: m.branchId,
@@ -39,6 +47,12 @@ function toView(me: BranchMeResponse) {
     rows,
     hasActive: rows.some((r) => r.active),
     firstBranchId: rows.find((r) => r.active)?.branchId ?? '',
+    reports: (me.reports ?? []).slice(0, 20).map((r) => ({
+      reportId: r.reportId,
+      branchName: r.branchName,
+      note: REPORT_STATUS_TEXT[r.status] ?? '',
+      reason: r.status === 'rejected' ? r.reason || '未说明原因' : '',
+    })),
   };
 }
 
@@ -53,6 +67,7 @@ Component({
     rows: [] as Row[],
     hasActive: false,
     firstBranchId: '',
+    reports: [] as ReportRow[],
   },
 
   methods: {
@@ -94,6 +109,15 @@ Component({
     },
     onJoin() {
       go(ROUTES.join);
+    },
+    onEditProfile() {
+      go(ROUTES.profileEdit, { branchId: this.data.firstBranchId });
+    },
+    onReport() {
+      go(ROUTES.report);
+    },
+    onLeave() {
+      go(ROUTES.leave, { branchId: this.data.firstBranchId });
     },
 
     onElderly(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {

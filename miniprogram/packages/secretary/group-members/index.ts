@@ -1,0 +1,167 @@
+/**
+ * 党小组成员 (secretary, `?branchId=&groupId=&groupName=`). One call on open
+ * (`branch.listMembers`, 20 a page, more at the bottom, pull to refresh). Each member shows
+ * the group they are in and one button: 加入本组 or 移出本组 (`assignGroup`).
+ */
+import type { MemberItem } from '../../../../typings/api';
+import { call } from '../../../services/call';
+import { isElderlyMode } from '../../../utils/elderly';
+import { Intents } from '../../../utils/intents';
+import { dataset } from '../../../utils/nav';
+import { stopPullDown, toast } from '../../../utils/page';
+import { roleLabel } from '../../../utils/roles';
+
+type Status = 'loading' | 'error' | 'empty' | 'ready';
+
+interface Row {
+  openid: string;
+  name: string;
+  roleText: string;
+  groupId: string;
+  groupText: string;
+  busy: boolean;
+  error: string;
+}
+
+const toRow = (m: MemberItem): Row => ({
+  openid: m.openid,
+  name: m.name,
+  roleText: roleLabel(m.role),
+  groupId: m.partyGroupId ?? '',
+  groupText: m.partyGroupName ?? '未分组',
+  busy: false,
+  error: '',
+});
+
+interface PageState {
+  generation: number;
+  loadingMore: boolean;
+  cursor: string | null;
+  intents: Intents;
+}
+const state = new WeakMap<object, PageState>();
+function st(page: object): PageState {
+  let s = state.get(page);
+  if (!s)
+    state.set(
+      page,
+      (s = { generation: 0, loadingMore: false, cursor: null, intents: new Intents() }),
+    );
+  return s;
+}
+
+Component({
+  data: {
+    status: 'loading' as Status,
+    errorMessage: '',
+    elderly: false,
+    branchId: '',
+    groupId: '',
+    groupName: '',
+    items: [] as Row[],
+    hasMore: false,
+    loadingMore: false,
+    moreError: '',
+  },
+
+  methods: {
+    onLoad(options: Record<string, string | undefined>) {
+      this.setData({
+        elderly: isElderlyMode(),
+        branchId: options.branchId ?? '',
+        groupId: options.groupId ?? '',
+        groupName: options.groupName ?? '',
+      });
+      if (options.groupName) {
+        try {
+          wx.setNavigationBarTitle({ title: options.groupName });
+        } catch {
+          // Keep the default title.
+        }
+      }
+      void this.loadFirst();
+    },
+
+    async loadFirst() {
+      const s = st(this);
+      const gen = ++s.generation;
+      s.loadingMore = false;
+      this.setData({ status: 'loading', errorMessage: '', moreError: '', loadingMore: false });
+      const res = await call('branch', 'listMembers', { branchId: this.data.branchId });
+      if (gen !== s.generation) return;
+      stopPullDown();
+      if (!res.ok) {
+        this.setData({ status: 'error', errorMessage: res.error.message });
+        return;
+      }
+      s.cursor = res.data.nextCursor;
+      const items = res.data.items.map(toRow);
+      this.setData({ status: items.length ? 'ready' : 'empty', items, hasMore: !!s.cursor });
+    },
+
+    async loadMore() {
+      const s = st(this);
+      if (s.loadingMore || !s.cursor || this.data.status !== 'ready') return;
+      s.loadingMore = true;
+      const gen = s.generation;
+      this.setData({ loadingMore: true, moreError: '' });
+      const res = await call('branch', 'listMembers', {
+        branchId: this.data.branchId,
+        cursor: s.cursor,
+      });
+      if (gen !== s.generation) return;
+      s.loadingMore = false;
+      if (!res.ok) {
+        this.setData({ loadingMore: false, moreError: res.error.message });
+        return;
+      }
+      s.cursor = res.data.nextCursor;
+      const start = this.data.items.length;
+      const patch: Record<string, unknown> = { loadingMore: false, hasMore: !!s.cursor };
+      res.data.items.forEach((m, i) => (patch[`items[${start + i}]`] = toRow(m)));
+      this.setData(patch);
+    },
+
+    onRetry() {
+      void this.loadFirst();
+    },
+    onPullDownRefresh() {
+      void this.loadFirst();
+    },
+    onReachBottom() {
+      void this.loadMore();
+    },
+    onMoreRetry() {
+      void this.loadMore();
+    },
+
+    async onToggle(e: WechatMiniprogram.BaseEvent) {
+      const openid = dataset(e, 'openid');
+      const i = this.data.items.findIndex((r) => r.openid === openid);
+      if (i < 0 || this.data.items[i].busy) return;
+      const row = this.data.items[i];
+      const groupId = row.groupId === this.data.groupId ? null : this.data.groupId;
+      const key = `assign:${openid}:${groupId ?? ''}`;
+      this.setData({ [`items[${i}].busy`]: true, [`items[${i}].error`]: '' });
+      const res = await call(
+        'branch',
+        'assignGroup',
+        { branchId: this.data.branchId, openid, groupId },
+        { requestId: st(this).intents.id(key) },
+      );
+      const j = this.data.items.findIndex((r) => r.openid === openid);
+      if (j < 0) return;
+      if (!res.ok) {
+        this.setData({ [`items[${j}].busy`]: false, [`items[${j}].error`]: res.error.message });
+        return;
+      }
+      st(this).intents.done(key);
+      toast(res.data.groupId ? `${row.name} 已加入本组` : `${row.name} 已移出本组`, 'success');
+      this.setData({
+        [`items[${j}].busy`]: false,
+        [`items[${j}].groupId`]: res.data.groupId ?? '',
+        [`items[${j}].groupText`]: res.data.groupName ?? '未分组',
+      });
+    },
+  },
+});

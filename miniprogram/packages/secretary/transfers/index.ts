@@ -1,0 +1,113 @@
+/**
+ * 组织关系转入 (secretary of the receiving branch, `?branchId=`). One call on open
+ * (`branch.listTransfers`: at most 20, oldest first, so no paging); pull to refresh.
+ * 接收 is one tap (`acceptTransfer`, requestId kept for retries of that member); an accepted
+ * member leaves the list and joins the branch; a CONFLICT stays with the server's words.
+ */
+import type { TransferItem } from '../../../../typings/api';
+import { call } from '../../../services/call';
+import { isElderlyMode } from '../../../utils/elderly';
+import { relativeTime } from '../../../utils/format';
+import { Intents } from '../../../utils/intents';
+import { dataset } from '../../../utils/nav';
+import { stopPullDown, toast } from '../../../utils/page';
+import { roleLabel } from '../../../utils/roles';
+
+type Status = 'loading' | 'error' | 'empty' | 'ready';
+
+interface Row {
+  membershipId: string;
+  name: string;
+  roleText: string;
+  fromText: string;
+  timeText: string;
+  busy: boolean;
+  error: string;
+}
+
+const toRow = (t: TransferItem, now: Date): Row => ({
+  membershipId: t.membershipId,
+  name: t.name,
+  roleText: roleLabel(t.role),
+  fromText: `从 ${t.fromBranchName} 转入`,
+  timeText: `发起于 ${relativeTime(t.requestedAt, now)}`,
+  busy: false,
+  error: '',
+});
+
+interface PageState {
+  loading: boolean;
+  intents: Intents;
+}
+const state = new WeakMap<object, PageState>();
+function st(page: object): PageState {
+  let s = state.get(page);
+  if (!s) state.set(page, (s = { loading: false, intents: new Intents() }));
+  return s;
+}
+
+Component({
+  data: {
+    status: 'loading' as Status,
+    errorMessage: '',
+    elderly: false,
+    branchId: '',
+    items: [] as Row[],
+  },
+
+  methods: {
+    onLoad(options: Record<string, string | undefined>) {
+      this.setData({ elderly: isElderlyMode(), branchId: options.branchId ?? '' });
+      void this.load();
+    },
+
+    async load() {
+      const s = st(this);
+      if (s.loading) return;
+      s.loading = true;
+      this.setData({ status: 'loading', errorMessage: '' });
+      const res = await call('branch', 'listTransfers', { branchId: this.data.branchId });
+      s.loading = false;
+      stopPullDown();
+      if (!res.ok) {
+        this.setData({ status: 'error', errorMessage: res.error.message });
+        return;
+      }
+      const now = new Date();
+      const items = res.data.items.slice(0, 20).map((t) => toRow(t, now));
+      this.setData({ status: items.length ? 'ready' : 'empty', items });
+    },
+
+    onRetry() {
+      void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load();
+    },
+
+    async onAccept(e: WechatMiniprogram.BaseEvent) {
+      const id = dataset(e, 'id');
+      const i = this.data.items.findIndex((r) => r.membershipId === id);
+      if (i < 0 || this.data.items[i].busy) return;
+      const row = this.data.items[i];
+      const key = `accept:${id}`;
+      this.setData({ [`items[${i}].busy`]: true, [`items[${i}].error`]: '' });
+      const res = await call(
+        'branch',
+        'acceptTransfer',
+        { membershipId: id },
+        { requestId: st(this).intents.id(key) },
+      );
+      const j = this.data.items.findIndex((r) => r.membershipId === id);
+      if (res.ok) {
+        st(this).intents.done(key);
+        toast(`已接收 ${row.name}`, 'success');
+        const items = this.data.items.filter((r) => r.membershipId !== id);
+        this.setData({ items, status: items.length ? 'ready' : 'empty' });
+        return;
+      }
+      if (j >= 0)
+        this.setData({ [`items[${j}].busy`]: false, [`items[${j}].error`]: res.error.message });
+    },
+  },
+});

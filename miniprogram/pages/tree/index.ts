@@ -1,0 +1,88 @@
+/**
+ * 组织架构 (members of the committee, `?committeeId=`). One call on open (`branch.tree`):
+ * 党委 → 党总支 → 党支部 → 党小组 as indented rows with the grid area (网格) and member
+ * counts. 20 rows at a time (显示更多 appends the next 20 by data path); pull to refresh.
+ */
+import { call } from '../../services/call';
+import { isElderlyMode } from '../../utils/elderly';
+import { flattenTree, type OrgRow } from '../../utils/org';
+import { stopPullDown } from '../../utils/page';
+
+type Status = 'loading' | 'error' | 'ready';
+
+const PAGE = 20;
+
+interface PageState {
+  loading: boolean;
+  rows: OrgRow[];
+}
+const state = new WeakMap<object, PageState>();
+function st(page: object): PageState {
+  let s = state.get(page);
+  if (!s) state.set(page, (s = { loading: false, rows: [] }));
+  return s;
+}
+
+Component({
+  data: {
+    status: 'loading' as Status,
+    errorMessage: '',
+    elderly: false,
+    committeeId: '',
+    rows: [] as OrgRow[],
+    total: 0,
+    hasMore: false,
+  },
+
+  methods: {
+    onLoad(options: Record<string, string | undefined>) {
+      this.setData({ elderly: isElderlyMode(), committeeId: options.committeeId ?? '' });
+      void this.load();
+    },
+
+    async load() {
+      const s = st(this);
+      if (s.loading) return;
+      s.loading = true;
+      if (this.data.status !== 'ready') this.setData({ status: 'loading', errorMessage: '' });
+      const { committeeId } = this.data;
+      const res = await call('branch', 'tree', committeeId ? { committeeId } : undefined);
+      s.loading = false;
+      stopPullDown();
+      if (!res.ok) {
+        this.setData({ status: 'error', errorMessage: res.error.message });
+        return;
+      }
+      s.rows = flattenTree(res.data.root);
+      this.setData({
+        status: 'ready',
+        rows: s.rows.slice(0, PAGE),
+        total: s.rows.length,
+        hasMore: s.rows.length > PAGE,
+      });
+    },
+
+    onRetry() {
+      void this.load();
+    },
+    onPullDownRefresh() {
+      void this.load();
+    },
+    onReachBottom() {
+      this.showMore();
+    },
+    onMore() {
+      this.showMore();
+    },
+
+    showMore() {
+      const s = st(this);
+      const start = this.data.rows.length;
+      if (start >= s.rows.length) return;
+      const patch: Record<string, unknown> = {};
+      s.rows.slice(start, start + PAGE).forEach((r, i) => (patch[`rows[${start + i}]`] = r));
+      patch.hasMore = start + PAGE < s.rows.length;
+      this.setData(patch);
+    },
+  },
+});

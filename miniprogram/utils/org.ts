@@ -1,0 +1,58 @@
+/** The organisation tree (`branch.tree`) as the pages show it: flat rows with a depth. */
+import type { OrgType, TreeNode } from '../../typings/api';
+
+export const ORG_TYPE_LABELS: Record<OrgType | 'group', string> = {
+  committee: '党委',
+  generalBranch: '党总支',
+  branch: '党支部',
+  group: '党小组',
+};
+
+export interface OrgRow {
+  id: string;
+  name: string;
+  type: OrgType | 'group';
+  typeText: string;
+  depth: number;
+  gridArea: string;
+  countText: string;
+}
+
+/** Depth-first, parents before children, in the server's order. */
+export function flattenTree(root: TreeNode): OrgRow[] {
+  const out: OrgRow[] = [];
+  const visit = (n: TreeNode, depth: number) => {
+    out.push({
+      id: n.id,
+      name: n.name,
+      type: n.type,
+      typeText: ORG_TYPE_LABELS[n.type] ?? '',
+      depth: Math.min(depth, 4),
+      gridArea: n.gridArea ?? '',
+      countText: n.memberCount === null ? '' : `${n.memberCount} 人`,
+    });
+    for (const c of n.children ?? []) visit(c, depth + 1);
+  };
+  visit(root, 0);
+  return out;
+}
+
+export function findNode(root: TreeNode, id: string): TreeNode | null {
+  if (root.id === id) return root;
+  for (const c of root.children ?? []) {
+    const hit = findNode(c, id);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+/** Every branch (党支部) of the tree, in tree order. */
+export function branchesOf(root: TreeNode): TreeNode[] {
+  const out: TreeNode[] = [];
+  const visit = (n: TreeNode) => {
+    if (n.type === 'branch') out.push(n);
+    for (const c of n.children ?? []) visit(c);
+  };
+  visit(root);
+  return out;
+}
