@@ -362,11 +362,22 @@ export interface TreeNode {
    * null for the committee and general branches.
    */
   memberCount: number | null;
+  /**
+   * Branches only: whether the branch has its secretary (`false` for a new branch until
+   * `appointSecretary`). Absent for other nodes. Added with the committee admin pages.
+   */
+  hasSecretary?: boolean;
   children: TreeNode[];
 }
 
 export interface TreeResponse {
   root: TreeNode;
+  /**
+   * The caller is a committee admin of this committee (may `createBranch`, `updateBranch`,
+   * `appointSecretary`, `searchCommitteeMembers`): the tree page offers 编辑 / 指定书记.
+   * Always sent by the server (optional in the type so older fixtures still compile).
+   */
+  canManage?: boolean;
 }
 
 // ---------------------------------------------------------------- committee administration
@@ -427,6 +438,38 @@ export interface AppointSecretaryResponse {
   secretaryOpenid: string;
   /** True when the appointee's membership moved here from another branch. */
   moved: boolean;
+}
+
+export interface SearchCommitteeMembersRequest {
+  /** The committee (党委); the caller must be its admin (secretary / deputy of the committee organisation). */
+  committeeId: string;
+  /** Part of a real name, 1–20 characters (required: the committee is searched, never listed whole). */
+  keyword: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** A party member of one of the committee's branches, as a committee admin picks one. */
+export interface CommitteeMemberItem {
+  openid: string;
+  /** Real name. */
+  name: string;
+  /** The branch of this membership (组织关系). */
+  branchId: string;
+  branchName: string;
+  /** Never `activist` (not a party member); `secretary` cannot be appointed elsewhere before handing over. */
+  role: RoleCode;
+  /** The phone number always masked (`138****1234`), or null when none: enough to tell namesakes apart. */
+  phoneMasked: string | null;
+}
+
+export interface SearchCommitteeMembersResponse {
+  /**
+   * Active memberships of the committee's branches (not the committee organisation itself),
+   * not activists, whose name contains `keyword`; by name, at most 20.
+   */
+  items: CommitteeMemberItem[];
+  nextCursor: string | null;
 }
 
 // ---------------------------------------------------------------- party groups (additions)
@@ -713,6 +756,14 @@ export interface BranchApi {
    * A retry after success answers the same success (not wrapped in the requestId marker).
    */
   appointSecretary: { req: AppointSecretaryRequest; res: AppointSecretaryResponse };
+  /**
+   * Read. Committee admins of `committeeId`: party members of the committee's branches by
+   * name, to choose a new branch's secretary from (`appointSecretary`).
+   */
+  searchCommitteeMembers: {
+    req: SearchCommitteeMembersRequest;
+    res: SearchCommitteeMembersResponse;
+  };
   /** Write. Secretary of the group's branch. */
   renameGroup: { req: RenameGroupRequest; res: RenameGroupResponse };
   /**

@@ -8,6 +8,7 @@ import {
   COLLECTIONS,
   can,
   committeesWhere,
+  fetchAll,
   findById,
   type ActionDef,
   type MembershipDoc,
@@ -15,11 +16,17 @@ import {
 } from '../common';
 import {
   MSG,
+  PAGE,
   activeIn,
+  cursorSchema,
+  decodeCursor,
+  encodeCursor,
+  escapeRegExp,
   forbidden,
   idSchema,
   isDuplicateKey,
   loadActor,
+  maskPhone,
   newId,
   secCheck,
   updatedCount,
@@ -217,5 +224,61 @@ export const appointSecretary: ActionDef<'branch', 'appointSecretary'> = {
       throw new AppError('CONFLICT', '该同志的状态已变化，请刷新后重试');
     }
     return { branchId: data.branchId, secretaryOpenid: data.openid, moved };
+  },
+};
+
+/**
+ * Party members of the committee's branches by name, for a committee admin choosing a new
+ * branch's secretary. Active memberships with the committee's `committeeId`, excluding the
+ * committee organisation's own memberships (its admins) and activists; phones always masked
+ * (a committee admin is not a secretary of those branches). The `committeeId_status_sortKey`
+ * index serves the filter and the order, so a page stops after 21 matches.
+ * Requests: the caller's memberships (1), one page (1): 2.
+ */
+export const searchCommitteeMembers: ActionDef<'branch', 'searchCommitteeMembers'> = {
+  kind: 'read',
+  schema: z.object({
+    committeeId: idSchema,
+    keyword: z
+      .string({ error: '请填写要搜索的姓名' })
+      .trim()
+      .min(1, '请填写要搜索的姓名')
+      .max(20, '姓名关键词最多 20 个字'),
+    cursor: cursorSchema.optional(),
+  }),
+  async handler(data, { openid, db }) {
+    const after = decodeCursor(data.cursor, (v): v is string => typeof v === 'string');
+    const { actor } = await loadActor(db, openid);
+    if (!can(actor, 'searchCommitteeMembers', { committeeId: data.committeeId })) {
+      throw forbidden();
+    }
+    const _ = db.command;
+    const where: Record<string, unknown> = {
+      committeeId: data.committeeId,
+      status: 'active',
+      orgId: _.neq(data.committeeId),
+      role: _.neq('activist'),
+      realName: db.RegExp({ regexp: escapeRegExp(data.keyword) }),
+    };
+    if (after !== null) where.sortKey = _.gt(after);
+    const rows = await fetchAll<MembershipDoc>(
+      db
+        .collection(COLLECTIONS.memberships)
+        .where(where)
+        .orderBy('sortKey', 'asc')
+        .limit(PAGE + 1),
+    );
+    const page = rows.slice(0, PAGE);
+    return {
+      items: page.map((m) => ({
+        openid: m.openid,
+        name: m.realName ?? '',
+        branchId: m.orgId,
+        branchName: m.branchName ?? '',
+        role: m.role,
+        phoneMasked: maskPhone(m.phone),
+      })),
+      nextCursor: rows.length > PAGE ? encodeCursor(page[page.length - 1].sortKey) : null,
+    };
   },
 };

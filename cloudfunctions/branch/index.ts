@@ -22,7 +22,7 @@ import {
   transferMember,
   updateProfile,
 } from './members';
-import { appointSecretary, createBranch, updateBranch } from './admin';
+import { appointSecretary, createBranch, searchCommitteeMembers, updateBranch } from './admin';
 import { endReport, listReports, reportToBranch, reviewReport } from './reports';
 import {
   listNotices,
@@ -64,6 +64,7 @@ export const main = defineFunction({
     createBranch,
     updateBranch,
     appointSecretary,
+    searchCommitteeMembers,
     renameGroup,
     reportToBranch,
     reviewReport,

@@ -33,8 +33,10 @@ import {
   MSG,
   PAGE,
   activeIn,
+  cursorSchema,
   decodeCursor,
   encodeCursor,
+  escapeRegExp,
   forbidden,
   idSchema,
   isDuplicateKey,
@@ -78,7 +80,6 @@ const dayString = z
     const t = Date.parse(`${d}T00:00:00.000Z`);
     return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d && t <= Date.now();
   }, '日期无效');
-const cursorSchema = z.string().min(1).max(400);
 const nameSchema = z.string().trim().min(2).max(20);
 const emptyData = z.object({}).optional();
 
@@ -541,10 +542,6 @@ export const reviewApplication: ActionDef<'branch', 'reviewApplication'> = {
 };
 
 // ---------------------------------------------------------------- directory and card
-
-function escapeRegExp(s: string) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /** Requests: memberships (1), one page by name (1). */
 export const listMembers: ActionDef<'branch', 'listMembers'> = {

@@ -175,6 +175,7 @@ export const tree: ActionDef<'branch', 'tree'> = {
         type: o.type,
         gridArea: o.gridArea ?? null,
         memberCount: o.type === 'branch' ? (branchCount.get(o._id) ?? 0) : null,
+        ...(o.type === 'branch' ? { hasSecretary: o.hasSecretary === true } : {}),
         children: [],
       });
     }
@@ -198,6 +199,6 @@ export const tree: ActionDef<'branch', 'tree'> = {
         });
       }
     }
-    return { root };
+    return { root, canManage: can(actor, 'updateBranch', { committeeId }) };
   },
 };

@@ -43,6 +43,8 @@ export const forbidden = () => new AppError('FORBIDDEN', MSG.forbidden);
 // ---------------------------------------------------------------- schemas
 
 export const idSchema = z.string().trim().min(1).max(64);
+/** An opaque `nextCursor` passed back. */
+export const cursorSchema = z.string().min(1).max(400);
 /** Mainland mobile number (never logged: it is personal data). */
 export const phoneSchema = z.string().regex(/^1[3-9]\d{9}$/, '请填写正确的 11 位手机号');
 
@@ -167,6 +169,11 @@ export function decodeCursor<T>(
     // fall through
   }
   throw new AppError('INVALID_ARGUMENT', MSG.badCursor, { fields: ['cursor'] });
+}
+
+/** `s` matched literally inside a regular expression (name search). */
+export function escapeRegExp(s: string) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export function isDuplicateKey(err: unknown): boolean {

@@ -92,6 +92,7 @@ const RULES = {
   createBranch: { kind: 'committeeAdmin', roles: SECRETARIES },
   updateBranch: { kind: 'committeeAdmin', roles: SECRETARIES },
   appointSecretary: { kind: 'committeeAdmin', roles: SECRETARIES },
+  searchCommitteeMembers: { kind: 'committeeAdmin', roles: SECRETARIES },
   renameGroup: { kind: 'branch', roles: SECRETARY },
   reportToBranch: { kind: 'member', roles: PARTY_MEMBER },
   reviewReport: { kind: 'branch', roles: REVIEWERS },

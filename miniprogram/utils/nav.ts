@@ -21,6 +21,8 @@ export const ROUTES = {
   held: '/packages/secretary/held/index',
   reports: '/packages/secretary/reports/index',
   createBranch: '/packages/committee/create-branch/index',
+  appointSecretary: '/packages/committee/appoint-secretary/index',
+  editBranch: '/packages/committee/edit-branch/index',
   leave: '/pages/leave/index',
   report: '/pages/report/index',
   profileEdit: '/pages/profile-edit/index',

@@ -16,6 +16,8 @@ export interface OrgRow {
   depth: number;
   gridArea: string;
   countText: string;
+  /** A branch still waiting for its first secretary (`hasSecretary: false`). */
+  noSecretary: boolean;
 }
 
 /** Depth-first, parents before children, in the server's order. */
@@ -30,6 +32,7 @@ export function flattenTree(root: TreeNode): OrgRow[] {
       depth: Math.min(depth, 4),
       gridArea: n.gridArea ?? '',
       countText: n.memberCount === null ? '' : `${n.memberCount} 人`,
+      noSecretary: n.type === 'branch' && n.hasSecretary === false,
     });
     for (const c of n.children ?? []) visit(c, depth + 1);
   };

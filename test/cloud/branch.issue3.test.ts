@@ -570,3 +570,135 @@ describe('validation names the field', () => {
     expect(e.message).toContain(field);
   });
 });
+
+describe('searchCommitteeMembers', () => {
+  const search = (who: string, data: unknown) => call(who, 'searchCommitteeMembers', data);
+
+  test('finds party members of every branch by name, phones masked, within the read budget', async () => {
+    const r = await within('read', search('demo-committee', { committeeId: C, keyword: '淑' }));
+    expect(r.nextCursor).toBeNull();
+    expect(r.items.map((i) => i.name).sort()).toEqual(['林淑珍', '邓淑华', '魏淑芬'].sort());
+    expect(r.items.find((i) => i.name === '林淑珍')).toEqual({
+      openid: 'demo-member-3',
+      name: '林淑珍',
+      branchId: B2,
+      branchName: '幸福里社区第二党支部',
+      role: 'member',
+      phoneMasked: '138****2003',
+    });
+    expect(new Set(r.items.map((i) => i.branchId))).toEqual(new Set([B1, B2]));
+  });
+
+  test('activists, the committee organisation and applicants are not listed', async () => {
+    for (const keyword of ['吴磊', '沈佳', '陈志远', '罗晓东']) {
+      const r = await within('read', search('demo-committee', { committeeId: C, keyword }));
+      expect(r.items).toEqual([]);
+    }
+    // Regular-expression characters are matched literally.
+    expect(
+      (await within('read', search('demo-committee', { committeeId: C, keyword: '.' }))).items,
+    ).toEqual([]);
+  });
+
+  test('pages of 20 by name, each within budget, until nextCursor is null', async () => {
+    const now = new Date();
+    await emu.seed({
+      memberships: Array.from({ length: 25 }, (_, i) => {
+        const id = `m-search-${i}`;
+        const name = `测试党员${String(i).padStart(2, '0')}`;
+        return {
+          _id: id,
+          openid: `search-${i}`,
+          orgId: i % 2 ? B1 : B2,
+          fullKey: `search-${i}`,
+          committeeId: C,
+          branchName: i % 2 ? '幸福里社区第一党支部' : '幸福里社区第二党支部',
+          role: 'member',
+          status: 'active',
+          realName: name,
+          sortKey: `${name}\u0000${id}`,
+          joinedAt: now,
+        };
+      }),
+    });
+    const first = await within(
+      'read',
+      search('demo-committee', { committeeId: C, keyword: '测试' }),
+    );
+    expect(first.items).toHaveLength(20);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await within(
+      'read',
+      search('demo-committee', { committeeId: C, keyword: '测试', cursor: first.nextCursor }),
+    );
+    expect(second.items).toHaveLength(5);
+    expect(second.nextCursor).toBeNull();
+    const names = [...first.items, ...second.items].map((i) => i.name);
+    expect(names).toEqual(
+      Array.from({ length: 25 }, (_, i) => `测试党员${String(i).padStart(2, '0')}`),
+    );
+  });
+
+  test('a member found is appointed secretary of a new branch; the tree shows it', async () => {
+    const b = ok(
+      (
+        await call('demo-committee', 'createBranch', {
+          committeeId: C,
+          name: '幸福里社区第六党支部',
+          gridArea: '第六网格',
+        })
+      ).result,
+    );
+    let t = await within('read', call('demo-committee', 'tree', { committeeId: C }));
+    expect(t.canManage).toBe(true);
+    expect(t.root.children.find((n) => n.id === b.branchId)?.hasSecretary).toBe(false);
+    expect(t.root.children.find((n) => n.id === B1)?.hasSecretary).toBe(true);
+    const found = await within(
+      'read',
+      search('demo-committee', { committeeId: C, keyword: '何永福' }),
+    );
+    expect(found.items).toHaveLength(1);
+    await within(
+      'write',
+      call(
+        'demo-committee',
+        'appointSecretary',
+        { branchId: b.branchId, openid: found.items[0].openid },
+        rid(),
+      ),
+    );
+    t = await within('read', call('demo-committee', 'tree', { committeeId: C }));
+    expect(t.root.children.find((n) => n.id === b.branchId)).toMatchObject({
+      hasSecretary: true,
+      memberCount: 1,
+    });
+    expect((await within('read', call('demo-member', 'tree'))).canManage).toBe(false);
+  });
+
+  test('only committee admins of that committee may search', async () => {
+    for (const who of ['demo-secretary', 'demo-deputy', 'demo-member', 'demo-resident']) {
+      expect(err((await search(who, { committeeId: C, keyword: '李' })).result).code).toBe(
+        'FORBIDDEN',
+      );
+    }
+    const other = err((await search('demo-committee', { committeeId: B1, keyword: '李' })).result);
+    expect(other.code).toBe('FORBIDDEN');
+  });
+
+  test.each([
+    [{ committeeId: C }, 'keyword', '请填写要搜索的姓名'],
+    [{ committeeId: C, keyword: '  ' }, 'keyword', '请填写要搜索的姓名'],
+    [
+      { committeeId: C, keyword: '一二三四五六七八九十一二三四五六七八九十一' },
+      'keyword',
+      '最多 20 个字',
+    ],
+    [{ keyword: '李' }, 'committeeId', ''],
+    [{ committeeId: C, keyword: '李', cursor: '%%%' }, 'cursor', '分页参数无效'],
+  ])('%j → INVALID_ARGUMENT naming %s', async (data, field, text) => {
+    const e = err((await search('demo-committee', data)).result);
+    expect(e.code).toBe('INVALID_ARGUMENT');
+    expect(e.message).toContain(`「${field}」`);
+    expect(e.message).toContain(text);
+  });
+});

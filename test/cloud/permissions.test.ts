@@ -61,6 +61,7 @@ const TABLE: Record<string, string> = {
   createBranch:      '· · · · · · · · · · · · Y',
   updateBranch:      '· · · · · · · · · · · · Y',
   appointSecretary:  '· · · · · · · · · · · · Y',
+  searchCommitteeMembers: '· · · · · · · · · · · · Y',
   renameGroup:       'Y · · · · · · · · · · · ·',
   reportToBranch:    'Y Y Y Y Y Y Y Y · Y · Y Y',
   reviewReport:      'Y Y Y · · · · · · · · · ·',
@@ -120,6 +121,10 @@ const REQUESTS: Record<string, { action: BranchAction; data?: unknown; write?: b
   },
   updateBranch: { action: 'updateBranch', data: { branchId: B1, gridArea: '幸福里第一网格' } },
   appointSecretary: { action: 'appointSecretary', data: { branchId: B1, openid: 'demo-elder' } },
+  searchCommitteeMembers: {
+    action: 'searchCommitteeMembers',
+    data: { committeeId: 'org-committee', keyword: '何' },
+  },
   renameGroup: { action: 'renameGroup', data: { groupId: 'pg-b1-2', name: '第二党小组' } },
   reportToBranch: { action: 'reportToBranch', data: { branchId: B1 } },
   reviewReport: {

@@ -2,9 +2,12 @@
  * 组织架构 (members of the committee, `?committeeId=`). One call on open (`branch.tree`):
  * 党委 → 党总支 → 党支部 → 党小组 as indented rows with the grid area (网格) and member
  * counts. 20 rows at a time (显示更多 appends the next 20 by data path); pull to refresh.
+ * Committee admins (`tree.canManage`) get 编辑 on each branch (edit-branch) and 指定书记 on a
+ * branch without a secretary (appoint-secretary); coming back from those reloads quietly.
  */
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
+import { dataset, go, ROUTES } from '../../utils/nav';
 import { flattenTree, type OrgRow } from '../../utils/org';
 import { stopPullDown } from '../../utils/page';
 
@@ -15,11 +18,13 @@ const PAGE = 20;
 interface PageState {
   loading: boolean;
   rows: OrgRow[];
+  /** Left for a page that may change the tree: reload when shown again. */
+  stale: boolean;
 }
 const state = new WeakMap<object, PageState>();
 function st(page: object): PageState {
   let s = state.get(page);
-  if (!s) state.set(page, (s = { loading: false, rows: [] }));
+  if (!s) state.set(page, (s = { loading: false, rows: [], stale: false }));
   return s;
 }
 
@@ -32,6 +37,7 @@ Component({
     rows: [] as OrgRow[],
     total: 0,
     hasMore: false,
+    canManage: false,
   },
 
   methods: {
@@ -56,14 +62,35 @@ Component({
       s.rows = flattenTree(res.data.root);
       this.setData({
         status: 'ready',
+        committeeId: committeeId || res.data.root.id,
+        canManage: res.data.canManage === true,
         rows: s.rows.slice(0, PAGE),
         total: s.rows.length,
         hasMore: s.rows.length > PAGE,
       });
     },
 
+    onShow() {
+      const s = st(this);
+      if (!s.stale) return;
+      s.stale = false;
+      void this.load();
+    },
+
     onRetry() {
       void this.load();
+    },
+
+    onEdit(e: { currentTarget?: { dataset?: Record<string, unknown> } }) {
+      st(this).stale = true;
+      go(ROUTES.editBranch, { branchId: dataset(e, 'id'), committeeId: this.data.committeeId });
+    },
+    onAppoint(e: { currentTarget?: { dataset?: Record<string, unknown> } }) {
+      st(this).stale = true;
+      go(ROUTES.appointSecretary, {
+        branchId: dataset(e, 'id'),
+        committeeId: this.data.committeeId,
+      });
     },
     onPullDownRefresh() {
       void this.load();

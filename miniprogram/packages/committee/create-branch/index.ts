@@ -2,7 +2,7 @@
  * 新建支部 (committee admins: secretary / deputy of the committee, `?committeeId=`). A form,
  * no call on open: name and grid area (网格) → `createBranch` (requestId kept until the text
  * changes). INVALID_ARGUMENT lands under the field it names; CONFLICT (same name) under the
- * name. Done: the branch exists without a secretary.
+ * name. Done: the branch exists without a secretary; 指定书记 opens appoint-secretary for it.
  */
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
@@ -30,6 +30,7 @@ Component({
     formError: '',
     submitting: false,
     createdName: '',
+    createdId: '',
   },
 
   methods: {
@@ -73,7 +74,7 @@ Component({
       if (res.ok) {
         its(this).done(key);
         toast('支部已建立', 'success');
-        this.setData({ createdName: res.data.name });
+        this.setData({ createdName: res.data.name, createdId: res.data.branchId });
         return;
       }
       const fe = fieldErrors(res.error, FIELDS);
@@ -82,7 +83,13 @@ Component({
     },
 
     onAnother() {
-      this.setData({ createdName: '', name: '', gridArea: '' });
+      this.setData({ createdName: '', createdId: '', name: '', gridArea: '' });
+    },
+    onAppoint() {
+      go(ROUTES.appointSecretary, {
+        committeeId: this.data.committeeId,
+        branchId: this.data.createdId,
+      });
     },
     onTree() {
       go(ROUTES.tree, { committeeId: this.data.committeeId });
