@@ -29,6 +29,19 @@ export interface RuntimeConfig {
 /** Fill in with the production CloudBase environment id before uploading. */
 export const CLOUD_ENV_ID = '';
 
+/**
+ * Subscribe-message (订阅消息) template ids, the one place the client names them. Empty means
+ * not configured: the pages then hide the control that asks for the subscription.
+ *
+ * `noticeReminder` must be the same id as the `branch` function's environment variable
+ * `NOTICE_TEMPLATE_ID` (公众平台 › 订阅消息 › 我的模板): the client asks the member to
+ * accept this template, the server sends it (`branch.remindUnread`) with keywords `thing1`
+ * (notice title) and `thing2` (a hint). See docs/deploy.md, 订阅消息模板.
+ */
+export const SUBSCRIBE_TEMPLATES: Readonly<{ noticeReminder: string }> = {
+  noticeReminder: '',
+};
+
 export const DEFAULT_LOCAL_CONFIG: Readonly<RuntimeConfig> = {
   mode: 'local',
   envId: CLOUD_ENV_ID,

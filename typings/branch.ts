@@ -63,6 +63,12 @@ export interface MyMembership {
   unreadNotices: number;
   /** Active memberships only: pinned published notices, newest first (at most 3). */
   pinnedNotices: NoticeBrief[];
+  /**
+   * Active memberships only: the newest unread published notices of the branch (at most 3,
+   * newest first; `read` is always false), so home can list them without `listNotices`.
+   * Added with the review fixes; always sent by the server (optional for older fixtures).
+   */
+  unreadNoticeItems?: NoticeBrief[];
   /** Applications waiting for review; `null` unless the caller may review them (secretary, deputy, organisation committee). */
   pendingApprovals: number | null;
   /** Incoming transfers waiting for acceptance; `null` unless the caller may accept them. */
@@ -79,8 +85,25 @@ export interface BranchMeResponse {
    * the type only so that older fixtures still compile).
    */
   reports?: MyReport[];
+  /**
+   * The caller's rejected applications (newest first, at most 3) so home can show the
+   * outcome and reason without `myApplications`. An application re-opened by applying again
+   * leaves this list. Always sent by the server (optional for older fixtures).
+   */
+  rejectedApplications?: RejectedApplication[];
   /** ISO 8601 server clock. */
   serverTime: string;
+}
+
+/** A rejected application as `me` shows it. */
+export interface RejectedApplication {
+  applicationId: string;
+  branchId: string;
+  branchName: string;
+  /** Why it was rejected (a neutral text when the reason was held by content security). */
+  reason: string | null;
+  /** ISO 8601 */
+  reviewedAt: string | null;
 }
 
 // ---------------------------------------------------------------- invitations
@@ -106,6 +129,35 @@ export interface CreateInviteResponse {
   expiresAt: string;
 }
 
+export interface ListInvitesRequest {
+  /** The branch; the caller is its secretary, deputy secretary or organisation committee member. */
+  branchId: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** An active invitation: not revoked and not expired. */
+export interface InviteItem {
+  code: string;
+  branchId: string;
+  /** ISO 8601 */
+  expiresAt: string;
+  /** ISO 8601 */
+  createdAt: string;
+  /** openid of whoever created it. */
+  createdBy: string;
+  /** Real name of the creator in the branch, or null for invitations made before it was kept. */
+  createdByName: string | null;
+  /** Cloud file id of the QR image, or null. */
+  qrFileID: string | null;
+}
+
+export interface ListInvitesResponse {
+  /** Active invitations, newest first, at most 20. */
+  items: InviteItem[];
+  nextCursor: string | null;
+}
+
 export interface RevokeInviteRequest {
   code: string;
 }
@@ -123,7 +175,10 @@ export interface ApplyToJoinRequest {
   /** 2–20 characters. */
   realName: string;
   partyStatus: PartyStatus;
-  /** Day of joining the party, `YYYY-MM-DD`; not for activists. */
+  /**
+   * Day of joining the party, `YYYY-MM-DD`. Required (server-side) when `partyStatus` is
+   * `full` or `probationary` (`INVALID_ARGUMENT` naming `joinedPartyAt`); ignored for activists.
+   */
   joinedPartyAt?: string;
   /** Mainland mobile number (11 digits), seen in full only by the branch's secretaries. */
   phone?: string;
@@ -165,8 +220,12 @@ export interface ListApplicationsRequest {
 }
 
 export interface ListApplicationsResponse {
-  /** Oldest first (a queue), at most 20; `phone` is shown unmasked to reviewers. */
-  items: (ApplicationView & { openid: string; phone: string | null })[];
+  /**
+   * Oldest first (a queue), at most 20. `phone` is masked (`138****1234`) unless the caller
+   * may view phones (secretary, deputy secretary: _viewPhones_ in docs/permissions.md);
+   * `phoneMasked` tells which (always sent by the server; optional for older fixtures).
+   */
+  items: (ApplicationView & { openid: string; phone: string | null; phoneMasked?: boolean })[];
   nextCursor: string | null;
 }
 
@@ -318,6 +377,29 @@ export interface AcceptTransferResponse {
   membershipId: string;
   branchId: string;
   status: 'active';
+}
+
+export interface DeclineTransferRequest {
+  /** An incoming transfer of the caller's branch (`TransferItem.membershipId`). */
+  membershipId: string;
+  /** 1–200 characters, kept on the membership for the sending branch. */
+  reason: string;
+}
+
+export interface DeclineTransferResponse {
+  membershipId: string;
+  /** The member stays an active member of the sending branch; the transfer is gone. */
+  status: 'declined';
+}
+
+export interface CancelTransferRequest {
+  /** A pending outgoing transfer of the caller's branch (`TransferMemberResponse.membershipId`). */
+  membershipId: string;
+}
+
+export interface CancelTransferResponse {
+  membershipId: string;
+  status: 'cancelled';
 }
 
 // ---------------------------------------------------------------- organisation
@@ -507,9 +589,17 @@ export interface MyReport {
   reportedAt: string;
 }
 
+/**
+ * Exactly one of `branchId` and `code` (`INVALID_ARGUMENT` naming `branchId` otherwise).
+ * `code` is an invitation code of the community branch shared by its secretary, so a member
+ * can report to a branch under another committee without knowing its id; an expired or
+ * revoked code is `CONFLICT`, an unknown one `NOT_FOUND`.
+ */
 export interface ReportToBranchRequest {
   /** A community branch (of the same or another committee) the caller is not a member of. */
-  branchId: string;
+  branchId?: string;
+  /** Invitation code of the community branch (case-insensitive), instead of `branchId`. */
+  code?: string;
 }
 
 export interface ReportToBranchResponse {
@@ -645,7 +735,12 @@ export interface NoticeDetail extends NoticeItem {
   body: string;
   /** The caller may see who has read it (`noticeReads`) and remind (`remindUnread`). */
   canManage: boolean;
+  /**
+   * n: current active members of the branch who have read it (reported members and people
+   * who have left never count), so `readCount <= audienceCount` always.
+   */
   readCount: number;
+  /** m: the branch's current active members (not a list frozen at posting time). */
   audienceCount: number;
 }
 
@@ -653,6 +748,13 @@ export type ReadNoticeResponse = NoticeDetail;
 
 export interface NoticeReadsRequest {
   noticeId: string;
+  /**
+   * Which list to page through. Omitted (the old shape): the first page (≤20) of both lists,
+   * with `readNextCursor` / `unreadNextCursor` to continue each with `list` + `cursor`.
+   */
+  list?: 'read' | 'unread';
+  /** `nextCursor` (or `readNextCursor` / `unreadNextCursor`) of the previous page; needs `list`. */
+  cursor?: string;
 }
 
 export interface ReaderItem {
@@ -664,8 +766,25 @@ export interface ReaderItem {
 
 export interface NoticeReadsResponse {
   noticeId: string;
+  /**
+   * Current active members who have read it, by name, at most 20 (reported members are not
+   * listed). With `list: 'unread'` it is empty.
+   */
   read: ReaderItem[];
+  /** Current active members who have not read it, by name, at most 20. With `list: 'read'` empty. */
   unread: ReaderItem[];
+  /** The requested `list`'s page again (`read` or `unread`); without `list`: empty. */
+  items?: ReaderItem[];
+  /** Continues the requested `list`; null at its end (and without `list`). */
+  nextCursor?: string | null;
+  /** Continues the read list (pass with `list: 'read'`); null at its end. */
+  readNextCursor?: string | null;
+  /** Continues the unread list (pass with `list: 'unread'`); null at its end. */
+  unreadNextCursor?: string | null;
+  /** n, as `NoticeDetail.readCount`. Always sent (optional for older fixtures). */
+  readCount?: number;
+  /** m, as `NoticeDetail.audienceCount`. Always sent (optional for older fixtures). */
+  audienceCount?: number;
   /** `YYYY-MM-DD` (UTC+8) of the last reminder, or null. */
   remindedOn: string | null;
 }
@@ -680,6 +799,12 @@ export interface RemindUnreadResponse {
   sent: number;
   /** Unread members who had not subscribed (or whose message failed). */
   skipped: number;
+  /**
+   * Unread members not messaged by this call because of the per-call limit (500; the
+   * branch's first 500 unread members by name are messaged). 0 in branches of normal size.
+   * Always sent (optional for older fixtures).
+   */
+  remaining?: number;
 }
 
 export interface ModerateNoticeRequest {
@@ -701,7 +826,13 @@ export interface BranchApi {
   createInvite: { req: CreateInviteRequest; res: CreateInviteResponse };
   /** Write. As `createInvite`. */
   revokeInvite: { req: RevokeInviteRequest; res: RevokeInviteResponse };
-  /** Write. Any WeChat user with a valid code; `CONFLICT` when already applied or a member. */
+  /** Read. As `createInvite`: the branch's active (unexpired, unrevoked) invitations. */
+  listInvites: { req: ListInvitesRequest; res: ListInvitesResponse };
+  /**
+   * Write. Any WeChat user with a valid code; `CONFLICT` when already applied or a member
+   * (`details.reason: 'alreadyApplied'`), or already an active full member of another branch
+   * (`details.reason: 'memberElsewhere'`: transfer instead).
+   */
   applyToJoin: { req: ApplyToJoinRequest; res: ApplyToJoinResponse };
   /** Read. The caller's own applications with their outcome and reason. */
   myApplications: { req: Record<string, never> | undefined; res: MyApplicationsResponse };
@@ -729,6 +860,10 @@ export interface BranchApi {
   listTransfers: { req: ListTransfersRequest; res: ListTransfersResponse };
   /** Write. Secretary of the receiving branch. */
   acceptTransfer: { req: AcceptTransferRequest; res: AcceptTransferResponse };
+  /** Write. Secretary or organisation committee member of the receiving branch. */
+  declineTransfer: { req: DeclineTransferRequest; res: DeclineTransferResponse };
+  /** Write. Secretary of the sending branch; `NOT_FOUND` when no transfer is pending. */
+  cancelTransfer: { req: CancelTransferRequest; res: CancelTransferResponse };
   /** Write. Secretary. */
   createGroup: { req: CreateGroupRequest; res: CreateGroupResponse };
   /** Write. Secretary. */
@@ -743,7 +878,10 @@ export interface BranchApi {
   readNotice: { req: ReadNoticeRequest; res: ReadNoticeResponse };
   /** Read. The notice's author, secretary, deputy secretary. */
   noticeReads: { req: NoticeReadsRequest; res: NoticeReadsResponse };
-  /** Write. As `noticeReads`; once a day (UTC+8) per notice, else `RATE_LIMITED`. */
+  /**
+   * Write. As `noticeReads`; once a day (UTC+8) per notice, else `RATE_LIMITED`. The day is
+   * used up only when at least one message was sent.
+   */
   remindUnread: { req: RemindUnreadRequest; res: RemindUnreadResponse };
   /** Write. Secretary, deputy secretary. */
   moderateNotice: { req: ModerateNoticeRequest; res: ModerateNoticeResponse };

@@ -182,16 +182,21 @@ export const me: ActionDef<'branch', 'me'> = {
       const st = standing(m.joinedPartyAt, now);
       const own = notices.filter((n) => n.branchId === m.orgId);
       const active = m.status === 'active';
+      const brief = (n: NoticeRow): NoticeBrief => ({
+        noticeId: n._id,
+        title: n.title,
+        pinned: !!n.pinned,
+        createdAt: iso(n.createdAt),
+        read: !!n.read,
+      });
       const pinned: NoticeBrief[] = own
         .filter((n) => n.pinned)
         .slice(0, 3)
-        .map((n) => ({
-          noticeId: n._id,
-          title: n.title,
-          pinned: true,
-          createdAt: iso(n.createdAt),
-          read: !!n.read,
-        }));
+        .map(brief);
+      const unreadItems = own
+        .filter((n) => !n.read)
+        .slice(0, 3)
+        .map(brief);
       return {
         membershipId: m._id,
         branchId: m.orgId,
@@ -207,13 +212,33 @@ export const me: ActionDef<'branch', 'me'> = {
         partyYears: st.years,
         unreadNotices: active ? own.filter((n) => !n.read).length : 0,
         pinnedNotices: active ? pinned : [],
+        unreadNoticeItems: active ? unreadItems : [],
         pendingApprovals:
           active && reviewable.includes(m.orgId) ? (pending.get(m.orgId) ?? 0) : null,
         pendingTransfers:
           active && accepting.includes(m.orgId) ? (transfers.get(m.orgId) ?? 0) : null,
       };
     });
-    return { memberships, reports: myReports(reports), serverTime: now.toISOString() };
+    const rejectedApplications = docs
+      .filter((d) => d.status === 'rejected')
+      .sort((a, b) => toTime(b.reviewedAt) - toTime(a.reviewedAt))
+      .slice(0, 3)
+      .map((d) => {
+        const v = applicationView(d);
+        return {
+          applicationId: v.applicationId,
+          branchId: v.branchId,
+          branchName: v.branchName,
+          reason: v.reason,
+          reviewedAt: v.reviewedAt,
+        };
+      });
+    return {
+      memberships,
+      reports: myReports(reports),
+      rejectedApplications,
+      serverTime: now.toISOString(),
+    };
   },
 };
 
@@ -263,6 +288,7 @@ export const createInvite: ActionDef<'branch', 'createInvite'> = {
       branchName: info.name,
       committeeId: info.committeeId,
       createdBy: openid,
+      createdByName: mine.realName ?? null,
       createdAt: now,
       expiresAt,
       revoked: false,
@@ -337,37 +363,118 @@ export const revokeInvite: ActionDef<'branch', 'revokeInvite'> = {
   },
 };
 
+type InviteCursor = { t: number; id: string };
+const isInviteCursor = (v: unknown): v is InviteCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as InviteCursor).t === 'number' &&
+  typeof (v as InviteCursor).id === 'string';
+
+/**
+ * The branch's active invitations (not revoked, not expired), newest first, so any of them
+ * can be revoked. Requests: memberships (1), one page served by `branchId_createdAt` (1): 2.
+ */
+export const listInvites: ActionDef<'branch', 'listInvites'> = {
+  kind: 'read',
+  schema: z.object({ branchId: idSchema, cursor: cursorSchema.optional() }),
+  async handler(data, { openid, db }) {
+    const after = decodeCursor(data.cursor, isInviteCursor);
+    const { actor } = await loadActor(db, openid);
+    if (!can(actor, 'listInvites', { branchId: data.branchId })) throw forbidden();
+    const _ = db.command;
+    const where: Record<string, unknown> = {
+      branchId: data.branchId,
+      revoked: false,
+      expiresAt: _.gt(new Date()),
+    };
+    // Invitations are made by hand, seconds apart: the creation time orders them.
+    if (after) where.createdAt = _.lt(new Date(after.t));
+    const rows = await fetchAll<InviteDoc>(
+      db
+        .collection(COLLECTIONS.invites)
+        .where(where)
+        .orderBy('createdAt', 'desc')
+        .limit(PAGE + 1),
+    );
+    const page = rows.slice(0, PAGE);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((i) => ({
+        code: i._id,
+        branchId: i.branchId,
+        expiresAt: iso(i.expiresAt),
+        createdAt: iso(i.createdAt),
+        createdBy: i.createdBy,
+        createdByName: i.createdByName ?? null,
+        qrFileID: i.qrFileID ?? null,
+      })),
+      nextCursor:
+        rows.length > PAGE ? encodeCursor({ t: toTime(last.createdAt), id: last._id }) : null,
+    };
+  },
+};
+
 // ---------------------------------------------------------------- applications
 
 /**
- * Requests: the invite (1), insert the pending membership (1); a person applying again to a
- * branch that rejected them (or that they left) re-opens their application (1). With
- * idempotency: at most 5.
+ * Requests: the invite and the caller's memberships (2, parallel), then one write: insert the
+ * pending membership, or re-open the caller's earlier application to this branch (rejected
+ * or left). With idempotency: 5. Refused with `CONFLICT` when already pending or a member
+ * here (`alreadyApplied`) or an active full member of another branch (`memberElsewhere`).
  */
 export const applyToJoin: ActionDef<'branch', 'applyToJoin'> = {
   kind: 'write',
-  schema: z.object({
-    code: z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z0-9]{4,16}$/, '邀请码应为 4–16 位字母或数字')
-      .toUpperCase(),
-    realName: nameSchema,
-    partyStatus: z.enum(['full', 'probationary', 'activist']),
-    joinedPartyAt: dayString.optional(),
-    phone: z
-      .string()
-      .regex(/^1\d{10}$/, '请填写 11 位手机号')
-      .optional(),
-  }),
+  schema: z
+    .object({
+      code: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9]{4,16}$/, '邀请码应为 4–16 位字母或数字')
+        .toUpperCase(),
+      realName: nameSchema,
+      partyStatus: z.enum(['full', 'probationary', 'activist']),
+      joinedPartyAt: dayString.optional(),
+      phone: z
+        .string()
+        .regex(/^1\d{10}$/, '请填写 11 位手机号')
+        .optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.partyStatus !== 'activist' && !v.joinedPartyAt) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['joinedPartyAt'],
+          message: '请填写入党日期（正式党员、预备党员必填）',
+        });
+      }
+    }),
   async handler(data, { openid, db, cloud }) {
-    const invite = await findById<InviteDoc>(db, COLLECTIONS.invites, data.code);
+    const [invite, { docs }] = await Promise.all([
+      findById<InviteDoc>(db, COLLECTIONS.invites, data.code),
+      loadActor(db, openid),
+    ]);
     if (!invite) throw new AppError('NOT_FOUND', MSG.inviteNotFound);
     if (invite.revoked) throw new AppError('CONFLICT', MSG.inviteRevoked);
     if (toTime(invite.expiresAt) < Date.now()) throw new AppError('CONFLICT', MSG.inviteExpired);
+    const alreadyApplied = () =>
+      new AppError('CONFLICT', MSG.alreadyApplied, { reason: 'alreadyApplied' });
+    // The caller's earlier record in this branch (found by orgId: a transfer moves a record
+    // to another branch without changing its id).
+    const previous = docs.find((d) => d.orgId === invite.branchId);
+    if (previous && previous.status !== 'rejected' && previous.status !== 'left') {
+      throw alreadyApplied();
+    }
+    // A full member elsewhere could never be approved (unique fullKey): say so now.
+    if (docs.some((d) => d.status === 'active' && d.fullKey === openid)) {
+      throw new AppError('CONFLICT', MSG.memberElsewhere, { reason: 'memberElsewhere' });
+    }
     await secCheck(cloud, openid, data.realName, 1);
 
-    const id = membershipId(openid, invite.branchId);
+    // The derived id, unless a record that moved to another branch by a transfer holds it.
+    let id = previous?._id ?? membershipId(openid, invite.branchId);
+    for (let n = 2; !previous && docs.some((d) => d._id === id); n++) {
+      id = membershipId(openid, `${invite.branchId}\n${n}`);
+    }
     const now = new Date();
     const joinedPartyAt =
       data.partyStatus !== 'activist' && data.joinedPartyAt ? dayStart(data.joinedPartyAt) : null;
@@ -393,17 +500,22 @@ export const applyToJoin: ActionDef<'branch', 'applyToJoin'> = {
       transferTo: null,
     };
     const memberships = db.collection(COLLECTIONS.memberships);
-    try {
-      await memberships.add({
-        data: { _id: id, openid, orgId: invite.branchId, fullKey: id, ...fields },
-      });
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-      const _ = db.command;
+    const _ = db.command;
+    if (previous) {
       const res = await memberships
         .where({ _id: id, openid, orgId: invite.branchId, status: _.in(['rejected', 'left']) })
-        .update({ data: { ...fields, fullKey: id } });
-      if (updatedCount(res) !== 1) throw new AppError('CONFLICT', MSG.alreadyApplied);
+        .update({ data: { ...fields, fullKey: id, transferDeclinedReason: null } });
+      if (updatedCount(res) !== 1) throw alreadyApplied();
+    } else {
+      try {
+        await memberships.add({
+          data: { _id: id, openid, orgId: invite.branchId, fullKey: id, ...fields },
+        });
+      } catch (err) {
+        // A concurrent application by the same person inserted it first.
+        if (!isDuplicateKey(err)) throw err;
+        throw alreadyApplied();
+      }
     }
     return {
       applicationId: id,
@@ -429,7 +541,7 @@ export const myApplications: ActionDef<'branch', 'myApplications'> = {
   },
 };
 
-/** Requests: memberships (1), one page of the queue (1). */
+/** Requests: memberships (1), one page of the queue (1). Phones masked unless _viewPhones_. */
 export const listApplications: ActionDef<'branch', 'listApplications'> = {
   kind: 'read',
   schema: z.object({
@@ -441,6 +553,8 @@ export const listApplications: ActionDef<'branch', 'listApplications'> = {
     const after = decodeCursor(data.cursor, (v): v is string => typeof v === 'string');
     const { actor } = await loadActor(db, openid);
     if (!can(actor, 'listApplications', { branchId: data.branchId })) throw forbidden();
+    // Phones are personal data: in full only for _viewPhones_ (secretary, deputy).
+    const reveal = can(actor, 'viewPhones', { branchId: data.branchId });
     const _ = db.command;
     const where: Record<string, unknown> = {
       orgId: data.branchId,
@@ -456,7 +570,12 @@ export const listApplications: ActionDef<'branch', 'listApplications'> = {
     );
     const page = rows.slice(0, PAGE);
     return {
-      items: page.map((m) => ({ ...applicationView(m), openid: m.openid, phone: m.phone ?? null })),
+      items: page.map((m) => ({
+        ...applicationView(m),
+        openid: m.openid,
+        phone: reveal ? (m.phone ?? null) : maskPhone(m.phone),
+        phoneMasked: !reveal && !!m.phone,
+      })),
       nextCursor: rows.length > PAGE ? encodeCursor(page[page.length - 1].queueKey) : null,
     };
   },
@@ -489,6 +608,8 @@ export const reviewApplication: ActionDef<'branch', 'reviewApplication'> = {
         .limit(MAX_MEMBERSHIPS + 1),
     );
     const actor = actorFrom(openid, docs);
+    // Permission first (docs/permissions.md): a caller who reviews nowhere learns nothing.
+    if (branchesWhere(actor, 'reviewApplication').length === 0) throw forbidden();
     const app = docs.find((d) => d._id === data.applicationId);
     if (!app || app.appliedAt === undefined) {
       throw new AppError('NOT_FOUND', MSG.applicationNotFound);
@@ -808,9 +929,10 @@ export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
         .limit(MAX_MEMBERSHIPS + 1),
     );
     const actor = actorFrom(openid, docs);
+    if (branchesWhere(actor, 'acceptTransfer').length === 0) throw forbidden();
     const m = docs.find((d) => d._id === data.membershipId);
     if (!m || !m.transferTo || m.status !== 'active') {
-      throw new AppError('NOT_FOUND', '未找到待接收的组织关系转接');
+      throw new AppError('NOT_FOUND', MSG.transferNotFound);
     }
     const toBranch = m.transferTo;
     if (!can(actor, 'acceptTransfer', { branchId: toBranch })) throw forbidden();
@@ -831,6 +953,7 @@ export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
             partyGroupName: null,
             transferTo: null,
             transferAt: null,
+            transferDeclinedReason: null,
             joinedAt: new Date(),
           },
         });
@@ -842,6 +965,76 @@ export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
     }
     if (updatedCount(res) !== 1) throw new AppError('CONFLICT', '该转接已处理过了');
     return { membershipId: m._id, branchId: toBranch, status: 'active' as const };
+  },
+};
+
+/** The caller's memberships and one membership by id, in one query (the transfer's document). */
+async function loadWithMembership(db: Database, openid: string, id: string) {
+  const _ = db.command;
+  const docs = await fetchAll<MembershipDoc>(
+    db
+      .collection(COLLECTIONS.memberships)
+      .where(_.or([{ openid }, { _id: id }]))
+      .limit(MAX_MEMBERSHIPS + 1),
+  );
+  return { actor: actorFrom(openid, docs), m: docs.find((d) => d._id === id) };
+}
+
+/**
+ * The receiving branch turns an incoming transfer down: the member stays in the sending
+ * branch, the reason is kept for it. Requests: memberships and the transfer in one query (1),
+ * conditional update (1); with a requestId 4.
+ */
+export const declineTransfer: ActionDef<'branch', 'declineTransfer'> = {
+  kind: 'write',
+  schema: z.object({
+    membershipId: idSchema,
+    reason: z.string().trim().min(1, '请填写退回原因').max(200, '原因最多 200 个字'),
+  }),
+  async handler(data, { openid, db, cloud }) {
+    const { actor, m } = await loadWithMembership(db, openid, data.membershipId);
+    if (branchesWhere(actor, 'declineTransfer').length === 0) throw forbidden();
+    if (!m || !m.transferTo || m.status !== 'active') {
+      throw new AppError('NOT_FOUND', MSG.transferNotFound);
+    }
+    if (!can(actor, 'declineTransfer', { branchId: m.transferTo })) throw forbidden();
+    const held = (await secCheck(cloud, openid, data.reason, 2)) === 'review';
+    const res = await db
+      .collection(COLLECTIONS.memberships)
+      .where({ _id: m._id, status: 'active', transferTo: m.transferTo })
+      .update({
+        data: {
+          transferTo: null,
+          transferAt: null,
+          transferDeclinedReason: held ? MSG.transferDeclinedHeld : data.reason,
+          transferDeclinedAt: new Date(),
+        },
+      });
+    if (updatedCount(res) !== 1) throw new AppError('CONFLICT', MSG.transferDone);
+    return { membershipId: m._id, status: 'declined' as const };
+  },
+};
+
+/**
+ * The sending branch's secretary withdraws a pending transfer. Requests: memberships and the
+ * transfer in one query (1), conditional update (1); with a requestId 4.
+ */
+export const cancelTransfer: ActionDef<'branch', 'cancelTransfer'> = {
+  kind: 'write',
+  schema: z.object({ membershipId: idSchema }),
+  async handler(data, { openid, db }) {
+    const { actor, m } = await loadWithMembership(db, openid, data.membershipId);
+    if (branchesWhere(actor, 'cancelTransfer').length === 0) throw forbidden();
+    if (!m || m.status !== 'active') throw new AppError('NOT_FOUND', MSG.transferNotFound);
+    if (!can(actor, 'cancelTransfer', { branchId: m.orgId })) throw forbidden();
+    if (!m.transferTo) throw new AppError('NOT_FOUND', MSG.transferNotFound);
+    const _ = db.command;
+    const res = await db
+      .collection(COLLECTIONS.memberships)
+      .where({ _id: m._id, status: 'active', orgId: m.orgId, transferTo: _.neq(null) })
+      .update({ data: { transferTo: null, transferAt: null } });
+    if (updatedCount(res) !== 1) throw new AppError('CONFLICT', MSG.transferDone);
+    return { membershipId: m._id, status: 'cancelled' as const };
   },
 };
 

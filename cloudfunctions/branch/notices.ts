@@ -1,7 +1,9 @@
 /**
- * `branch` actions about notices (通知公告). Who should read a notice is fixed when it is
- * posted (`audience`, the branch's active members then); who has read it is kept in the
- * notice itself (`readBy`), so "unread first" and "who has not read" need no join.
+ * `branch` actions about notices (通知公告). Who should read a notice is the branch's
+ * CURRENT active members (read with one query by `orgId_status_sortKey` when needed), not a
+ * list frozen at posting time; reported members (双报到) may read but never count. Who has
+ * read it is kept in the notice itself (`readBy`), so "unread first" needs no join, and
+ * n (readers among the current members) never exceeds m (the current members).
  */
 import * as z from 'zod';
 import type { NoticeDetail, NoticeItem } from '../../typings/api';
@@ -33,10 +35,15 @@ import {
   updatedCount,
 } from './shared';
 
-/** Largest branch a notice's audience covers (a branch has tens of members, rarely hundreds). */
+/**
+ * Largest audience read in one request (a branch has tens of members, rarely hundreds; the
+ * SDK returns at most 1000 documents per query). Members beyond it, by name, are not counted.
+ */
 const MAX_AUDIENCE = 1000;
-/** Reminders sent per call. */
-const MAX_REMINDERS = 200;
+/** Subscribe messages sent per call (the rest is reported as `remaining`). */
+export const MAX_REMINDERS = 500;
+/** Subscribe messages sent at once. */
+const SEND_BATCH = 50;
 /** Subscribe message template (设置 → 订阅消息), set per deployment. */
 export const NOTICE_TEMPLATE_ID = process.env.NOTICE_TEMPLATE_ID || 'NOTICE_UNREAD_TEMPLATE';
 const NOTICE_PAGE = 'pages/notices/detail';
@@ -69,7 +76,7 @@ function item(n: ListRow, read: boolean): NoticeItem {
   };
 }
 
-/** Requests: memberships (1), the branch's members for the audience (1), insert (1). */
+/** Requests: memberships (1), insert (1); with a requestId 4. */
 export const postNotice: ActionDef<'branch', 'postNotice'> = {
   kind: 'write',
   schema: z.object({
@@ -83,13 +90,6 @@ export const postNotice: ActionDef<'branch', 'postNotice'> = {
     if (!can(actor, 'postNotice', { branchId: data.branchId })) throw forbidden();
     const verdict = await secCheck(cloud, openid, data.body, 3, data.title);
     const mine = activeIn(docs, openid, data.branchId)!;
-    const members = await fetchAll<MembershipDoc>(
-      db
-        .collection(COLLECTIONS.memberships)
-        .where({ orgId: data.branchId, status: 'active' })
-        .field({ openid: true, realName: true })
-        .limit(MAX_AUDIENCE),
-    );
     const notice: NoticeDoc = {
       _id: newId(),
       branchId: data.branchId,
@@ -101,7 +101,6 @@ export const postNotice: ActionDef<'branch', 'postNotice'> = {
       authorOpenid: openid,
       authorName: mine.realName ?? '',
       createdAt: new Date(),
-      audience: members.map((m) => ({ openid: m.openid, name: m.realName ?? '' })),
       // The author has read what they wrote.
       readBy: [openid],
       reads: [{ openid, at: new Date() }],
@@ -190,12 +189,37 @@ async function loadNotice(db: Parameters<typeof loadActor>[0], openid: string, i
   return { actor, docs, notice, resource };
 }
 
+interface AudienceMember {
+  openid: string;
+  name: string;
+  sortKey: string;
+}
+
+/** The branch's current active members by name: who should read its notices (1 request). */
+async function audienceOf(db: Parameters<typeof loadActor>[0], branchId: string) {
+  const rows = await fetchAll<MembershipDoc>(
+    db
+      .collection(COLLECTIONS.memberships)
+      .where({ orgId: branchId, status: 'active' })
+      .orderBy('sortKey', 'asc')
+      .field({ openid: true, realName: true, sortKey: true })
+      .limit(MAX_AUDIENCE),
+  );
+  return rows.map((m): AudienceMember => ({
+    openid: m.openid,
+    name: m.realName ?? '',
+    sortKey: m.sortKey ?? `${m.realName ?? ''}\u0000${m._id}`,
+  }));
+}
+
 /**
  * The notice, marked read for the caller. Requests: memberships and the notice (2, parallel),
- * the read mark on first reading (1).
+ * then the read mark on first reading and the current audience (2, parallel): 4. Not wrapped
+ * in the requestId marker (`idempotent: false`): marking read again changes nothing.
  */
 export const readNotice: ActionDef<'branch', 'readNotice'> = {
   kind: 'write',
+  idempotent: false,
   schema: z.object({ noticeId: idSchema }),
   async handler(data, { openid, db }) {
     const { actor, notice, resource } = await loadNotice(db, openid, data.noticeId);
@@ -203,97 +227,157 @@ export const readNotice: ActionDef<'branch', 'readNotice'> = {
     if (notice.status === 'held' && !can(actor, 'listHeldNotices', resource)) {
       throw new AppError('NOT_FOUND', MSG.noticeNotFound);
     }
-    const readBy = notice.readBy ?? [];
-    let readCount = readBy.length;
-    if (!readBy.includes(openid)) {
-      const _ = db.command;
-      const res = await db
-        .collection(COLLECTIONS.notices)
-        .where({ _id: notice._id, readBy: _.neq(openid) })
-        .update({
-          data: { readBy: _.push([openid]), reads: _.push([{ openid, at: new Date() }]) },
-        });
-      readCount += updatedCount(res);
-    }
+    const readBy = new Set(notice.readBy ?? []);
+    const _ = db.command;
+    const [, audience] = await Promise.all([
+      readBy.has(openid)
+        ? null
+        : db
+            .collection(COLLECTIONS.notices)
+            .where({ _id: notice._id, readBy: _.neq(openid) })
+            .update({
+              data: { readBy: _.push([openid]), reads: _.push([{ openid, at: new Date() }]) },
+            }),
+      audienceOf(db, notice.branchId),
+    ]);
+    readBy.add(openid);
     const detail: NoticeDetail = {
       ...item(notice, true),
       branchId: notice.branchId,
       body: notice.body,
       canManage: can(actor, 'noticeReads', resource),
-      readCount,
-      audienceCount: (notice.audience ?? []).length,
+      readCount: audience.filter((a) => readBy.has(a.openid)).length,
+      audienceCount: audience.length,
     };
     return detail;
   },
 };
 
-/** Requests: memberships and the notice (2, parallel). */
+const isKeyCursor = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * Who of the branch's current active members has read the notice and who has not, by name,
+ * 20 a page (`list` + `cursor`; without `list` the first page of both). Reported members
+ * (双报到) may read but are not listed or counted. Requests: memberships and the notice
+ * (2, parallel), the current audience (1): 3.
+ */
 export const noticeReads: ActionDef<'branch', 'noticeReads'> = {
   kind: 'read',
-  schema: z.object({ noticeId: idSchema }),
+  schema: z
+    .object({
+      noticeId: idSchema,
+      list: z.enum(['read', 'unread']).optional(),
+      cursor: z.string().min(1).max(400).optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.cursor !== undefined && v.list === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['list'],
+          message: '翻页时请指明名单（read 或 unread）',
+        });
+      }
+    }),
   async handler(data, { openid, db }) {
+    const after = decodeCursor(data.cursor, isKeyCursor);
     const { actor, notice, resource } = await loadNotice(db, openid, data.noticeId);
     if (!can(actor, 'noticeReads', resource)) throw forbidden();
-    const names = new Map((notice.audience ?? []).map((a) => [a.openid, a.name]));
+    const audience = await audienceOf(db, notice.branchId);
     const readAt = new Map((notice.reads ?? []).map((r) => [r.openid, r.at]));
     const readBy = new Set(notice.readBy ?? []);
+    const readers = audience.filter((a) => readBy.has(a.openid));
+    const unreaders = audience.filter((a) => !readBy.has(a.openid));
+    const pageOf = (people: AudienceMember[], isRead: boolean) => {
+      const rest = after === null ? people : people.filter((a) => a.sortKey > after);
+      const page = rest.slice(0, PAGE);
+      return {
+        items: page.map((a) => ({
+          openid: a.openid,
+          name: a.name,
+          readAt: isRead && readAt.has(a.openid) ? iso(readAt.get(a.openid)) : null,
+        })),
+        next: rest.length > PAGE ? encodeCursor(page[page.length - 1].sortKey) : null,
+      };
+    };
+    const read = data.list === 'unread' ? { items: [], next: null } : pageOf(readers, true);
+    const unread = data.list === 'read' ? { items: [], next: null } : pageOf(unreaders, false);
+    const chosen = data.list === 'read' ? read : data.list === 'unread' ? unread : null;
     return {
       noticeId: notice._id,
-      read: [...readBy].map((o) => ({
-        openid: o,
-        name: names.get(o) ?? '',
-        readAt: readAt.has(o) ? iso(readAt.get(o)) : null,
-      })),
-      unread: (notice.audience ?? [])
-        .filter((a) => !readBy.has(a.openid))
-        .map((a) => ({ openid: a.openid, name: a.name, readAt: null })),
+      read: read.items,
+      unread: unread.items,
+      items: chosen?.items ?? [],
+      nextCursor: chosen?.next ?? null,
+      readNextCursor: read.next,
+      unreadNextCursor: unread.next,
+      readCount: readers.length,
+      audienceCount: audience.length,
       remindedOn: notice.remindedOn ?? null,
     };
   },
 };
 
 /**
- * A subscribe message to every unread member, at most once a day (UTC+8) per notice: the
- * conditional update on `remindedOn` lets one call a day through, however many race.
- * Requests: memberships and the notice (2, parallel), the day mark (1).
+ * A subscribe message to every unread current member (at most `MAX_REMINDERS` a call, the
+ * rest counted in `remaining`), at most once a day (UTC+8) per notice: the conditional
+ * update on `remindedOn` lets one call a day through, however many race. The day is used up
+ * only if a message was sent: with no unread member nothing is claimed, and when every send
+ * fails the claim is given back. Not wrapped in the requestId marker (`idempotent: false`):
+ * a retry after success is `RATE_LIMITED` and sends nothing. Requests: memberships and the
+ * notice (2, parallel), the current audience (1), the day mark (1), giving it back (1, only
+ * when every send failed): at most 5.
  */
 export const remindUnread: ActionDef<'branch', 'remindUnread'> = {
   kind: 'write',
+  idempotent: false,
   schema: z.object({ noticeId: idSchema }),
   async handler(data, { openid, db, cloud }) {
     const { actor, notice, resource } = await loadNotice(db, openid, data.noticeId);
     if (!can(actor, 'remindUnread', resource)) throw forbidden();
     if (notice.status !== 'published') throw new AppError('CONFLICT', '通知尚未发布');
     const today = chinaDay(new Date());
-    const _ = db.command;
-    const res =
-      notice.remindedOn === today
-        ? null
-        : await db
-            .collection(COLLECTIONS.notices)
-            .where({ _id: notice._id, remindedOn: _.neq(today) })
-            .update({ data: { remindedOn: today } });
-    if (updatedCount(res) !== 1) throw new AppError('RATE_LIMITED', MSG.remindedToday);
-
+    if (notice.remindedOn === today) throw new AppError('RATE_LIMITED', MSG.remindedToday);
     const readBy = new Set(notice.readBy ?? []);
-    const targets = (notice.audience ?? [])
-      .filter((a) => !readBy.has(a.openid))
-      .slice(0, MAX_REMINDERS);
-    const results = await Promise.allSettled(
-      targets.map((a) =>
-        cloud.openapi.subscribeMessage.send({
-          touser: a.openid,
-          templateId: NOTICE_TEMPLATE_ID,
-          page: `${NOTICE_PAGE}?id=${notice._id}`,
-          data: {
-            thing1: { value: notice.title.slice(0, 20) },
-            thing2: { value: '您有一条支部通知尚未阅读' },
-          },
-        } as never),
-      ),
-    );
-    const sent = results.filter((r) => r.status === 'fulfilled').length;
-    return { noticeId: notice._id, sent, skipped: results.length - sent };
+    const unread = (await audienceOf(db, notice.branchId)).filter((a) => !readBy.has(a.openid));
+    if (unread.length === 0) return { noticeId: notice._id, sent: 0, skipped: 0, remaining: 0 };
+
+    const _ = db.command;
+    const coll = db.collection(COLLECTIONS.notices);
+    const claim = await coll
+      .where({ _id: notice._id, remindedOn: _.neq(today) })
+      .update({ data: { remindedOn: today } });
+    if (updatedCount(claim) !== 1) throw new AppError('RATE_LIMITED', MSG.remindedToday);
+
+    const targets = unread.slice(0, MAX_REMINDERS);
+    let sent = 0;
+    for (let i = 0; i < targets.length; i += SEND_BATCH) {
+      const results = await Promise.allSettled(
+        targets.slice(i, i + SEND_BATCH).map((a) =>
+          cloud.openapi.subscribeMessage.send({
+            touser: a.openid,
+            templateId: NOTICE_TEMPLATE_ID,
+            page: `${NOTICE_PAGE}?id=${notice._id}`,
+            data: {
+              thing1: { value: notice.title.slice(0, 20) },
+              thing2: { value: '您有一条支部通知尚未阅读' },
+            },
+          } as never),
+        ),
+      );
+      sent += results.filter((r) => r.status === 'fulfilled').length;
+    }
+    if (sent === 0) {
+      // Nobody was reached: give the day back so a later attempt may try again.
+      await coll
+        .where({ _id: notice._id, remindedOn: today })
+        .update({ data: { remindedOn: notice.remindedOn ?? null } });
+    }
+    return {
+      noticeId: notice._id,
+      sent,
+      skipped: targets.length - sent,
+      remaining: unread.length - targets.length,
+    };
   },
 };
 

@@ -4,6 +4,7 @@ import type { TreeNode } from '../../typings/api';
 import {
   AppError,
   COLLECTIONS,
+  branchesWhere,
   can,
   findById,
   type ActionDef,
@@ -94,6 +95,8 @@ export const renameGroup: ActionDef<'branch', 'renameGroup'> = {
       loadActor(db, openid),
       findById<PartyGroupDoc>(db, COLLECTIONS.partyGroups, data.groupId),
     ]);
+    // Permission first (docs/permissions.md): a caller who renames nowhere learns nothing.
+    if (branchesWhere(actor, 'renameGroup').length === 0) throw forbidden();
     if (!group) throw new AppError('NOT_FOUND', '未找到该党小组');
     if (!can(actor, 'renameGroup', { branchId: group.branchId })) throw forbidden();
     if (group.name !== data.name) {

@@ -10,15 +10,19 @@ import type { MyReport, ReportItem } from '../../typings/api';
 import {
   AppError,
   COLLECTIONS,
+  branchesWhere,
   can,
   fetchAll,
   findById,
+  toTime,
   type ActionDef,
+  type InviteDoc,
   type MembershipDoc,
   type OrganizationDoc,
   type ReportDoc,
 } from '../common';
 import {
+  MSG,
   PAGE,
   decodeCursor,
   encodeCursor,
@@ -64,31 +68,67 @@ export function myReports(reports: readonly ReportDoc[]): MyReport[] {
 }
 
 /**
- * Requests: the caller's memberships with their reports (`$lookup`) and the branch (2,
- * parallel), then insert (1) — or, after `rejected`/`ended`, re-open (1; an insert racing
+ * By `branchId`, or by `code`: an invitation code of the community branch (its secretary
+ * shares it), so members of another committee can report without knowing the branch id.
+ * Requests: the caller's memberships with their reports (`$lookup`) and the branch or the
+ * invitation (2, parallel), then insert (1) — or, after `rejected`/`ended`, re-open (1; an insert racing
  * another report falls back to it too); with a requestId 5 (6 only in that rare race).
  */
 export const reportToBranch: ActionDef<'branch', 'reportToBranch'> = {
   kind: 'write',
-  schema: z.object({ branchId: idSchema }),
+  schema: z
+    .object({
+      branchId: idSchema.optional(),
+      code: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9]{4,16}$/, '邀请码应为 4–16 位字母或数字')
+        .toUpperCase()
+        .optional(),
+    })
+    .superRefine((v, ctx) => {
+      if ((v.branchId === undefined) === (v.code === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['branchId'],
+          message: '请选择要报到的支部或填写该支部的邀请码（二选一）',
+        });
+      }
+    }),
   async handler(data, { openid, db }) {
-    const [{ actor, docs, reports }, org] = await Promise.all([
+    const [{ actor, docs, reports }, target] = await Promise.all([
       loadActorWithReports(db, openid),
-      findById<OrganizationDoc>(db, COLLECTIONS.organizations, data.branchId),
+      data.code !== undefined
+        ? findById<InviteDoc>(db, COLLECTIONS.invites, data.code)
+        : findById<OrganizationDoc>(db, COLLECTIONS.organizations, data.branchId!),
     ]);
     if (!can(actor, 'reportToBranch', { branchId: data.branchId })) throw forbidden();
-    if (!org || org.type !== 'branch') throw new AppError('NOT_FOUND', '未找到该支部');
-    if (actor.memberships.some((m) => m.orgId === data.branchId)) {
+    let org: { name: string; committeeId: string; branchId: string };
+    if (data.code !== undefined) {
+      const invite = target as InviteDoc | null;
+      if (!invite) throw new AppError('NOT_FOUND', MSG.inviteNotFound);
+      if (invite.revoked) throw new AppError('CONFLICT', MSG.inviteRevoked);
+      if (toTime(invite.expiresAt) < Date.now()) {
+        throw new AppError('CONFLICT', MSG.inviteExpired);
+      }
+      org = { name: invite.branchName, committeeId: invite.committeeId, branchId: invite.branchId };
+    } else {
+      const o = target as OrganizationDoc | null;
+      if (!o || o.type !== 'branch') throw new AppError('NOT_FOUND', '未找到该支部');
+      org = { name: o.name, committeeId: o.committeeId ?? o.parentId ?? '', branchId: o._id };
+    }
+    const branchId = org.branchId;
+    if (actor.memberships.some((m) => m.orgId === branchId)) {
       throw new AppError('CONFLICT', '您是该支部党员，无需报到', { reason: 'memberHere' });
     }
     // The reporter's own branch: their organisational membership, else any active one.
     const active = docs.filter((d) => d.status === 'active' && d.role !== 'activist');
     const home: MembershipDoc = active.find((d) => d.fullKey === openid) ?? active[0];
-    const id = reportId(openid, data.branchId);
+    const id = reportId(openid, branchId);
     const now = new Date();
     const fields = {
       branchName: org.name,
-      committeeId: org.committeeId ?? org.parentId ?? '',
+      committeeId: org.committeeId,
       fromBranchId: home.orgId,
       fromBranchName: home.branchName ?? '',
       realName: home.realName ?? '',
@@ -120,19 +160,14 @@ export const reportToBranch: ActionDef<'branch', 'reportToBranch'> = {
       await reopen();
     } else {
       try {
-        const doc: ReportDoc = { _id: id, openid, branchId: data.branchId, ...fields };
+        const doc: ReportDoc = { _id: id, openid, branchId, ...fields };
         await coll.add({ data: doc });
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         await reopen(); // a concurrent report inserted it first
       }
     }
-    return {
-      reportId: id,
-      branchId: data.branchId,
-      branchName: org.name,
-      status: 'pending' as const,
-    };
+    return { reportId: id, branchId, branchName: org.name, status: 'pending' as const };
   },
 };
 
@@ -159,6 +194,8 @@ export const reviewReport: ActionDef<'branch', 'reviewReport'> = {
       loadActor(db, openid),
       findById<ReportDoc>(db, COLLECTIONS.reports, data.reportId),
     ]);
+    // Permission first (docs/permissions.md): a caller who reviews nowhere learns nothing.
+    if (branchesWhere(actor, 'reviewReport').length === 0) throw forbidden();
     if (!report) throw new AppError('NOT_FOUND', REPORT_NOT_FOUND);
     if (!can(actor, 'reviewReport', { branchId: report.branchId })) throw forbidden();
     if (report.status !== 'pending') {

@@ -36,6 +36,10 @@ export const MSG = {
   reasonHeld: '申请未通过，具体原因请联系支部书记',
   badCursor: '参数「cursor」有误：分页参数无效，请刷新后重试',
   remindedToday: '今天已经提醒过了，请明天再试',
+  transferNotFound: '未找到待处理的组织关系转接',
+  transferDone: '该转接已处理过了',
+  transferDeclinedHeld: '接收支部未同意转接，具体原因请联系该支部书记',
+  memberElsewhere: '您已是其他支部的正式成员，请由原支部书记办理组织关系转接',
 } as const;
 
 export const forbidden = () => new AppError('FORBIDDEN', MSG.forbidden);

@@ -15,6 +15,18 @@ import { AppError, MESSAGES, isAppError } from './errors';
 import { withIdempotency } from './idempotency';
 
 z.config(zhCN());
+/** Markers the kit error map leaves on built-in issues, turned into field-naming text below. */
+const MISSING = '\u0000missing';
+const WRONG_TYPE = '\u0000type';
+// Replaces zod's raw wording ("期望 boolean，实际接收 undefined") for absent and wrongly typed
+// fields. Messages a schema sets explicitly take precedence over this map and are kept.
+z.config({
+  customError: (iss) => {
+    if (iss.code === 'invalid_type') return iss.input === undefined ? MISSING : WRONG_TYPE;
+    if (iss.code === 'too_small' && iss.origin === 'string' && iss.input === '') return MISSING;
+    return undefined;
+  },
+});
 
 export type Cloud = typeof cloud;
 export type Database = ReturnType<Cloud['database']>;
@@ -105,7 +117,10 @@ function validationError(issues: readonly z.core.$ZodIssue[]): AppError {
   const first = issues[0];
   const field = first ? fieldName(first.path) : '';
   const reason = first?.message ?? '格式不正确';
-  const message = field ? `参数「${field}」有误：${reason}` : `请求参数有误：${reason}`;
+  let message: string;
+  if (reason === MISSING) message = field ? `请填写「${field}」` : '请求缺少参数';
+  else if (reason === WRONG_TYPE) message = field ? `「${field}」格式不正确` : '请求参数格式不正确';
+  else message = field ? `参数「${field}」有误：${reason}` : `请求参数有误：${reason}`;
   return invalid(message, { fields });
 }
 
@@ -182,7 +197,11 @@ export function defineFunction<F extends FunctionName>(def: FunctionDef<F>): Clo
       }
 
       const parsed = spec.schema.safeParse(event.data);
-      if (!parsed.success) throw validationError(parsed.error.issues);
+      if (!parsed.success) {
+        // Without `data`, name the first required field rather than `data` as a whole.
+        const named = event.data === undefined ? spec.schema.safeParse({}) : parsed;
+        throw validationError((named.success ? parsed : named).error!.issues);
+      }
 
       const run = () =>
         spec.handler(parsed.data, {

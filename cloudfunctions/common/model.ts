@@ -128,6 +128,9 @@ export interface MembershipDoc {
   transferTo?: string | null;
   transferFromName?: string | null;
   transferAt?: Date | null;
+  /** Why the receiving branch declined the last transfer (`declineTransfer`), for the sender. */
+  transferDeclinedReason?: string | null;
+  transferDeclinedAt?: Date | null;
 }
 
 export interface InviteDoc {
@@ -137,6 +140,8 @@ export interface InviteDoc {
   branchName: string;
   committeeId: string;
   createdBy: string;
+  /** Real name of the creator in the branch (absent on invitations made before it was kept). */
+  createdByName?: string | null;
   createdAt: Date;
   expiresAt: Date;
   revoked: boolean;
@@ -162,8 +167,11 @@ export interface NoticeDoc {
   authorOpenid: string;
   authorName: string;
   createdAt: Date;
-  /** Active members when it was posted: who should read it. */
-  audience: { openid: string; name: string }[];
+  /**
+   * Legacy: the active members when it was posted. No longer written or read: the audience
+   * is the branch's current active members (docs/data-model.md).
+   */
+  audience?: { openid: string; name: string }[];
   /** Openids that have read it (for `readBy: openid` / `$ne` queries). */
   readBy: string[];
   reads: { openid: string; at: Date }[];

@@ -41,6 +41,8 @@ const EVERY_ROLE: readonly RoleCode[] = [...COMMITTEE, 'member', 'probationary',
 const REVIEWERS: readonly RoleCode[] = ['secretary', 'deputySecretary', 'organizationCommittee'];
 const SECRETARIES: readonly RoleCode[] = ['secretary', 'deputySecretary'];
 const SECRETARY: readonly RoleCode[] = ['secretary'];
+/** May turn down an incoming transfer: the receiving secretary and organisation committee member. */
+const TRANSFER_DECIDERS: readonly RoleCode[] = ['secretary', 'organizationCommittee'];
 /** Roles of party members (党员): everyone but activists (入党积极分子). */
 const PARTY_MEMBER: readonly RoleCode[] = EVERY_ROLE.filter((r) => r !== 'activist');
 
@@ -66,6 +68,7 @@ const RULES = {
   myApplications: { kind: 'anyone' },
   createInvite: { kind: 'branch', roles: REVIEWERS },
   revokeInvite: { kind: 'branch', roles: REVIEWERS },
+  listInvites: { kind: 'branch', roles: REVIEWERS },
   listApplications: { kind: 'branch', roles: REVIEWERS },
   reviewApplication: { kind: 'branch', roles: REVIEWERS },
   listMembers: { kind: 'branch', roles: EVERY_ROLE },
@@ -78,6 +81,10 @@ const RULES = {
   transferMember: { kind: 'branch', roles: SECRETARY },
   listTransfers: { kind: 'branch', roles: SECRETARY },
   acceptTransfer: { kind: 'branch', roles: SECRETARY },
+  /** Resource: the receiving branch. */
+  declineTransfer: { kind: 'branch', roles: TRANSFER_DECIDERS },
+  /** Resource: the sending branch. */
+  cancelTransfer: { kind: 'branch', roles: SECRETARY },
   createGroup: { kind: 'branch', roles: SECRETARY },
   assignGroup: { kind: 'branch', roles: SECRETARY },
   tree: { kind: 'committee' },

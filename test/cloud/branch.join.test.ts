@@ -261,15 +261,67 @@ describe('application and review', () => {
     expect(err((await apply('demo-member', code)).result).code).toBe('CONFLICT');
   });
 
-  test('a full member of another branch cannot be approved into a second one', async () => {
+  test('a full member of another branch is refused at apply time (memberElsewhere)', async () => {
     const { code } = await invite();
-    const { applicationId } = ok((await apply('demo-member-2', code)).result);
-    const r = await call('demo-secretary', 'reviewApplication', { applicationId, approve: true });
+    const r = await apply('demo-member-2', code);
     expect(err(r.result)).toMatchObject({
       code: 'CONFLICT',
       message: expect.stringMatching(/转接/),
+      details: { reason: 'memberElsewhere' },
     });
+    expect(r.dbRequests).toBeLessThanOrEqual(WRITE_BUDGET);
     expect(activeMemberships('demo-member-2')).toHaveLength(1);
+    expect(emu.db.find('memberships', { openid: 'demo-member-2', status: 'pending' })).toEqual([]);
+  });
+
+  test('joinedPartyAt is required for full and probationary members, not activists', async () => {
+    const { code } = await invite();
+    for (const partyStatus of ['full', 'probationary']) {
+      const r = await call(
+        'demo-newcomer',
+        'applyToJoin',
+        { code, realName: '赵小明', partyStatus },
+        rid(),
+      );
+      expect(err(r.result)).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('joinedPartyAt'),
+        details: { fields: ['joinedPartyAt'] },
+      });
+    }
+    ok(
+      (
+        await call(
+          'demo-newcomer',
+          'applyToJoin',
+          { code, realName: '赵小明', partyStatus: 'activist' },
+          rid(),
+        )
+      ).result,
+    );
+  });
+
+  test('an expired invitation is refused', async () => {
+    const past = new Date(Date.now() - 86400_000);
+    await emu.seed({
+      invites: [
+        {
+          _id: 'EXPIRED1',
+          branchId: 'org-branch-1',
+          branchName: '幸福里社区第一党支部',
+          committeeId: 'org-committee',
+          createdBy: 'demo-secretary',
+          createdAt: new Date(past.getTime() - 7 * 86400_000),
+          expiresAt: past,
+          revoked: false,
+          qrFileID: null,
+        },
+      ],
+    });
+    expect(err((await apply('demo-newcomer', 'EXPIRED1')).result)).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/过期/),
+    });
   });
 
   test('an openid or userInfo inside data changes nothing', async () => {
@@ -278,6 +330,7 @@ describe('application and review', () => {
       code,
       realName: '赵小明',
       partyStatus: 'full',
+      joinedPartyAt: '2015-07-01',
       openid: 'demo-resident',
       userInfo: { openId: 'demo-resident' },
     });

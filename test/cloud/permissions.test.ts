@@ -1,7 +1,10 @@
 /**
  * The permission matrix (docs/permissions.md): every action × every role, through the
  * emulator. The expectation is this file's copy of the documented table, not policy.ts:
- * a change to either without the other fails here.
+ * a change to either without the other fails here. An allowed cell must answer `ok: true`
+ * (each role gets its own fixture where an action consumes one), or exactly the domain
+ * error the table's footnotes document for that cell (`OUTCOMES`) — never "anything but
+ * FORBIDDEN".
  */
 import type { TestEmulator } from '../helpers/emulator';
 import { branchCaller, demoEmulator, rid, type BranchAction } from '../helpers/branch';
@@ -37,6 +40,7 @@ const TABLE: Record<string, string> = {
   myApplications:    'Y Y Y Y Y Y Y Y Y Y Y Y Y',
   createInvite:      'Y Y Y · · · · · · · · · ·',
   revokeInvite:      'Y Y Y · · · · · · · · · ·',
+  listInvites:       'Y Y Y · · · · · · · · · ·',
   listApplications:  'Y Y Y · · · · · · · · · ·',
   reviewApplication: 'Y Y Y · · · · · · · · · ·',
   listMembers:       'Y Y Y Y Y Y Y Y Y · · · ·',
@@ -48,6 +52,8 @@ const TABLE: Record<string, string> = {
   transferMember:    'Y · · · · · · · · · · · ·',
   listTransfers:     'Y · · · · · · · · · · · ·',
   acceptTransfer:    'Y · · · · · · · · · · · ·',
+  declineTransfer:   'Y · Y · · · · · · · · · ·',
+  cancelTransfer:    'Y · · · · · · · · · · · ·',
   createGroup:       'Y · · · · · · · · · · · ·',
   assignGroup:       'Y · · · · · · · · · · · ·',
   tree:              'Y Y Y Y Y Y Y Y Y Y · Y Y',
@@ -72,20 +78,56 @@ const TABLE: Record<string, string> = {
 
 const B1 = 'org-branch-1';
 const INVITE = 'PERMTEST';
+const ALLOWED_REVIEWERS = ['deputySecretary', 'organizationCommittee', 'secretary'] as const;
+const BRANCH1_MEMBERS: Role[] = COLUMNS.slice(0, 9);
+/** The role's own fixture when it is allowed; else the secretary's (used last, see ORDER). */
+const own = (role: Role, allowed: readonly Role[], prefix: string) =>
+  `${prefix}${allowed.includes(role) ? role : 'secretary'}`;
+const each = (roles: readonly Role[], code: string) =>
+  Object.fromEntries(roles.map((r) => [r, code])) as Partial<Record<Role, string>>;
+
+/**
+ * Allowed cells that end in a documented domain error (docs/permissions.md footnotes);
+ * every other allowed cell must answer `ok: true`.
+ */
+const OUTCOMES: Record<string, Partial<Record<Role, string>>> = {
+  // Already a member here (alreadyApplied) or a full member elsewhere (memberElsewhere).
+  applyToJoin: each([...BRANCH1_MEMBERS, 'nonMember', 'reported', 'committeeAdmin'], 'CONFLICT'),
+  leaveBranch: { secretary: 'CONFLICT' }, // footnote 1
+  appointSecretary: { committeeAdmin: 'CONFLICT' }, // footnote 4
+  // footnote 5: members of branch 1 belong there; demo-member-2 is already reported.
+  reportToBranch: each(
+    [...BRANCH1_MEMBERS.filter((r) => r !== 'activist'), 'reported'],
+    'CONFLICT',
+  ),
+  // Only demo-member-2 has a report to branch 1 to end.
+  endReport: each(
+    COLUMNS.filter((r) => r !== 'reported'),
+    'NOT_FOUND',
+  ),
+  updateProfile: { resident: 'NOT_FOUND' }, // footnote 6
+};
+
+type Req = { action: BranchAction; data?: unknown | ((role: Role) => unknown) };
 /** Each action's request, about branch 1 (the notice n-b1-dues is by the organisation committee member). */
-const REQUESTS: Record<string, { action: BranchAction; data?: unknown; write?: boolean }> = {
+const REQUESTS: Record<string, Req> = {
   me: { action: 'me' },
   applyToJoin: {
     action: 'applyToJoin',
-    data: { code: INVITE, realName: '申请人', partyStatus: 'full' },
+    data: { code: INVITE, realName: '申请人', partyStatus: 'full', joinedPartyAt: '2010-07-01' },
   },
   myApplications: { action: 'myApplications' },
   createInvite: { action: 'createInvite', data: { branchId: B1 } },
   revokeInvite: { action: 'revokeInvite', data: { code: INVITE } },
+  listInvites: { action: 'listInvites', data: { branchId: B1 } },
   listApplications: { action: 'listApplications', data: { branchId: B1 } },
   reviewApplication: {
     action: 'reviewApplication',
-    data: { applicationId: 'm-branch-1-applicant', approve: false, reason: '材料不全' },
+    data: (role: Role) => ({
+      applicationId: own(role, ALLOWED_REVIEWERS, 'm-perm-app-'),
+      approve: false,
+      reason: '材料不全',
+    }),
   },
   listMembers: { action: 'listMembers', data: { branchId: B1 } },
   memberCard: { action: 'memberCard', data: { branchId: B1, openid: 'demo-elder' } },
@@ -102,6 +144,14 @@ const REQUESTS: Record<string, { action: BranchAction; data?: unknown; write?: b
   },
   listTransfers: { action: 'listTransfers', data: { branchId: B1 } },
   acceptTransfer: { action: 'acceptTransfer', data: { membershipId: 'm-perm-transfer' } },
+  declineTransfer: {
+    action: 'declineTransfer',
+    data: (role: Role) => ({
+      membershipId: role === 'organizationCommittee' ? 'm-perm-transfer-2' : 'm-perm-transfer',
+      reason: '暂不接收',
+    }),
+  },
+  cancelTransfer: { action: 'cancelTransfer', data: { membershipId: 'm-perm-outgoing' } },
   createGroup: { action: 'createGroup', data: { branchId: B1, name: '第三党小组' } },
   assignGroup: {
     action: 'assignGroup',
@@ -113,8 +163,17 @@ const REQUESTS: Record<string, { action: BranchAction; data?: unknown; write?: b
   listHeldNotices: { action: 'listNotices', data: { branchId: B1, status: 'held' } },
   readNotice: { action: 'readNotice', data: { noticeId: 'n-b1-dues' } },
   noticeReads: { action: 'noticeReads', data: { noticeId: 'n-b1-dues' } },
-  remindUnread: { action: 'remindUnread', data: { noticeId: 'n-b1-dues' } },
-  moderateNotice: { action: 'moderateNotice', data: { noticeId: 'n-perm-held', approve: true } },
+  remindUnread: {
+    action: 'remindUnread',
+    data: (role: Role) => ({ noticeId: own(role, ALLOWED_REVIEWERS, 'n-perm-remind-') }),
+  },
+  moderateNotice: {
+    action: 'moderateNotice',
+    data: (role: Role) => ({
+      noticeId: own(role, ['deputySecretary', 'secretary'], 'n-perm-held-'),
+      approve: true,
+    }),
+  },
   createBranch: {
     action: 'createBranch',
     data: { committeeId: 'org-committee', name: '幸福里社区第三党支部', gridArea: '第三网格' },
@@ -129,7 +188,11 @@ const REQUESTS: Record<string, { action: BranchAction; data?: unknown; write?: b
   reportToBranch: { action: 'reportToBranch', data: { branchId: B1 } },
   reviewReport: {
     action: 'reviewReport',
-    data: { reportId: 'r-perm-pending', approve: false, reason: '请先与社区联系' },
+    data: (role: Role) => ({
+      reportId: own(role, ALLOWED_REVIEWERS, 'r-perm-'),
+      approve: false,
+      reason: '请先与社区联系',
+    }),
   },
   endReport: { action: 'endReport', data: { branchId: B1 } },
   listReports: { action: 'listReports', data: { branchId: B1 } },
@@ -158,6 +221,54 @@ beforeEach(async () => {
     ],
     users: [{ _id: 'perm-mover', nickname: '转入者', createdAt: now }],
     memberships: [
+      ...ALLOWED_REVIEWERS.map((role) => ({
+        _id: `m-perm-app-${role}`,
+        openid: `perm-applicant-${role}`,
+        orgId: B1,
+        fullKey: `m-perm-app-${role}`,
+        committeeId: 'org-committee',
+        branchName: '幸福里社区第一党支部',
+        role: 'member',
+        status: 'pending',
+        realName: '申请者',
+        partyStatus: 'full',
+        sortKey: `申请者\u0000m-perm-app-${role}`,
+        queueKey: `${now.toISOString()}#m-perm-app-${role}`,
+        joinedAt: now,
+        appliedAt: now,
+      })),
+      {
+        _id: 'm-perm-transfer-2',
+        openid: 'perm-mover-2',
+        orgId: 'org-branch-2',
+        fullKey: 'perm-mover-2',
+        committeeId: 'org-committee',
+        branchName: '幸福里社区第二党支部',
+        role: 'member',
+        status: 'active',
+        realName: '转入者二',
+        sortKey: '转入者二\u0000m-perm-transfer-2',
+        joinedAt: now,
+        transferTo: B1,
+        transferFromName: '幸福里社区第二党支部',
+        transferAt: now,
+      },
+      {
+        _id: 'm-perm-outgoing',
+        openid: 'perm-leaver',
+        orgId: B1,
+        fullKey: 'perm-leaver',
+        committeeId: 'org-committee',
+        branchName: '幸福里社区第一党支部',
+        role: 'member',
+        status: 'active',
+        realName: '转出者',
+        sortKey: '转出者\u0000m-perm-outgoing',
+        joinedAt: now,
+        transferTo: 'org-branch-2',
+        transferFromName: '幸福里社区第一党支部',
+        transferAt: now,
+      },
       {
         _id: 'm-perm-transfer',
         openid: 'perm-mover',
@@ -175,30 +286,28 @@ beforeEach(async () => {
         transferAt: now,
       },
     ],
-    reports: [
-      {
-        _id: 'r-perm-pending',
-        openid: 'demo-member-3',
-        branchId: B1,
-        branchName: '幸福里社区第一党支部',
-        committeeId: 'org-committee',
-        fromBranchId: 'org-branch-2',
-        fromBranchName: '幸福里社区第二党支部',
-        realName: '林淑珍',
-        phone: null,
-        status: 'pending',
-        reportedAt: now,
-        queueKey: `${now.toISOString()}#r-perm-pending`,
-        reviewedAt: null,
-        reviewedBy: null,
-        reason: null,
-        reasonHeld: false,
-        endedAt: null,
-      },
-    ],
+    reports: ALLOWED_REVIEWERS.map((role) => ({
+      _id: `r-perm-${role}`,
+      openid: `perm-reporter-${role}`,
+      branchId: B1,
+      branchName: '幸福里社区第一党支部',
+      committeeId: 'org-committee',
+      fromBranchId: 'org-branch-2',
+      fromBranchName: '幸福里社区第二党支部',
+      realName: '林淑珍',
+      phone: null,
+      status: 'pending',
+      reportedAt: now,
+      queueKey: `${now.toISOString()}#r-perm-${role}`,
+      reviewedAt: null,
+      reviewedBy: null,
+      reason: null,
+      reasonHeld: false,
+      endedAt: null,
+    })),
     notices: [
-      {
-        _id: 'n-perm-held',
+      ...(['deputySecretary', 'secretary'] as const).map((role) => ({
+        _id: `n-perm-held-${role}`,
         branchId: B1,
         committeeId: 'org-committee',
         title: '待审通知',
@@ -208,11 +317,26 @@ beforeEach(async () => {
         authorOpenid: 'demo-propaganda',
         authorName: '孙伟',
         createdAt: now,
-        audience: [],
         readBy: [],
         reads: [],
         remindedOn: null,
-      },
+      })),
+      // By the organisation committee member (footnote 2), one per allowed role.
+      ...ALLOWED_REVIEWERS.map((role) => ({
+        _id: `n-perm-remind-${role}`,
+        branchId: B1,
+        committeeId: 'org-committee',
+        title: '请按时交纳党费',
+        body: '内容',
+        pinned: false,
+        status: 'published',
+        authorOpenid: 'demo-organizer',
+        authorName: '组织委员',
+        createdAt: now,
+        readBy: ['demo-organizer'],
+        reads: [],
+        remindedOn: null,
+      })),
     ],
   });
 });
@@ -238,7 +362,8 @@ describe.each(Object.keys(TABLE))('%s', (row) => {
     const req = REQUESTS[row];
     for (const role of ORDER) {
       want[role] = cells[COLUMNS.indexOf(role)];
-      const { result } = await call(ROLES[role], req.action, req.data, rid());
+      const data = typeof req.data === 'function' ? req.data(role) : req.data;
+      const { result } = await call(ROLES[role], req.action, data, rid());
       if (row === 'viewPhones') {
         const item = result.ok
           ? (result.data as { items: { phoneMasked: boolean; phone: string }[] }).items[0]
@@ -248,7 +373,10 @@ describe.each(Object.keys(TABLE))('%s', (row) => {
         if (!result.ok && ['INVALID_ARGUMENT', 'INTERNAL'].includes(result.error.code)) {
           throw new Error(`${row} by ${role}: ${result.error.message}`);
         }
-        got[role] = !result.ok && result.error.code === 'FORBIDDEN' ? '·' : 'Y';
+        const expected = OUTCOMES[row]?.[role] ?? 'ok';
+        const outcome = result.ok ? 'ok' : result.error.code;
+        // '·' = FORBIDDEN; 'Y' = exactly the allowed outcome; anything else shows what came back.
+        got[role] = outcome === 'FORBIDDEN' ? '·' : outcome === expected ? 'Y' : outcome;
       }
     }
     expect(got).toEqual(want);

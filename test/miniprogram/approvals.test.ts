@@ -131,15 +131,31 @@ test('a failed approval stays in the list with the reason; its retry reuses the 
   expect(reviews[1].requestId).toBe(reviews[0].requestId);
 });
 
-test('a CONFLICT (already decided, or a member elsewhere) stays with the server message', async () => {
+test('CONFLICT memberElsewhere stays on the card with the server message', async () => {
   stubBackend({
     'branch.listApplications': () => ok(two),
-    'branch.reviewApplication': () => err('CONFLICT', '该申请已处理过了'),
+    'branch.reviewApplication': () =>
+      err('CONFLICT', '该同志已在其他支部有组织关系，请通过组织关系转接办理', {
+        reason: 'memberElsewhere',
+      }),
   });
   const page = open();
   await waitFor(() => expect(card(page, 'a1')).toBeTruthy());
   tap(inCard(page, 'a1', '.approve'));
-  await waitFor(() => expect(card(page, 'a1')!.dom!.textContent).toContain('该申请已处理过了'));
+  await waitFor(() => expect(card(page, 'a1')!.dom!.textContent).toContain('组织关系转接'));
+  expect(card(page, 'a2')).toBeTruthy();
+});
+
+test('CONFLICT alreadyReviewed takes the item off the list', async () => {
+  stubBackend({
+    'branch.listApplications': () => ok(two),
+    'branch.reviewApplication': () =>
+      err('CONFLICT', '该申请已处理过了', { reason: 'alreadyReviewed' }),
+  });
+  const page = open();
+  await waitFor(() => expect(card(page, 'a1')).toBeTruthy());
+  tap(inCard(page, 'a1', '.approve'));
+  await waitFor(() => expect(card(page, 'a1')).toBeFalsy());
   expect(card(page, 'a2')).toBeTruthy();
 });
 

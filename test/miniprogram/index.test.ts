@@ -191,3 +191,69 @@ describe('长辈模式', () => {
     expect(rootClass(open())).toMatch(/elderly/);
   });
 });
+
+test('up to 3 unread notice titles show besides the pinned one; tapping opens the detail', async () => {
+  const navigateTo = stubWx('navigateTo', jest.fn());
+  const brief = (id: string, title: string) => ({
+    noticeId: id,
+    title,
+    pinned: false,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    read: false,
+  });
+  stubBackend({
+    'branch.me': () =>
+      ok(
+        me(
+          membership({
+            unreadNotices: 5,
+            unreadNoticeItems: [
+              // The pinned one is already shown once.
+              { ...brief('n1', '七月主题党日安排'), pinned: true },
+              brief('n2', '缴纳党费的通知'),
+              brief('n3', '学习新党章'),
+              brief('n4', '社区义诊志愿者招募'),
+            ],
+          }),
+        ),
+      ),
+  });
+  const page = open();
+  await waitFor(() => expect(page.page.querySelector('#unread-n2')).toBeTruthy());
+  const text = page.text();
+  expect(text).toContain('缴纳党费的通知');
+  expect(text).toContain('学习新党章');
+  expect(text).toContain('社区义诊志愿者招募');
+  expect(text.split('七月主题党日安排')).toHaveLength(2);
+  expect(page.page.querySelector('#unread-n1')).toBeFalsy();
+  tap(page.page.querySelector('#unread-n3')!.querySelector('.notice'));
+  await waitFor(() =>
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/notices/detail?id=n3' }),
+  );
+});
+
+test('a rejected applicant reads the reason and can apply again', async () => {
+  const navigateTo = stubWx('navigateTo', jest.fn());
+  stubBackend({
+    'branch.me': () =>
+      ok({
+        ...me(),
+        rejectedApplications: [
+          {
+            applicationId: 'a1',
+            branchId: 'b1',
+            branchName: '幸福社区第一党支部',
+            reason: '请填写档案中的姓名',
+            reviewedAt: '2025-01-01T00:00:00.000Z',
+          },
+        ],
+      }),
+  });
+  const page = open();
+  await waitFor(() => expect(page.page.querySelector('#rejected')).toBeTruthy());
+  expect(page.text()).toContain('幸福社区第一党支部');
+  expect(page.text()).toContain('原因：请填写档案中的姓名');
+  expect(page.page.querySelector('#no-branch')).toBeFalsy();
+  tap(page.page.querySelector('#apply-again'));
+  await waitFor(() => expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/join/index' }));
+});

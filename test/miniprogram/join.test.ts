@@ -205,3 +205,36 @@ test('a failed load shows the error and retries', async () => {
   await waitFor(() => expect(page.page.querySelector('#form')).toBeTruthy());
   expect(callsOf(calls, 'branch.myApplications')).toHaveLength(2);
 });
+
+test('CONFLICT memberElsewhere explains the transfer instead of a bare error', async () => {
+  stubBackend({
+    'branch.myApplications': () => ok(none),
+    'branch.applyToJoin': () =>
+      err('CONFLICT', '该同志已在其他支部有组织关系，请通过组织关系转接办理', {
+        reason: 'memberElsewhere',
+      }),
+  });
+  const page = open({ code: 'AB12CD34' });
+  await waitFor(() => expect(page.page.querySelector('#form')).toBeTruthy());
+  fill(page, { name: '赵新', status: 'full', date: '2001-07-01' });
+  tap(page.page.querySelector('#submit'));
+  await waitFor(() => expect(page.page.querySelector('#member-elsewhere')).toBeTruthy());
+  expect(page.text()).toContain('你已在其他支部有组织关系');
+  expect(page.text()).toContain('组织关系转接');
+  expect(page.page.querySelector('#form-error')).toBeFalsy();
+  expect(page.page.querySelector('#pending')).toBeFalsy();
+});
+
+test('the code follows the server rule (4–16 letters or digits) and 入党日期 is required for a full member', async () => {
+  const calls = stubBackend({ 'branch.myApplications': () => ok(none) });
+  const page = open();
+  await waitFor(() => expect(page.page.querySelector('#form')).toBeTruthy());
+  expect(page.page.querySelector('#code')!.instance.data.maxlength).toBe(16);
+  fill(page, { code: 'AB1', name: '赵新', status: 'full' });
+  tap(page.page.querySelector('#submit'));
+  await waitFor(() =>
+    expect(page.page.querySelector('#code')!.instance.data.tips).toContain('4–16'),
+  );
+  expect(page.page.querySelector('#joinedPartyAt-error')).toBeTruthy();
+  expect(callsOf(calls, 'branch.applyToJoin')).toHaveLength(0);
+});

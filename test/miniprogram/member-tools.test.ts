@@ -312,6 +312,52 @@ describe('双报到 (member)', () => {
   });
 });
 
+describe('双报到 by invitation code', () => {
+  test('a community branch code (another committee) sends reportToBranch { code } and adds the report', async () => {
+    const calls = stubBackend({
+      'branch.me': () => ok(me()),
+      'branch.reportToBranch': () =>
+        ok({ reportId: 'r7', branchId: 'x9', branchName: '滨江社区党支部', status: 'pending' }),
+    });
+    const page = open(REPORT);
+    await waitFor(() => expect($(page, '#report-code')).toBeTruthy());
+    emit($(page, '#report-code'), 'change', { value: 'qq22ww33' });
+    tap($(page, '#code-submit'));
+    await waitFor(() => expect($(page, '#report-r7')).toBeTruthy());
+    expect($(page, '#report-r7')!.dom!.textContent).toContain('滨江社区党支部');
+    expect($(page, '#report-r7')!.dom!.textContent).toContain('待确认');
+    const sent = callsOf(calls, 'branch.reportToBranch');
+    expect(sent).toHaveLength(1);
+    expect(sent[0].data).toEqual({ code: 'QQ22WW33' });
+    expect(sent[0].requestId).toBeTruthy();
+    // No tree was needed for a code.
+    expect(callsOf(calls, 'branch.tree')).toHaveLength(0);
+  });
+
+  test('an unknown code is said under the field; an empty one is caught before calling; a retry keeps the requestId', async () => {
+    const calls = stubBackend({
+      'branch.me': () => ok(me()),
+      'branch.reportToBranch': () => err('NOT_FOUND', '邀请码无效，请向社区支部书记确认'),
+    });
+    const page = open(REPORT);
+    await waitFor(() => expect($(page, '#code-submit')).toBeTruthy());
+    tap($(page, '#code-submit'));
+    await waitFor(() => expect($(page, '#report-code')!.instance.data.tips).toContain('邀请码'));
+    expect(callsOf(calls, 'branch.reportToBranch')).toHaveLength(0);
+
+    emit($(page, '#report-code'), 'change', { value: 'ZZ99YY88' });
+    tap($(page, '#code-submit'));
+    await waitFor(() =>
+      expect($(page, '#report-code')!.instance.data.tips).toBe('邀请码无效，请向社区支部书记确认'),
+    );
+    expect($(page, '#report-code')!.instance.data.status).toBe('error');
+    tap($(page, '#code-submit'));
+    await waitFor(() => expect(callsOf(calls, 'branch.reportToBranch')).toHaveLength(2));
+    const sent = callsOf(calls, 'branch.reportToBranch');
+    expect(sent[1].requestId).toBe(sent[0].requestId);
+  });
+});
+
 describe('组织架构', () => {
   test('renders the committee, its branches with grid areas, and groups', async () => {
     const calls = stubBackend({ 'branch.tree': () => ok(tree) });

@@ -144,6 +144,58 @@ describe('组织关系转入', () => {
     expect(accepts[1].requestId).toBe(accepts[0].requestId);
   });
 
+  test('不接收 asks for a reason on the card; cancel sends nothing; confirm sends declineTransfer and the item leaves', async () => {
+    const calls = stubBackend({
+      'branch.listTransfers': () => ok({ items: [transfer('t1', '孙强'), transfer('t2', '周梅')] }),
+      'branch.declineTransfer': (d, _c, nth) =>
+        nth === 0 ? offline : ok({ membershipId: d.membershipId, status: 'declined' }),
+    });
+    const page = open(TRANSFERS);
+    await waitFor(() => expect($(page, '#decline-t1')).toBeTruthy());
+    tap($(page, '#decline-t1'));
+    await waitFor(() => expect($(page, '#decline-box-t1')).toBeTruthy());
+    tap($(page, '#decline-cancel-t1'));
+    await waitFor(() => expect($(page, '#decline-box-t1')).toBeFalsy());
+    expect(callsOf(calls, 'branch.declineTransfer')).toHaveLength(0);
+
+    tap($(page, '#decline-t1'));
+    await waitFor(() => expect($(page, '#decline-confirm-t1')).toBeTruthy());
+    // The reason is required and checked before any call.
+    tap($(page, '#decline-confirm-t1'));
+    await waitFor(() => expect($(page, '#reason-error-t1')).toBeTruthy());
+    expect(callsOf(calls, 'branch.declineTransfer')).toHaveLength(0);
+
+    emit($(page, '#reason-t1'), 'change', { value: ' 不在本社区居住 ' });
+    tap($(page, '#decline-confirm-t1'));
+    await waitFor(() => expect($(page, '#transfer-t1')!.dom!.textContent).toContain('网络不可用'));
+    tap($(page, '#decline-confirm-t1'));
+    await waitFor(() => expect($(page, '#transfer-t1')).toBeFalsy());
+    expect($(page, '#transfer-t2')).toBeTruthy();
+    const declines = callsOf(calls, 'branch.declineTransfer');
+    expect(declines).toHaveLength(2);
+    expect(declines[0].data).toEqual({ membershipId: 't1', reason: '不在本社区居住' });
+    expect(declines[1].requestId).toBe(declines[0].requestId);
+    expect(callsOf(calls, 'branch.acceptTransfer')).toHaveLength(0);
+  });
+
+  test('a server INVALID_ARGUMENT on the reason lands under the reason', async () => {
+    stubBackend({
+      'branch.listTransfers': () => ok({ items: [transfer('t1', '孙强')] }),
+      'branch.declineTransfer': () =>
+        err('INVALID_ARGUMENT', '参数「reason」有误：原因最多 200 字', { fields: ['reason'] }),
+    });
+    const page = open(TRANSFERS);
+    await waitFor(() => expect($(page, '#decline-t1')).toBeTruthy());
+    tap($(page, '#decline-t1'));
+    await waitFor(() => expect($(page, '#reason-t1')).toBeTruthy());
+    emit($(page, '#reason-t1'), 'change', { value: '原因' });
+    tap($(page, '#decline-confirm-t1'));
+    await waitFor(() =>
+      expect($(page, '#reason-error-t1')!.dom!.textContent).toContain('原因最多 200 字'),
+    );
+    expect($(page, '#transfer-t1')).toBeTruthy();
+  });
+
   test('a load error shows retry', async () => {
     const calls = stubBackend({
       'branch.listTransfers': (_d, _c, nth) =>

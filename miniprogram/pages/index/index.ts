@@ -1,10 +1,12 @@
 /**
  * 首页. One call on open (`branch.me`): my branch card (branch, role, party group, 党龄),
- * the 政治生日 greeting on the day, pinned notices and the unread count, and for committee
+ * the 政治生日 greeting on the day, pinned notices, up to 3 newest unread notices
+ * (`unreadNoticeItems`, those not already shown as pinned) and the unread count, and for committee
  * members the 工作台 (approvals with their pending badge, post a notice, invite; for the
  * secretary also roles, party groups, incoming transfers with their badge, held notices,
  * 双报到 reports). A newcomer
- * is told how to join; an applicant sees the application is being reviewed.
+ * is told how to join; an applicant sees the application is being reviewed; a rejected
+ * applicant (`me.rejectedApplications`) reads the reason with 重新申请 (→ join page).
  * Coming back to the tab reloads (unread counts change as notices are read).
  */
 import type { BranchMeResponse, MyMembership } from '../../../typings/api';
@@ -30,8 +32,11 @@ function toView(me: BranchMeResponse) {
   const active = me.memberships.filter((m) => m.status === 'active');
   const m: MyMembership | undefined = active[0];
   const pending = me.memberships.find((x) => x.status === 'pending');
+  const rejected = me.rejectedApplications?.[0];
   const base = {
     hasBranch: !!m,
+    rejectedBranch: !m && !pending && rejected ? rejected.branchName : '',
+    rejectedReason: !m && !pending && rejected ? rejected.reason || '未说明原因' : '',
     pendingBranch: !m && pending ? pending.branchName : '',
     otherBranches: active
       .slice(1)
@@ -49,6 +54,16 @@ function toView(me: BranchMeResponse) {
     read: n.read,
     meta: relativeTime(n.createdAt, now),
   }));
+  const pinnedIds = new Set(pinned.map((n) => n.noticeId));
+  const unreadItems: NoticeRow[] = (m.unreadNoticeItems ?? [])
+    .filter((n) => !pinnedIds.has(n.noticeId))
+    .slice(0, 3)
+    .map((n) => ({
+      noticeId: n.noticeId,
+      title: n.title,
+      read: false,
+      meta: relativeTime(n.createdAt, now),
+    }));
   return {
     ...base,
     greeting: `你好，${m.realName}`,
@@ -62,6 +77,7 @@ function toView(me: BranchMeResponse) {
       : '',
     unread: m.unreadNotices,
     pinned,
+    unreadItems,
     canReview: m.pendingApprovals !== null || isReviewer(m.role),
     pendingApprovals: m.pendingApprovals ?? 0,
     canPost: isCommittee(m.role),
@@ -93,6 +109,8 @@ Component({
     greeting: '',
     hasBranch: false,
     pendingBranch: '',
+    rejectedBranch: '',
+    rejectedReason: '',
     otherBranches: '',
     branchId: '',
     branchName: '',
@@ -102,6 +120,7 @@ Component({
     birthday: '',
     unread: 0,
     pinned: [] as NoticeRow[],
+    unreadItems: [] as NoticeRow[],
     canReview: false,
     pendingApprovals: 0,
     canPost: false,

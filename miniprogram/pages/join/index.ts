@@ -3,7 +3,11 @@
  * `code`, or from home with nothing (the code is typed). One call on open
  * (`branch.myApplications`): a pending application shows its state instead of the form, a
  * rejected one shows the reason above the form. Applying is `branch.applyToJoin`; its
- * INVALID_ARGUMENT lands under the field it names.
+ * INVALID_ARGUMENT lands under the field it names. The code is checked as the server does
+ * (4–16 letters or digits); 入党日期 is required unless the applicant is an activist (the
+ * server refuses a full or probationary application without it). A CONFLICT with
+ * `details.reason: 'memberElsewhere'` (already a full member of another branch) explains that
+ * the move is a transfer (组织关系转接) arranged by the current branch's secretary.
  */
 import type { ApiError, ApplicationView, PartyStatus } from '../../../typings/api';
 import { call, newRequestId } from '../../services/call';
@@ -33,6 +37,10 @@ export function codeFromScene(scene: string | undefined): string {
   return (m ? m[1] : s).trim().toUpperCase();
 }
 
+/** The server's rule for an invitation code (cloudfunctions/branch `applyToJoin` schema). */
+export const CODE_PATTERN = /^[A-Za-z0-9]{4,16}$/;
+export const CODE_MAX_LENGTH = 16;
+
 /** Checks made before calling, in the same words the page uses for the server's. */
 function validate(f: {
   code: string;
@@ -42,7 +50,9 @@ function validate(f: {
   phone: string;
 }): Errors {
   const e: Errors = {};
-  if (!f.code.trim()) e.code = '请输入邀请码';
+  const code = f.code.trim();
+  if (!code) e.code = '请输入邀请码';
+  else if (!CODE_PATTERN.test(code)) e.code = '邀请码应为 4–16 位字母或数字';
   const name = f.realName.trim();
   if (name.length < 2 || name.length > 20) e.realName = '请填写 2–20 个字的真实姓名';
   if (!f.partyStatus) e.partyStatus = '请选择政治面貌';
@@ -89,6 +99,9 @@ Component({
     statusOptions: STATUS_OPTIONS,
     errors: {} as Errors,
     formError: '',
+    /** CONFLICT memberElsewhere: the applicant already has a branch (组织关系). */
+    memberElsewhere: '',
+    codeMaxLength: CODE_MAX_LENGTH,
     submitting: false,
   },
 
@@ -147,7 +160,12 @@ Component({
     /** Any edit is a new intent: the next submit gets a fresh requestId. */
     edited(field: Field, value: string) {
       st(this).requestId = null;
-      this.setData({ [field]: value, [`errors.${field}`]: '', formError: '' });
+      this.setData({
+        [field]: value,
+        [`errors.${field}`]: '',
+        formError: '',
+        memberElsewhere: '',
+      });
     },
 
     onCode(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -178,7 +196,7 @@ Component({
       }
       // Kept across retries of this same submission (network failure, tap again).
       if (!s.requestId) s.requestId = newRequestId();
-      this.setData({ submitting: true, errors: {}, formError: '' });
+      this.setData({ submitting: true, errors: {}, formError: '', memberElsewhere: '' });
       const partyStatus = d.partyStatus as PartyStatus;
       const res = await call(
         'branch',
@@ -210,6 +228,11 @@ Component({
     },
 
     showError(error: ApiError) {
+      const reason = (error.details as { reason?: unknown } | undefined)?.reason;
+      if (error.code === 'CONFLICT' && reason === 'memberElsewhere') {
+        this.setData({ errors: {}, formError: '', memberElsewhere: error.message });
+        return;
+      }
       const errors = fieldErrors(error, FIELDS);
       this.setData({
         errors,

@@ -2,12 +2,15 @@
  * 通知详情 (`?id=`). One call on open: `branch.readNotice`, which returns the notice and
  * marks it read (a write, so it carries a requestId, kept across a retry). The poster,
  * secretary and deputy see how many have read it and can open who has not (subpackage).
+ * 开启通知提醒 (utils/subscribe.ts, asked inside the tap) lets the next 提醒未读 reach the
+ * reader; hidden while the template id in config.ts is empty. Outcome shown inline.
  */
 import type { NoticeDetail } from '../../../typings/api';
 import { call, newRequestId } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { formatDate, relativeTime } from '../../utils/format';
 import { go, ROUTES } from '../../utils/nav';
+import { isSubscribeConfigured, requestSubscribe, SUBSCRIBE_MESSAGES } from '../../utils/subscribe';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -48,11 +51,19 @@ Component({
     meta: '',
     canManage: false,
     readText: '',
+    canSubscribe: false,
+    subscribing: false,
+    subscribeResult: '',
+    subscribeAccepted: false,
   },
 
   methods: {
     onLoad(options: Record<string, string | undefined>) {
-      this.setData({ elderly: isElderlyMode(), noticeId: options.id ?? '' });
+      this.setData({
+        elderly: isElderlyMode(),
+        noticeId: options.id ?? '',
+        canSubscribe: isSubscribeConfigured('noticeReminder'),
+      });
       void this.load();
     },
 
@@ -82,6 +93,20 @@ Component({
 
     onRetry() {
       void this.load();
+    },
+
+    /** Tap handler: WeChat's dialog opens only while the tap is being handled. */
+    onSubscribe() {
+      if (this.data.subscribing) return;
+      const asked = requestSubscribe('noticeReminder');
+      this.setData({ subscribing: true, subscribeResult: '' });
+      void asked.then((outcome) =>
+        this.setData({
+          subscribing: false,
+          subscribeResult: SUBSCRIBE_MESSAGES[outcome],
+          subscribeAccepted: outcome === 'accepted',
+        }),
+      );
     },
 
     onReads() {

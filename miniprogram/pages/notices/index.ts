@@ -3,6 +3,10 @@
  * open (`branch.listNotices`): unread first, then read, newest first within each, as the
  * server orders them; pinned ones carry a 置顶 tag. More on reaching the bottom, pull to
  * refresh, and a refresh when coming back from a notice (it is read now).
+ *
+ * 开启通知提醒 asks WeChat for the notice-reminder subscription (utils/subscribe.ts) inside
+ * the tap, so the poster's 提醒未读 can reach this member; hidden while the template id in
+ * config.ts is empty. The outcome is shown inline under the button, never in a pop-up.
  */
 import type { NoticeItem } from '../../../typings/api';
 import { call } from '../../services/call';
@@ -10,6 +14,7 @@ import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { go, ROUTES } from '../../utils/nav';
 import { stopPullDown } from '../../utils/page';
+import { isSubscribeConfigured, requestSubscribe, SUBSCRIBE_MESSAGES } from '../../utils/subscribe';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -59,6 +64,10 @@ Component({
     hasMore: false,
     loadingMore: false,
     moreError: '',
+    canSubscribe: false,
+    subscribing: false,
+    subscribeResult: '',
+    subscribeAccepted: false,
   },
 
   methods: {
@@ -67,6 +76,7 @@ Component({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',
         canPost: options.canPost === '1',
+        canSubscribe: isSubscribeConfigured('noticeReminder'),
       });
       void this.loadFirst();
     },
@@ -138,6 +148,19 @@ Component({
     },
     onOpen(e: WechatMiniprogram.CustomEvent<{ noticeId: string }>) {
       go(ROUTES.noticeDetail, { id: e.detail.noticeId });
+    },
+    /** Tap handler: WeChat's dialog opens only while the tap is being handled. */
+    onSubscribe() {
+      if (this.data.subscribing) return;
+      const asked = requestSubscribe('noticeReminder');
+      this.setData({ subscribing: true, subscribeResult: '' });
+      void asked.then((outcome) =>
+        this.setData({
+          subscribing: false,
+          subscribeResult: SUBSCRIBE_MESSAGES[outcome],
+          subscribeAccepted: outcome === 'accepted',
+        }),
+      );
     },
     onCompose() {
       go(ROUTES.compose, { branchId: this.data.branchId });

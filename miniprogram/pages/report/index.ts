@@ -4,6 +4,9 @@
  * own branch. One call on open (`branch.me`): my reports and their state (待确认 / 已报到 /
  * 未通过 with the reason / 已结束). 选择社区支部 loads the committee's branches
  * (`branch.tree`, on that tap only); choosing one and 报到 sends `reportToBranch`.
+ * 用邀请码报到: the invitation code a community branch's secretary shares (it works for a
+ * branch under another committee too) → `reportToBranch { code }`; an unknown, expired or
+ * revoked code is said under the code field.
  * 结束报到 asks on the page first, then `endReport`.
  */
 import type { BranchMeResponse, MyReport, ReportStatus } from '../../../typings/api';
@@ -95,6 +98,10 @@ Component({
     branchError: '',
     formError: '',
     submitting: false,
+    /** 用邀请码报到 */
+    code: '',
+    codeError: '',
+    codeSubmitting: false,
   },
 
   methods: {
@@ -168,19 +175,61 @@ Component({
         return;
       }
       st(this).intents.done(key);
+      this.added(res.data);
+      this.setData({ chooser: '', branchId: '' });
+    },
+
+    onCode(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      this.setData({ code: String(e.detail.value ?? '').toUpperCase(), codeError: '' });
+    },
+
+    async onCodeSubmit() {
+      if (this.data.codeSubmitting) return;
+      const code = this.data.code.trim().toUpperCase();
+      if (!code) {
+        this.setData({ codeError: '请输入社区支部给你的邀请码' });
+        return;
+      }
+      if (!/^[A-Z0-9]{4,16}$/.test(code)) {
+        this.setData({ codeError: '邀请码应为 4–16 位字母或数字' });
+        return;
+      }
+      // Another code is another intent; a retry of the same code reuses its requestId.
+      const key = `code:${code}`;
+      this.setData({ codeSubmitting: true, codeError: '' });
+      const res = await call(
+        'branch',
+        'reportToBranch',
+        { code },
+        { requestId: st(this).intents.id(key) },
+      );
+      this.setData({ codeSubmitting: false });
+      if (!res.ok) {
+        // Unknown (NOT_FOUND), expired or revoked (CONFLICT) and malformed codes are all
+        // about what was typed: say so under the field.
+        this.setData({ codeError: res.error.message });
+        return;
+      }
+      st(this).intents.done(key);
+      this.added(res.data);
+      this.setData({ code: '' });
+    },
+
+    added(data: { reportId: string; branchId: string; branchName: string }) {
       toast('已提交报到', 'success');
       const row = toRow({
-        reportId: res.data.reportId,
-        branchId: res.data.branchId,
-        branchName: res.data.branchName,
+        reportId: data.reportId,
+        branchId: data.branchId,
+        branchName: data.branchName,
         status: 'pending',
         reason: null,
         reportedAt: new Date().toISOString(),
       });
       this.setData({
-        reports: [row, ...this.data.reports].slice(0, 20),
-        chooser: '',
-        branchId: '',
+        reports: [row, ...this.data.reports.filter((r) => r.reportId !== row.reportId)].slice(
+          0,
+          20,
+        ),
       });
     },
 

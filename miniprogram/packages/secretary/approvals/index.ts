@@ -2,8 +2,9 @@
  * 审批 (secretary, deputy secretary, organisation committee). Opened with `?branchId=`.
  * One call on open (`branch.listApplications`, pending, oldest first). Approving is one tap
  * on 通过; rejecting asks for the reason inline (no pop-up) that the applicant will read.
- * A reviewed item leaves the list; a CONFLICT (decided by someone else, or the applicant
- * belongs to another branch) stays with the server's message.
+ * A reviewed item leaves the list. CONFLICT carries `details.reason`: `alreadyReviewed`
+ * (someone decided it first) also takes the item off the list with a toast;
+ * `memberElsewhere` (a full member of another branch: transfer instead) stays with its message.
  */
 import type { ListApplicationsResponse } from '../../../../typings/api';
 import { call, newRequestId } from '../../../services/call';
@@ -187,10 +188,18 @@ Component({
         });
         return;
       }
-      // CONFLICT is either "someone already decided it" or "a member of another branch";
-      // the contract does not tell them apart, so the item stays with the server's words
-      // (a pull to refresh drops a decided one).
       if (j < 0) return;
+      const why = (res.error.details as { reason?: unknown } | undefined)?.reason;
+      if (res.error.code === 'CONFLICT' && why === 'alreadyReviewed') {
+        // Someone else decided it first: nothing is left to do here.
+        s.intents.delete(key);
+        toast(`${row.name}的申请已由他人处理`);
+        const items = this.data.items.filter((r) => r.applicationId !== id);
+        this.setData({ items, status: items.length || this.data.hasMore ? 'ready' : 'empty' });
+        return;
+      }
+      // 'memberElsewhere' (and anything else) stays on the card with the server's words, which
+      // say to transfer the member instead; the same tap can be retried later.
       const field = res.error.code === 'INVALID_ARGUMENT' && !approve ? 'reasonError' : 'error';
       this.setData({ [`items[${j}].busy`]: false, [`items[${j}].${field}`]: res.error.message });
     },
