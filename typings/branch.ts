@@ -303,6 +303,19 @@ export interface MemberCardResponse {
 
 // ---------------------------------------------------------------- roles and membership changes
 
+/**
+ * Party standing limits the roles (`CONFLICT`, `details.reason: 'partyStanding'`, message
+ * says why):
+ * - an activist (入党积极分子, not a party member) keeps the role `activist`: no committee
+ *   role, and never `member` or `probationary` through `setRole` (becoming a party member
+ *   follows the admission procedure, which this function does not model);
+ * - a probationary member (预备党员) may not hold a committee role (支委); `member` is
+ *   allowed and records the conversion to full membership (转正: `partyStatus` becomes
+ *   `full`);
+ * - a full member (any committee role or `member`) may not be set to `probationary` or
+ *   `activist`.
+ * Setting the role a member already has answers success.
+ */
 export interface SetRoleRequest {
   branchId: string;
   openid: string;
@@ -334,11 +347,19 @@ export interface LeaveBranchResponse {
   status: 'left';
 }
 
+/**
+ * Refused up front only when the transfer could never complete: the member is already an
+ * active member of the receiving branch (`CONFLICT`, `details.reason: 'memberThere'`), is
+ * the secretary (`CONFLICT`: hand over first), or the receiving branch is not a branch of
+ * the committee (`NOT_FOUND`; a general branch 党总支 has no members). An earlier record of
+ * the person in the receiving branch (a rejected or pending application, or a membership
+ * they left) does not block it: `acceptTransfer` replaces it.
+ */
 export interface TransferMemberRequest {
   /** Source branch (the caller is its secretary). */
   branchId: string;
   openid: string;
-  /** Another branch of the same committee. */
+  /** Another branch of the same committee (at any level: under the committee or a 党总支). */
   toBranchId: string;
 }
 
@@ -369,6 +390,12 @@ export interface ListTransfersResponse {
   items: TransferItem[];
 }
 
+/**
+ * The transferred membership moves to the receiving branch. A pending application of the
+ * same person to the receiving branch is superseded, and a rejected application or a left
+ * membership there is replaced: that old record is removed in the same call (the person
+ * has one record per branch), so the transfer never fails on it.
+ */
 export interface AcceptTransferRequest {
   membershipId: string;
 }
@@ -433,6 +460,11 @@ export interface TreeRequest {
   committeeId?: string;
 }
 
+/**
+ * Nesting: committee → general branches (党总支) and branches directly under the committee;
+ * a general branch → its branches; a branch → its party groups. Children: organisations
+ * first (by id), then party groups (by name).
+ */
 export interface TreeNode {
   id: string;
   name: string;
@@ -441,7 +473,7 @@ export interface TreeNode {
   gridArea: string | null;
   /**
    * Active members (组织关系) of a branch or a party group (reported members never count);
-   * null for the committee and general branches.
+   * null for the committee and general branches (a general branch has no members of its own).
    */
   memberCount: number | null;
   /**
@@ -467,16 +499,32 @@ export interface TreeResponse {
 /**
  * Committee admins (党委管理员) are the secretary and deputy secretary of the committee
  * organisation (an active membership whose `orgId` is the committee, e.g. `demo-committee`
- * in the demo seed). They create branches, rename them and appoint a new branch's first
- * secretary.
+ * in the demo seed). They create branches and general branches (党总支), rename them and
+ * appoint a new branch's first secretary.
+ *
+ * A general branch is an organising level between the committee and its branches. In this
+ * version it has no members and no secretary of its own: the committee admins manage it and
+ * its branches; each branch under it has its own secretary as usual (`appointSecretary` on a
+ * general branch is `NOT_FOUND`, and so is a transfer or an invitation to one).
  */
+export type CreatableOrgType = 'branch' | 'generalBranch';
+
 export interface CreateBranchRequest {
   /** The committee (党委) the branch belongs to; the caller must be its admin. */
   committeeId: string;
-  /** 2–30 characters, unique within the committee (`CONFLICT` otherwise). */
+  /** 2–30 characters, unique within the committee among branches and general branches (`CONFLICT` otherwise). */
   name: string;
-  /** Grid area (网格) the branch is laid over, 1–50 characters. */
+  /** Grid area (网格) the branch (or general branch) is laid over, 1–50 characters. */
   gridArea: string;
+  /** Default `branch`. `generalBranch` creates a general branch (党总支). Added with general branches. */
+  kind?: CreatableOrgType;
+  /**
+   * Where it sits: omitted (or the committee's id) = directly under the committee. A branch
+   * may name a general branch of the same committee (`NOT_FOUND` otherwise); a general
+   * branch always sits under the committee (another `parentId`: `INVALID_ARGUMENT` naming
+   * `parentId`). Added with general branches.
+   */
+  parentId?: string;
 }
 
 export interface CreateBranchResponse {
@@ -484,11 +532,19 @@ export interface CreateBranchResponse {
   committeeId: string;
   name: string;
   gridArea: string;
-  /** Always false for a new branch: the committee appoints one with `appointSecretary`. */
+  /**
+   * Always false for a new organisation: the committee appoints a branch's first secretary
+   * with `appointSecretary`; a general branch has none.
+   */
   hasSecretary: false;
+  /** What was created. Always sent by the server (optional for older fixtures). */
+  kind?: CreatableOrgType;
+  /** The parent: the committee or a general branch. Always sent (optional for older fixtures). */
+  parentId?: string;
 }
 
 export interface UpdateBranchRequest {
+  /** A branch or a general branch (党总支) of the caller's committee. */
   branchId: string;
   /** 2–30 characters, unique within the committee. */
   name?: string;
@@ -842,23 +898,35 @@ export interface BranchApi {
    * Write. Reviewers of the branch; a second review gets `CONFLICT`, never a second membership.
    * `CONFLICT` carries `details.reason`: `'alreadyReviewed'` (someone reviewed it first) or
    * `'memberElsewhere'` (the applicant is a full member of another branch: transfer instead).
+   * With `memberElsewhere` the application is closed in the same call: it becomes `rejected`
+   * with the reason 「已是其他支部正式党员」 (the applicant sees it), so it leaves the queue and
+   * the badges; `details.status` is then `'rejected'`.
    */
   reviewApplication: { req: ReviewApplicationRequest; res: ReviewApplicationResponse };
   /** Read. Members of the branch. */
   listMembers: { req: ListMembersRequest; res: ListMembersResponse };
   /** Read. Members of the branch (anyone for their own card). */
   memberCard: { req: MemberCardRequest; res: MemberCardResponse };
-  /** Write. Secretary. */
+  /**
+   * Write. Secretary. `CONFLICT` `details.reason: 'partyStanding'` when the member's party
+   * standing does not allow the role (see `SetRoleRequest`).
+   */
   setRole: { req: SetRoleRequest; res: SetRoleResponse };
   /** Write. Secretary; one atomic step, the branch never has zero or two secretaries. */
   handOverSecretary: { req: HandOverSecretaryRequest; res: HandOverSecretaryResponse };
   /** Write. Any member except the secretary (who hands over first: `CONFLICT`). */
   leaveBranch: { req: LeaveBranchRequest; res: LeaveBranchResponse };
-  /** Write. Secretary of the source branch. */
+  /**
+   * Write. Secretary of the source branch. `CONFLICT` `details.reason: 'memberThere'` when the
+   * member is already an active member of the receiving branch.
+   */
   transferMember: { req: TransferMemberRequest; res: TransferMemberResponse };
   /** Read. Secretary of the receiving branch. */
   listTransfers: { req: ListTransfersRequest; res: ListTransfersResponse };
-  /** Write. Secretary of the receiving branch. */
+  /**
+   * Write. Secretary of the receiving branch. An earlier pending/rejected/left record of the
+   * person in the receiving branch is replaced (see `AcceptTransferRequest`).
+   */
   acceptTransfer: { req: AcceptTransferRequest; res: AcceptTransferResponse };
   /** Write. Secretary or organisation committee member of the receiving branch. */
   declineTransfer: { req: DeclineTransferRequest; res: DeclineTransferResponse };
@@ -885,9 +953,13 @@ export interface BranchApi {
   remindUnread: { req: RemindUnreadRequest; res: RemindUnreadResponse };
   /** Write. Secretary, deputy secretary. */
   moderateNotice: { req: ModerateNoticeRequest; res: ModerateNoticeResponse };
-  /** Write. Committee admins (secretary / deputy of the committee organisation). */
+  /**
+   * Write. Committee admins (secretary / deputy of the committee organisation): a branch, or
+   * with `kind: 'generalBranch'` a general branch (党总支); a branch may sit under a general
+   * branch (`parentId`).
+   */
   createBranch: { req: CreateBranchRequest; res: CreateBranchResponse };
-  /** Write. Committee admins of the branch's committee. */
+  /** Write. Committee admins of the branch's (or general branch's) committee. */
   updateBranch: { req: UpdateBranchRequest; res: UpdateBranchResponse };
   /**
    * Write. Committee admins of the branch's committee, for a branch without a secretary.

@@ -35,6 +35,8 @@ import {
 const branchName = z.string().trim().min(2, '支部名称至少 2 个字').max(30, '支部名称最多 30 个字');
 const gridArea = z.string().trim().min(1, '请填写所属网格').max(50, '网格名称最多 50 个字');
 const DUPLICATE_NAME = '本党委已有同名支部';
+/** Organisation types committee admins create and rename: branches and general branches. */
+const MANAGED: readonly OrganizationDoc['type'][] = ['branch', 'generalBranch'];
 const BRANCH_NOT_FOUND = '未找到该支部';
 
 function committeeOf(org: OrganizationDoc): string {
@@ -42,21 +44,54 @@ function committeeOf(org: OrganizationDoc): string {
 }
 
 /**
- * Requests: the caller's memberships (1), insert (1); with a requestId: 4. The unique
- * `committeeId_name` index refuses a second branch of the same name (`CONFLICT`).
+ * A branch, or (`kind: 'generalBranch'`) a general branch (党总支) under the committee; a
+ * branch may sit under a general branch of the same committee (`parentId`).
+ * Requests: the caller's memberships and the parent general branch (1–2, parallel), insert
+ * (1); with a requestId: 4–5. The unique `committeeId_name` index refuses a second
+ * organisation of the same name in the committee (`CONFLICT`).
  */
 export const createBranch: ActionDef<'branch', 'createBranch'> = {
   kind: 'write',
-  schema: z.object({ committeeId: idSchema, name: branchName, gridArea }),
+  schema: z
+    .object({
+      committeeId: idSchema,
+      name: branchName,
+      gridArea,
+      kind: z.enum(['branch', 'generalBranch']).optional(),
+      parentId: idSchema.optional(),
+    })
+    .superRefine((v, ctx) => {
+      if (v.kind === 'generalBranch' && v.parentId !== undefined && v.parentId !== v.committeeId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['parentId'],
+          message: '党总支只能直接隶属于党委',
+        });
+      }
+    }),
   async handler(data, { openid, db, cloud }) {
-    const { actor } = await loadActor(db, openid);
+    const kind = data.kind ?? 'branch';
+    const underGeneral = data.parentId !== undefined && data.parentId !== data.committeeId;
+    const [{ actor }, parent] = await Promise.all([
+      loadActor(db, openid),
+      underGeneral
+        ? findById<OrganizationDoc>(db, COLLECTIONS.organizations, data.parentId!)
+        : Promise.resolve(null),
+    ]);
     if (!can(actor, 'createBranch', { committeeId: data.committeeId })) throw forbidden();
+    if (
+      underGeneral &&
+      (!parent || parent.type !== 'generalBranch' || committeeOf(parent) !== data.committeeId)
+    ) {
+      throw new AppError('NOT_FOUND', '未找到本党委下的该党总支');
+    }
+    const parentId = underGeneral ? data.parentId! : data.committeeId;
     await secCheck(cloud, openid, `${data.name}\n${data.gridArea}`, 1);
     const org: OrganizationDoc = {
       _id: `org-${newId().slice(0, 20)}`,
       name: data.name,
-      type: 'branch',
-      parentId: data.committeeId,
+      type: kind,
+      parentId,
       committeeId: data.committeeId,
       gridArea: data.gridArea,
       hasSecretary: false,
@@ -75,6 +110,8 @@ export const createBranch: ActionDef<'branch', 'createBranch'> = {
       name: data.name,
       gridArea: data.gridArea,
       hasSecretary: false as const,
+      kind,
+      parentId,
     };
   },
 };
@@ -108,7 +145,7 @@ export const updateBranch: ActionDef<'branch', 'updateBranch'> = {
     try {
       res = await db
         .collection(COLLECTIONS.organizations)
-        .where({ _id: data.branchId, type: 'branch', committeeId: _.in(mine) })
+        .where({ _id: data.branchId, type: _.in([...MANAGED]), committeeId: _.in(mine) })
         .update({ data: change });
     } catch (err) {
       if (isDuplicateKey(err)) throw new AppError('CONFLICT', DUPLICATE_NAME);
@@ -116,7 +153,7 @@ export const updateBranch: ActionDef<'branch', 'updateBranch'> = {
     }
     if (updatedCount(res) !== 1) {
       const org = await findById<OrganizationDoc>(db, COLLECTIONS.organizations, data.branchId);
-      if (!org || org.type !== 'branch') throw new AppError('NOT_FOUND', BRANCH_NOT_FOUND);
+      if (!org || !MANAGED.includes(org.type)) throw new AppError('NOT_FOUND', BRANCH_NOT_FOUND);
       if (!can(actor, 'updateBranch', { committeeId: committeeOf(org) })) throw forbidden();
       // Same values as stored: nothing to change (a retry, or an unchanged form).
     } else if (data.name !== undefined) {

@@ -583,8 +583,10 @@ export const listApplications: ActionDef<'branch', 'listApplications'> = {
 
 /**
  * One conditional update decides: `where({_id, status: 'pending'})`, so concurrent reviews
- * make one membership; the unique `fullKey` index refuses a second full membership.
- * Requests: the caller's memberships and the application in one query (1), the update (1).
+ * make one membership; the unique `fullKey` index refuses a second full membership, and the
+ * application is then closed as `rejected` (system reason) by a second conditional update.
+ * Requests: the caller's memberships and the application in one query (1), the update (1),
+ * the closing update (1, memberElsewhere only); with a requestId at most 5.
  */
 export const reviewApplication: ActionDef<'branch', 'reviewApplication'> = {
   kind: 'write',
@@ -639,17 +641,27 @@ export const reviewApplication: ActionDef<'branch', 'reviewApplication'> = {
           reason: data.reason ?? null,
           reasonHeld: held,
         };
+    const memberships = db.collection(COLLECTIONS.memberships);
     let res: unknown;
     try {
-      res = await db
-        .collection(COLLECTIONS.memberships)
-        .where({ _id: app._id, status: 'pending' })
-        .update({ data: change });
+      res = await memberships.where({ _id: app._id, status: 'pending' }).update({ data: change });
     } catch (err) {
-      if (isDuplicateKey(err)) {
-        throw new AppError('CONFLICT', MSG.alreadyFullMember, { reason: 'memberElsewhere' });
-      }
-      throw err;
+      if (!isDuplicateKey(err)) throw err;
+      // The applicant is a full member elsewhere (unique fullKey): this application can never
+      // be approved. Close it now, so it leaves the queue and the badges.
+      const closed = await memberships.where({ _id: app._id, status: 'pending' }).update({
+        data: {
+          status: 'rejected',
+          reviewedAt: now,
+          reviewedBy: openid,
+          reason: MSG.systemRejectedElsewhere,
+          reasonHeld: false,
+        },
+      });
+      throw new AppError('CONFLICT', MSG.alreadyFullMember, {
+        reason: 'memberElsewhere',
+        ...(updatedCount(closed) === 1 ? { status: 'rejected' } : {}),
+      });
     }
     if (updatedCount(res) !== 1) {
       throw new AppError('CONFLICT', MSG.alreadyReviewed, { reason: 'alreadyReviewed' });
@@ -754,7 +766,40 @@ export const memberCard: ActionDef<'branch', 'memberCard'> = {
 
 // ---------------------------------------------------------------- roles and changes
 
-/** Requests: memberships of caller and member (1), conditional update (1). */
+const COMMITTEE_ROLES: readonly RoleCode[] = [
+  'deputySecretary',
+  'organizationCommittee',
+  'propagandaCommittee',
+  'disciplineCommittee',
+  'massWorkCommittee',
+];
+
+/**
+ * Why party standing does not allow `role` for this member, or null. Activists (not party
+ * members) keep `activist`; probationary members hold no committee role (转正 to `member` is
+ * allowed); full members are never set back to probationary or activist.
+ */
+function standingRefusal(t: MembershipDoc, role: RoleCode): string | null {
+  if (t.role === 'activist') {
+    return COMMITTEE_ROLES.includes(role)
+      ? '入党积极分子还不是党员，不能担任支部委员'
+      : '入党积极分子还不是党员，不能直接改为党员；需按发展党员程序办理';
+  }
+  if (t.role === 'probationary') {
+    if (COMMITTEE_ROLES.includes(role)) return '预备党员不能担任支部委员，请转正后再任命';
+    if (role === 'activist') return '预备党员不能改为入党积极分子';
+    return null;
+  }
+  if (role === 'probationary' || role === 'activist') {
+    return '正式党员不能改为预备党员或入党积极分子';
+  }
+  return null;
+}
+
+/**
+ * Requests: memberships of caller and member (1), conditional update (1); with a requestId 4.
+ * Party standing limits the role (`CONFLICT` `partyStanding`, see `SetRoleRequest`).
+ */
 export const setRole: ActionDef<'branch', 'setRole'> = {
   kind: 'write',
   schema: z.object({ branchId: idSchema, openid: idSchema, role: z.enum(ASSIGNABLE) }),
@@ -766,12 +811,18 @@ export const setRole: ActionDef<'branch', 'setRole'> = {
     if (t.role === 'secretary') {
       throw new AppError('CONFLICT', '书记的职务请通过“移交书记”变更');
     }
-    const _ = db.command;
+    if (t.role === data.role) return { openid: data.openid, role: data.role };
+    const refusal = standingRefusal(t, data.role);
+    if (refusal) throw new AppError('CONFLICT', refusal, { reason: 'partyStanding' });
+    // 转正: a probationary member set to `member` becomes a full party member.
+    const change: Record<string, unknown> = { role: data.role };
+    if (t.role === 'probationary' && data.role === 'member') change.partyStatus = 'full';
+    // Conditional on the role that was checked: a concurrent change is a CONFLICT.
     const res = await db
       .collection(COLLECTIONS.memberships)
-      .where({ _id: t._id, status: 'active', role: _.neq('secretary') })
-      .update({ data: { role: data.role } });
-    if (updatedCount(res) !== 1 && t.role !== data.role) {
+      .where({ _id: t._id, status: 'active', orgId: data.branchId, role: t.role })
+      .update({ data: change });
+    if (updatedCount(res) !== 1) {
       throw new AppError('CONFLICT', '该成员的状态已变化，请刷新后重试');
     }
     return { openid: data.openid, role: data.role };
@@ -854,7 +905,10 @@ export const leaveBranch: ActionDef<'branch', 'leaveBranch'> = {
   },
 };
 
-/** Requests: memberships of both (1), the receiving branch (1), conditional update (1). */
+/**
+ * Requests: memberships of both (1), the receiving branch (1), conditional update (1); with a
+ * requestId 5. Refused up front only when it could never complete (see `TransferMemberRequest`).
+ */
 export const transferMember: ActionDef<'branch', 'transferMember'> = {
   kind: 'write',
   schema: z.object({ branchId: idSchema, openid: idSchema, toBranchId: idSchema }),
@@ -867,6 +921,11 @@ export const transferMember: ActionDef<'branch', 'transferMember'> = {
     const t = activeIn(docs, data.openid, data.branchId);
     if (!t) throw new AppError('NOT_FOUND', MSG.memberNotFound);
     if (t.role === 'secretary') throw new AppError('CONFLICT', MSG.secretaryCannotLeave);
+    // The only record in the receiving branch acceptTransfer cannot replace: an active one.
+    // (Pending, rejected or left records there are replaced when the transfer is accepted.)
+    if (activeIn(docs, data.openid, data.toBranchId)) {
+      throw new AppError('CONFLICT', MSG.memberThere, { reason: 'memberThere' });
+    }
     const mine = activeIn(docs, openid, data.branchId)!;
     const info = await branchInfo(db, mine);
     const to = await findById<OrganizationDoc>(db, COLLECTIONS.organizations, data.toBranchId);
@@ -916,7 +975,14 @@ export const listTransfers: ActionDef<'branch', 'listTransfers'> = {
   },
 };
 
-/** Requests: the caller's memberships and the transferring one in one query (1), update (1). */
+/**
+ * Moves the membership to the receiving branch. An earlier record of the same person in that
+ * branch (a pending application, a rejected one, a membership they left) would collide with
+ * the unique `openid_orgId` index: it is removed first by one conditional `remove` (never an
+ * active record, never the moving one), so the active membership supersedes it.
+ * Requests: the caller's memberships and the transferring one in one query (1), remove (1),
+ * conditional update (1); with a requestId 5.
+ */
 export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
   kind: 'write',
   schema: z.object({ membershipId: idSchema }),
@@ -938,28 +1004,37 @@ export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
     if (!can(actor, 'acceptTransfer', { branchId: toBranch })) throw forbidden();
     const mine = activeIn(docs, openid, toBranch)!;
     const role: RoleCode = m.role === 'probationary' || m.role === 'activist' ? m.role : 'member';
+    const memberships = db.collection(COLLECTIONS.memberships);
+    // The person's old record in the receiving branch, if any: superseded by this transfer.
+    await memberships
+      .where({
+        openid: m.openid,
+        orgId: toBranch,
+        status: _.in(['pending', 'rejected', 'left']),
+        _id: _.neq(m._id),
+      })
+      .remove();
     let res: unknown;
     try {
-      res = await db
-        .collection(COLLECTIONS.memberships)
-        .where({ _id: m._id, status: 'active', transferTo: toBranch })
-        .update({
-          data: {
-            orgId: toBranch,
-            branchName: mine.branchName ?? '',
-            committeeId: mine.committeeId ?? m.committeeId ?? null,
-            role,
-            partyGroupId: null,
-            partyGroupName: null,
-            transferTo: null,
-            transferAt: null,
-            transferDeclinedReason: null,
-            joinedAt: new Date(),
-          },
-        });
+      res = await memberships.where({ _id: m._id, status: 'active', transferTo: toBranch }).update({
+        data: {
+          orgId: toBranch,
+          branchName: mine.branchName ?? '',
+          committeeId: mine.committeeId ?? m.committeeId ?? null,
+          role,
+          partyGroupId: null,
+          partyGroupName: null,
+          transferTo: null,
+          transferAt: null,
+          transferDeclinedReason: null,
+          joinedAt: new Date(),
+        },
+      });
     } catch (err) {
+      // Only an active record there is left (transferMember refuses that case; it can
+      // appear meanwhile only by a concurrent change): the transfer stays pending.
       if (isDuplicateKey(err)) {
-        throw new AppError('CONFLICT', '该同志在本支部已有记录，请联系上级党委处理');
+        throw new AppError('CONFLICT', MSG.memberThere, { reason: 'memberThere' });
       }
       throw err;
     }

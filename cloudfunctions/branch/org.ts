@@ -128,6 +128,9 @@ interface CountRow {
 }
 
 /**
+ * Each organisation is nested under its `parentId`: committee → general branches (党总支) and
+ * branches → a general branch's branches → party groups. General branches have no members
+ * (`memberCount: null`).
  * Requests: memberships (1), then in parallel the committee's organisations with their
  * party groups joined by `$lookup` (1) and the active members counted per branch and party
  * group by a `$group` served by the `committeeId_status` index (1): 3. Reported members

@@ -40,6 +40,9 @@ export const MSG = {
   transferDone: '该转接已处理过了',
   transferDeclinedHeld: '接收支部未同意转接，具体原因请联系该支部书记',
   memberElsewhere: '您已是其他支部的正式成员，请由原支部书记办理组织关系转接',
+  memberThere: '该同志已是接收支部的正式成员，无需转接',
+  /** System reason of an application closed because its applicant is a full member elsewhere. */
+  systemRejectedElsewhere: '已是其他支部正式党员',
 } as const;
 
 export const forbidden = () => new AppError('FORBIDDEN', MSG.forbidden);

@@ -106,14 +106,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A dotted path within `data`; an issue about `data` as a whole (`null`, `"x"`) names `data`. */
 function fieldName(path: readonly PropertyKey[]): string {
-  return path.map((part) => String(part)).join('.');
+  return path.length === 0 ? 'data' : path.map((part) => String(part)).join('.');
 }
 
 /** The first issue names the field for the user; all paths go to `details` for forms. */
 function validationError(issues: readonly z.core.$ZodIssue[]): AppError {
-  // An issue about `data` as a whole has an empty path and names no field.
-  const fields = [...new Set(issues.map((issue) => fieldName(issue.path)).filter(Boolean))];
+  const fields = [...new Set(issues.map((issue) => fieldName(issue.path)))];
   const first = issues[0];
   const field = first ? fieldName(first.path) : '';
   const reason = first?.message ?? '格式不正确';
