@@ -20,7 +20,10 @@ export interface OrgRow {
   noSecretary: boolean;
 }
 
-/** Depth-first, parents before children, in the server's order. */
+/**
+ * Depth-first, parents before children, in the server's order: 党委 (0) → 党总支 and
+ * branches directly under the committee (1) → branches of a 党总支 (2) → party groups.
+ */
 export function flattenTree(root: TreeNode): OrgRow[] {
   const out: OrgRow[] = [];
   const visit = (n: TreeNode, depth: number) => {
@@ -31,7 +34,12 @@ export function flattenTree(root: TreeNode): OrgRow[] {
       typeText: ORG_TYPE_LABELS[n.type] ?? '',
       depth: Math.min(depth, 4),
       gridArea: n.gridArea ?? '',
-      countText: n.memberCount === null ? '' : `${n.memberCount} 人`,
+      countText:
+        n.type === 'generalBranch'
+          ? `下设 ${(n.children ?? []).filter((c) => c.type === 'branch').length} 个支部`
+          : n.memberCount === null
+            ? ''
+            : `${n.memberCount} 人`,
       noSecretary: n.type === 'branch' && n.hasSecretary === false,
     });
     for (const c of n.children ?? []) visit(c, depth + 1);
@@ -54,6 +62,17 @@ export function branchesOf(root: TreeNode): TreeNode[] {
   const out: TreeNode[] = [];
   const visit = (n: TreeNode) => {
     if (n.type === 'branch') out.push(n);
+    for (const c of n.children ?? []) visit(c);
+  };
+  visit(root);
+  return out;
+}
+
+/** Every general branch (党总支) of the tree, in tree order. */
+export function generalBranchesOf(root: TreeNode): TreeNode[] {
+  const out: TreeNode[] = [];
+  const visit = (n: TreeNode) => {
+    if (n.type === 'generalBranch') out.push(n);
     for (const c of n.children ?? []) visit(c);
   };
   visit(root);

@@ -316,6 +316,7 @@ describe('组织架构 for committee admins', () => {
 
 test('新建支部 done → 指定书记 opens the appointment for the new branch', async () => {
   stubBackend({
+    'branch.tree': () => ok(tree()),
     'branch.createBranch': (d) =>
       ok({
         branchId: 'b9',
@@ -327,6 +328,7 @@ test('新建支部 done → 指定书记 opens the appointment for the new branc
   });
   const navigate = stubWx('navigateTo', jest.fn());
   const page = open(CREATE, { committeeId: 'c1' });
+  await waitFor(() => expect($(page, '#name')).toBeTruthy());
   emit($(page, '#name'), 'change', { value: '幸福社区第三党支部' });
   emit($(page, '#gridArea'), 'change', { value: '三网格' });
   tap($(page, '#submit'));
@@ -337,4 +339,252 @@ test('新建支部 done → 指定书记 opens the appointment for the new branc
       url: '/packages/committee/appoint-secretary/index?committeeId=c1&branchId=b9',
     }),
   );
+});
+
+describe('党总支 (general branches)', () => {
+  /** 党委 → 第一党总支 (→ 第四党支部 → 党小组) and 第一党支部 directly under the committee. */
+  const nested = (canManage = true): TreeResponse => ({
+    canManage,
+    root: {
+      id: 'c1',
+      name: '幸福社区党委',
+      type: 'committee',
+      gridArea: null,
+      memberCount: null,
+      children: [
+        {
+          id: 'b1',
+          name: '幸福社区第一党支部',
+          type: 'branch',
+          gridArea: '一网格',
+          memberCount: 16,
+          hasSecretary: true,
+          children: [],
+        },
+        {
+          id: 'gb1',
+          name: '幸福社区第一党总支',
+          type: 'generalBranch',
+          gridArea: '东片区',
+          memberCount: null,
+          children: [
+            {
+              id: 'b4',
+              name: '幸福社区第四党支部',
+              type: 'branch',
+              gridArea: '四网格',
+              memberCount: 9,
+              hasSecretary: false,
+              children: [
+                {
+                  id: 'g4',
+                  name: '第四党小组',
+                  type: 'group',
+                  gridArea: null,
+                  memberCount: 5,
+                  children: [],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  });
+  const created = (d: any, id = 'b9') =>
+    ok({
+      branchId: id,
+      committeeId: d.committeeId,
+      name: d.name,
+      gridArea: d.gridArea,
+      hasSecretary: false,
+      kind: d.kind ?? 'branch',
+      parentId: d.parentId ?? d.committeeId,
+    });
+
+  async function fill(page: LoadedPage, name: string, gridArea = '五网格'): Promise<void> {
+    await waitFor(() => expect($(page, '#name')).toBeTruthy());
+    emit($(page, '#name'), 'change', { value: name });
+    emit($(page, '#gridArea'), 'change', { value: gridArea });
+  }
+
+  test('a 支部 under a chosen 党总支 sends kind and parentId; a failed try keeps its requestId, a new parent gets a new one', async () => {
+    const calls = stubBackend({
+      'branch.tree': () => ok(nested()),
+      'branch.createBranch': (d, _c, nth) => (nth < 2 ? offline : created(d)),
+    });
+    const page = open(CREATE, { committeeId: 'c1' });
+    await fill(page, '幸福社区第五党支部');
+    expect(calls.map((c) => c.action)).toEqual(['tree']);
+    expect($(page, '#parent')!.instance.data.options).toEqual([
+      { value: '', label: '直属党委' },
+      { value: 'gb1', label: '幸福社区第一党总支' },
+    ]);
+    expect($(page, '#parent')!.instance.data.value).toBe('');
+    emit($(page, '#parent'), 'change', { value: 'gb1' });
+    tap($(page, '#submit'));
+    await waitFor(() => expect($(page, '#form-error')).toBeTruthy());
+    tap($(page, '#submit'));
+    await waitFor(() => expect(callsOf(calls, 'branch.createBranch')).toHaveLength(2));
+    await waitFor(() => expect(page.instance.data.submitting).toBe(false));
+    // Changing the parent is a new intent.
+    emit($(page, '#parent'), 'change', { value: '' });
+    emit($(page, '#parent'), 'change', { value: 'gb1' });
+    tap($(page, '#submit'));
+    await waitFor(() => expect($(page, '#done')).toBeTruthy());
+    const sent = callsOf(calls, 'branch.createBranch');
+    expect(sent[0].data).toEqual({
+      committeeId: 'c1',
+      name: '幸福社区第五党支部',
+      gridArea: '五网格',
+      kind: 'branch',
+      parentId: 'gb1',
+    });
+    expect(sent[1].requestId).toBe(sent[0].requestId);
+    expect(sent[2].requestId).not.toBe(sent[0].requestId);
+    expect(sent[2].data.parentId).toBe('gb1');
+    expect($(page, '#done-parent')!.dom!.textContent).toContain('幸福社区第一党总支');
+    expect($(page, '#go-appoint')).toBeTruthy();
+  });
+
+  test('a 党总支 sends kind generalBranch without a parent; then 在此总支下新建支部 puts a branch under it', async () => {
+    const calls = stubBackend({
+      'branch.tree': () => ok(nested()),
+      'branch.createBranch': (d, _c, nth) => created(d, nth === 0 ? 'gb2' : 'b10'),
+    });
+    const page = open(CREATE, { committeeId: 'c1' });
+    await waitFor(() => expect($(page, '#kind')).toBeTruthy());
+    emit($(page, '#parent'), 'change', { value: 'gb1' });
+    emit($(page, '#kind'), 'change', { value: 'generalBranch' });
+    await waitFor(() => expect($(page, '#parent')).toBeFalsy());
+    expect($(page, '#name')!.instance.data.label).toBe('总支名称');
+    await fill(page, '幸福社区第二党总支', '西片区');
+    tap($(page, '#submit'));
+    await waitFor(() => expect($(page, '#done-general')).toBeTruthy());
+    expect($(page, '#go-appoint')).toBeFalsy();
+    expect(callsOf(calls, 'branch.createBranch')[0].data).toEqual({
+      committeeId: 'c1',
+      name: '幸福社区第二党总支',
+      gridArea: '西片区',
+      kind: 'generalBranch',
+    });
+
+    tap($(page, '#branch-under'));
+    await waitFor(() => expect($(page, '#parent')).toBeTruthy());
+    expect($(page, '#parent')!.instance.data.value).toBe('gb2');
+    expect($(page, '#kind')!.instance.data.value).toBe('branch');
+    await fill(page, '幸福社区第六党支部');
+    tap($(page, '#submit'));
+    await waitFor(() => expect($(page, '#go-appoint')).toBeTruthy());
+    const second = callsOf(calls, 'branch.createBranch')[1];
+    expect(second.data).toMatchObject({ kind: 'branch', parentId: 'gb2' });
+    expect(second.requestId).not.toBe(callsOf(calls, 'branch.createBranch')[0].requestId);
+    expect(callsOf(calls, 'branch.tree')).toHaveLength(1);
+  });
+
+  test('?parentId= preselects the 党总支; NOT_FOUND and INVALID_ARGUMENT land under the parent choice', async () => {
+    const calls = stubBackend({
+      'branch.tree': () => ok(nested()),
+      'branch.createBranch': (_d, _c, nth) =>
+        nth === 0
+          ? err('NOT_FOUND', '没有找到这个党总支')
+          : err('INVALID_ARGUMENT', '上级组织不正确', { fields: ['parentId'] }),
+    });
+    const page = open(CREATE, { committeeId: 'c1', parentId: 'gb1' });
+    await fill(page, '幸福社区第五党支部');
+    expect($(page, '#parent')!.instance.data.value).toBe('gb1');
+    tap($(page, '#submit'));
+    await waitFor(() => expect($(page, '#parentId-error')).toBeTruthy());
+    expect($(page, '#parentId-error')!.dom!.textContent).toContain('没有找到这个党总支');
+    expect($(page, '#form-error')).toBeFalsy();
+    tap($(page, '#submit'));
+    await waitFor(() =>
+      expect($(page, '#parentId-error')!.dom!.textContent).toContain('上级组织不正确'),
+    );
+    expect(callsOf(calls, 'branch.createBranch')[0].data.parentId).toBe('gb1');
+    // Choosing again clears the message.
+    emit($(page, '#parent'), 'change', { value: '' });
+    await waitFor(() => expect($(page, '#parentId-error')).toBeFalsy());
+  });
+
+  test('the form waits for the tree; a load error retries through the state view', async () => {
+    const calls = stubBackend({
+      'branch.tree': (_d, _c, nth) => (nth === 0 ? err('INTERNAL', '服务开小差了') : ok(nested())),
+    });
+    const page = open(CREATE, { committeeId: 'c1' });
+    await waitFor(() => expect(stateOf(page).querySelector('#retry')).toBeTruthy());
+    expect($(page, '#name')).toBeFalsy();
+    expect(page.text()).toContain('服务开小差了');
+    tap(stateOf(page).querySelector('#retry'));
+    await waitFor(() => expect($(page, '#parent')).toBeTruthy());
+    expect(callsOf(calls, 'branch.tree')).toHaveLength(2);
+    expect(calls[0].data).toEqual({ committeeId: 'c1' });
+  });
+
+  test('the tree nests branches under their 党总支, and admins act on it', async () => {
+    stubBackend({ 'branch.tree': () => ok(nested()) });
+    const navigate = stubWx('navigateTo', jest.fn());
+    const page = open(TREE, { committeeId: 'c1' });
+    await waitFor(() => expect($(page, '#node-gb1')).toBeTruthy());
+    const ids = page.instance.data.rows.map((r: any) => `${r.id}:${r.depth}`);
+    expect(ids).toEqual(['c1:0', 'b1:1', 'gb1:1', 'b4:2', 'g4:3']);
+    const gb = $(page, '#node-gb1')!.dom!;
+    expect(gb.className).toContain('depth-1');
+    expect(gb.textContent).toContain('党总支');
+    expect(gb.textContent).toContain('下设 1 个支部');
+    expect(gb.textContent).toContain('东片区');
+    expect($(page, '#no-secretary-gb1')).toBeFalsy();
+    expect($(page, '#appoint-gb1')).toBeFalsy();
+    const b4 = $(page, '#node-b4')!.dom!;
+    expect(b4.className).toContain('depth-2');
+    expect(b4.className).toContain('node--nested');
+    expect($(page, '#node-g4')!.dom!.className).toContain('depth-3');
+    expect($(page, '#appoint-b4')).toBeTruthy();
+
+    tap($(page, '#create-under-gb1'));
+    await waitFor(() =>
+      expect(navigate).toHaveBeenCalledWith({
+        url: '/packages/committee/create-branch/index?committeeId=c1&parentId=gb1',
+      }),
+    );
+    tap($(page, '#edit-gb1'));
+    await waitFor(() =>
+      expect(navigate).toHaveBeenCalledWith({
+        url: '/packages/committee/edit-branch/index?branchId=gb1&committeeId=c1',
+      }),
+    );
+    tap($(page, '#create'));
+    await waitFor(() =>
+      expect(navigate).toHaveBeenCalledWith({
+        url: '/packages/committee/create-branch/index?committeeId=c1',
+      }),
+    );
+  });
+
+  test('members see the nesting without admin actions', async () => {
+    stubBackend({ 'branch.tree': () => ok(nested(false)) });
+    const page = open(TREE, { committeeId: 'c1' });
+    await waitFor(() => expect($(page, '#node-b4')).toBeTruthy());
+    expect($(page, '#create')).toBeFalsy();
+    expect($(page, '#create-under-gb1')).toBeFalsy();
+    expect($(page, '#edit-gb1')).toBeFalsy();
+  });
+
+  test('编辑 a 党总支 prefills it and sends updateBranch', async () => {
+    const calls = stubBackend({
+      'branch.tree': () => ok(nested()),
+      'branch.updateBranch': (d) => ok({ branchId: d.branchId, name: d.name }),
+    });
+    const page = open(EDIT, { branchId: 'gb1', committeeId: 'c1' });
+    await waitFor(() => expect($(page, '#name')).toBeTruthy());
+    expect($(page, '#name')!.instance.data.label).toBe('总支名称');
+    expect($(page, '#name')!.instance.data.value).toBe('幸福社区第一党总支');
+    emit($(page, '#name'), 'change', { value: '幸福社区东片党总支' });
+    tap($(page, '#submit'));
+    await waitFor(() => expect(callsOf(calls, 'branch.updateBranch')).toHaveLength(1));
+    expect(callsOf(calls, 'branch.updateBranch')[0].data).toEqual({
+      branchId: 'gb1',
+      name: '幸福社区东片党总支',
+    });
+  });
 });

@@ -460,6 +460,7 @@ describe('我的 and home additions', () => {
 describe('新建支部 (committee admin)', () => {
   test('sends createBranch with the grid area; a CONFLICT lands under the name', async () => {
     const calls = stubBackend({
+      'branch.tree': () => ok(tree),
       'branch.createBranch': (d, _c, nth) =>
         nth === 0
           ? err('CONFLICT', '本党委已有同名支部')
@@ -472,7 +473,10 @@ describe('新建支部 (committee admin)', () => {
             }),
     });
     const page = open(CREATE, { committeeId: 'c1' });
-    expect(calls).toHaveLength(0);
+    await waitFor(() => expect($(page, '#name')).toBeTruthy());
+    expect(calls.map((c) => c.action)).toEqual(['tree']);
+    // No 党总支 in this committee: nothing to choose a parent from.
+    expect($(page, '#parent')).toBeFalsy();
     emit($(page, '#name'), 'change', { value: '幸福社区第一党支部' });
     emit($(page, '#gridArea'), 'change', { value: '第三网格' });
     tap($(page, '#submit'));
@@ -485,6 +489,7 @@ describe('新建支部 (committee admin)', () => {
       committeeId: 'c1',
       name: '幸福社区第三党支部',
       gridArea: '第三网格',
+      kind: 'branch',
     });
     expect(creates[1].requestId).not.toBe(creates[0].requestId);
   });

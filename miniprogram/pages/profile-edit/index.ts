@@ -4,13 +4,16 @@
  * (INVALID_ARGUMENT under the field it names). 更换照片: `wx.chooseMedia` →
  * `wx.cloud.uploadFile` to `avatars/<random>.<ext>` → `updateProfile { photoFileID }`.
  * In local mode (the emulator) there is no cloud storage, so the photo control is hidden and
- * a line says why (docs/client.md).
+ * a line says why (docs/client.md). wx.chooseMedia is a privacy API: the page carries
+ * `<privacy-consent />`; a refusal (or a denied album / camera permission) is said under the
+ * photo, a closed picker says nothing.
  */
 import { call, newRequestId } from '../../services/call';
 import { ensureCloud } from '../../services/cloud';
 import { getConfig } from '../../config';
 import { isElderlyMode } from '../../utils/elderly';
 import { fieldErrors, toast } from '../../utils/page';
+import { isPermissionDenied, isPrivacyRefusal, isUserCancel } from '../../utils/privacy';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -37,6 +40,15 @@ function validate(realName: string, phone: string): Errors {
   if (n.length < 2 || n.length > 20) e.realName = '请填写 2–20 个字的真实姓名';
   if (phone && !/^1[3-9]\d{9}$/.test(phone)) e.phone = '请填写 11 位手机号，或留空';
   return e;
+}
+
+/** Why wx.chooseMedia failed, when the user did not simply close the picker. */
+function chooseFailMessage(err: unknown): string {
+  if (isPrivacyRefusal(err))
+    return '您没有同意隐私保护指引，暂时不能选择照片。再点「更换照片」，在说明里点「同意并继续」即可。';
+  if (isPermissionDenied(err))
+    return '网上支部没有使用相册或相机的权限。请点右上角「···」›「设置」打开权限后再试。';
+  return '没能打开相册，请稍后重试';
 }
 
 /** Upload a chosen image to cloud storage under avatars/; resolves with its fileID. */
@@ -159,6 +171,7 @@ Component({
 
     async onPhoto() {
       if (this.data.uploading || !this.data.canPhoto) return;
+      this.setData({ 'errors.photoFileID': '' });
       let tempPath: string;
       try {
         tempPath = await new Promise<string>((resolve, reject) =>
@@ -170,8 +183,10 @@ Component({
             fail: reject,
           }),
         );
-      } catch {
-        return; // Cancelled.
+      } catch (err) {
+        // Closing the picker is the user's own choice; anything else is said under the photo.
+        if (!isUserCancel(err)) this.setData({ 'errors.photoFileID': chooseFailMessage(err) });
+        return;
       }
       if (!tempPath) return;
       this.setData({ uploading: true, 'errors.photoFileID': '', formError: '' });

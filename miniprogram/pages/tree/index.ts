@@ -2,8 +2,11 @@
  * 组织架构 (members of the committee, `?committeeId=`). One call on open (`branch.tree`):
  * 党委 → 党总支 → 党支部 → 党小组 as indented rows with the grid area (网格) and member
  * counts. 20 rows at a time (显示更多 appends the next 20 by data path); pull to refresh.
- * Committee admins (`tree.canManage`) get 编辑 on each branch (edit-branch) and 指定书记 on a
- * branch without a secretary (appoint-secretary); coming back from those reloads quietly.
+ * A 党总支 shows how many branches it has, its branches nested under it. Committee admins
+ * (`tree.canManage`) get 新建支部 / 党总支 (create-branch), 编辑 on each branch and general
+ * branch (edit-branch), 新建支部 on a general branch (create-branch with it as the parent)
+ * and 指定书记 on a branch without a secretary (appoint-secretary); coming back from those
+ * reloads quietly.
  */
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
@@ -91,6 +94,15 @@ Component({
         branchId: dataset(e, 'id'),
         committeeId: this.data.committeeId,
       });
+    },
+    onCreate() {
+      st(this).stale = true;
+      go(ROUTES.createBranch, { committeeId: this.data.committeeId });
+    },
+    /** 新建支部 on a 党总支: the form opens with it as the parent. */
+    onCreateUnder(e: { currentTarget?: { dataset?: Record<string, unknown> } }) {
+      st(this).stale = true;
+      go(ROUTES.createBranch, { committeeId: this.data.committeeId, parentId: dataset(e, 'id') });
     },
     onPullDownRefresh() {
       void this.load();

@@ -1,5 +1,5 @@
 /**
- * 编辑支部 (committee admins, `?branchId=&committeeId=`, from the tree). One call on open
+ * 编辑支部 / 党总支 (committee admins, `?branchId=&committeeId=`, from the tree). One call on open
  * (`branch.tree`) for the branch's current name and grid area (网格); the form sends only
  * what changed to `updateBranch` (requestId kept until the text changes). INVALID_ARGUMENT
  * lands under the field it names; CONFLICT (same name in the committee) under the name.
@@ -39,6 +39,8 @@ Component({
     elderly: false,
     branchId: '',
     committeeId: '',
+    /** 支部 or 总支: the form's words follow what is being edited. */
+    kindText: '支部',
     name: '',
     gridArea: '',
     errors: {} as Errors,
@@ -70,12 +72,16 @@ Component({
         return;
       }
       const node = findNode(res.data.root, this.data.branchId);
-      if (!node || node.type !== 'branch') {
+      if (!node || (node.type !== 'branch' && node.type !== 'generalBranch')) {
         this.setData({ status: 'empty' });
         return;
       }
       s.saved = { name: node.name, gridArea: node.gridArea ?? '' };
-      this.setData({ status: 'ready', ...s.saved });
+      this.setData({
+        status: 'ready',
+        kindText: node.type === 'generalBranch' ? '总支' : '支部',
+        ...s.saved,
+      });
     },
 
     onRetry() {
@@ -107,8 +113,10 @@ Component({
       const name = this.data.name.trim();
       const gridArea = this.data.gridArea.trim();
       const errors: Errors = {};
-      if (name.length < 2 || name.length > 30) errors.name = '请填写 2–30 个字的支部名称';
-      if (!gridArea || gridArea.length > 50) errors.gridArea = '请填写支部所在网格（1–50 个字）';
+      if (name.length < 2 || name.length > 30)
+        errors.name = `请填写 2–30 个字的${this.data.kindText}名称`;
+      if (!gridArea || gridArea.length > 50)
+        errors.gridArea = `请填写${this.data.kindText}所在网格（1–50 个字）`;
       if (Object.keys(errors).length) {
         this.setData({ errors });
         return;

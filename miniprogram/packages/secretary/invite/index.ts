@@ -14,6 +14,7 @@ import { formatDate, relativeTime } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
 import { dataset } from '../../../utils/nav';
 import { stopPullDown, toast } from '../../../utils/page';
+import { isPrivacyRefusal, isUserCancel } from '../../../utils/privacy';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -75,6 +76,8 @@ Component({
     qrUrl: '',
     expiresText: '',
     revoked: false,
+    /** Why 复制邀请码 did not copy (privacy refusal, anything else). */
+    copyError: '',
     busy: false,
     error: '',
   },
@@ -164,6 +167,7 @@ Component({
         branchName: inv.branchName,
         expiresText: row.expiresText,
         revoked: false,
+        copyError: '',
         items,
         // A list that failed to load keeps its error and retry.
         status: this.data.status === 'empty' ? 'ready' : this.data.status,
@@ -231,8 +235,20 @@ Component({
       });
     },
 
+    /** wx.setClipboardData is a privacy API: the page carries `<privacy-consent />`. */
     onCopy() {
-      wx.setClipboardData({ data: this.data.code });
+      this.setData({ copyError: '' });
+      wx.setClipboardData({
+        data: this.data.code,
+        fail: (err) => {
+          if (isUserCancel(err)) return;
+          this.setData({
+            copyError: isPrivacyRefusal(err)
+              ? '您没有同意隐私保护指引，没能复制。再点「复制邀请码」，在说明里点「同意并继续」即可。'
+              : '没能复制，请把上面的邀请码告诉对方',
+          });
+        },
+      });
     },
   },
 });
