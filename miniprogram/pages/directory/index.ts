@@ -8,7 +8,7 @@ import type { MemberItem } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { go, ROUTES } from '../../utils/nav';
-import { stopPullDown } from '../../utils/page';
+import { PagedList } from '../../utils/paged-list';
 import { roleLabel } from '../../utils/roles';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
@@ -31,17 +31,19 @@ function toRow(m: MemberItem): Row {
   };
 }
 
-interface PageState {
-  /** Bumped by every new first-page load, so a stale answer is dropped. */
-  generation: number;
-  loadingMore: boolean;
-  cursor: string | null;
-}
-const state = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = state.get(page);
-  if (!s) state.set(page, (s = { generation: 0, loadingMore: false, cursor: null }));
-  return s;
+/** One page of the list for `keyword` (all when empty); the first when `cursor` is undefined. */
+const listPage = (branchId: string, keyword: string, cursor?: string) =>
+  call('branch', 'listMembers', {
+    branchId,
+    ...(cursor === undefined ? {} : { cursor }),
+    ...(keyword ? { keyword } : {}),
+  });
+
+const lists = new WeakMap<object, PagedList>();
+function list(page: object): PagedList {
+  let l = lists.get(page);
+  if (!l) lists.set(page, (l = new PagedList()));
+  return l;
 }
 
 Component({
@@ -68,55 +70,20 @@ Component({
 
     /** First page for the current keyword; a newer search supersedes an older one. */
     async loadFirst() {
-      const s = st(this);
-      const gen = ++s.generation;
-      s.loadingMore = false;
-      const keyword = this.data.keyword;
-      this.setData({ status: 'loading', errorMessage: '', moreError: '', loadingMore: false });
-      const res = await call('branch', 'listMembers', {
-        branchId: this.data.branchId,
-        ...(keyword ? { keyword } : {}),
-      });
-      if (gen !== s.generation) return;
-      stopPullDown();
-      if (!res.ok) {
-        this.setData({ status: 'error', errorMessage: res.error.message });
-        return;
-      }
-      s.cursor = res.data.nextCursor;
-      const items = res.data.items.map(toRow);
-      this.setData({
-        status: items.length ? 'ready' : 'empty',
-        emptyText: keyword ? `没有找到姓名含「${keyword}」的党员` : '支部还没有成员',
-        items,
-        hasMore: !!s.cursor,
-      });
+      const { branchId, keyword } = this.data;
+      await list(this).first(
+        this,
+        (c) => listPage(branchId, keyword, c),
+        toRow,
+        () => ({
+          emptyText: keyword ? `没有找到姓名含「${keyword}」的党员` : '支部还没有成员',
+        }),
+      );
     },
 
     async loadMore() {
-      const s = st(this);
-      if (s.loadingMore || !s.cursor || this.data.status !== 'ready') return;
-      s.loadingMore = true;
-      const gen = s.generation;
-      const keyword = this.data.keyword;
-      this.setData({ loadingMore: true, moreError: '' });
-      const res = await call('branch', 'listMembers', {
-        branchId: this.data.branchId,
-        cursor: s.cursor,
-        ...(keyword ? { keyword } : {}),
-      });
-      if (gen !== s.generation) return;
-      s.loadingMore = false;
-      if (!res.ok) {
-        this.setData({ loadingMore: false, moreError: res.error.message });
-        return;
-      }
-      s.cursor = res.data.nextCursor;
-      // Append by path: only the new page (≤ 20 rows) crosses to the render layer.
-      const start = this.data.items.length;
-      const patch: Record<string, unknown> = { loadingMore: false, hasMore: !!s.cursor };
-      res.data.items.forEach((m, i) => (patch[`items[${start + i}]`] = toRow(m)));
-      this.setData(patch);
+      const { branchId, keyword } = this.data;
+      await list(this).more(this, (c) => listPage(branchId, keyword, c), toRow);
     },
 
     onRetry() {

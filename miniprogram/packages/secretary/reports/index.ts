@@ -11,7 +11,8 @@ import { isElderlyMode } from '../../../utils/elderly';
 import { relativeTime } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
 import { dataset } from '../../../utils/nav';
-import { stopPullDown, toast } from '../../../utils/page';
+import { toast } from '../../../utils/page';
+import { PagedList } from '../../../utils/paged-list';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -41,20 +42,22 @@ const toRow = (r: ReportItem, now: Date): Row => ({
   busy: false,
 });
 
+/** One page of the list; the first when `cursor` is undefined. */
+const listPage = (branchId: string, cursor?: string) =>
+  call('branch', 'listReports', {
+    branchId,
+    status: 'pending',
+    ...(cursor === undefined ? {} : { cursor }),
+  });
+
 interface PageState {
-  generation: number;
-  loadingMore: boolean;
-  cursor: string | null;
+  list: PagedList;
   intents: Intents;
 }
 const state = new WeakMap<object, PageState>();
 function st(page: object): PageState {
   let s = state.get(page);
-  if (!s)
-    state.set(
-      page,
-      (s = { generation: 0, loadingMore: false, cursor: null, intents: new Intents() }),
-    );
+  if (!s) state.set(page, (s = { list: new PagedList(), intents: new Intents() }));
   return s;
 }
 
@@ -77,49 +80,11 @@ Component({
     },
 
     async loadFirst() {
-      const s = st(this);
-      const gen = ++s.generation;
-      s.loadingMore = false;
-      this.setData({ status: 'loading', errorMessage: '', moreError: '', loadingMore: false });
-      const res = await call('branch', 'listReports', {
-        branchId: this.data.branchId,
-        status: 'pending',
-      });
-      if (gen !== s.generation) return;
-      stopPullDown();
-      if (!res.ok) {
-        this.setData({ status: 'error', errorMessage: res.error.message });
-        return;
-      }
-      s.cursor = res.data.nextCursor;
-      const now = new Date();
-      const items = res.data.items.map((r) => toRow(r, now));
-      this.setData({ status: items.length ? 'ready' : 'empty', items, hasMore: !!s.cursor });
+      await st(this).list.first(this, (c) => listPage(this.data.branchId, c), toRow);
     },
 
     async loadMore() {
-      const s = st(this);
-      if (s.loadingMore || !s.cursor || this.data.status !== 'ready') return;
-      s.loadingMore = true;
-      const gen = s.generation;
-      this.setData({ loadingMore: true, moreError: '' });
-      const res = await call('branch', 'listReports', {
-        branchId: this.data.branchId,
-        status: 'pending',
-        cursor: s.cursor,
-      });
-      if (gen !== s.generation) return;
-      s.loadingMore = false;
-      if (!res.ok) {
-        this.setData({ loadingMore: false, moreError: res.error.message });
-        return;
-      }
-      s.cursor = res.data.nextCursor;
-      const now = new Date();
-      const start = this.data.items.length;
-      const patch: Record<string, unknown> = { loadingMore: false, hasMore: !!s.cursor };
-      res.data.items.forEach((r, i) => (patch[`items[${start + i}]`] = toRow(r, now)));
-      this.setData(patch);
+      await st(this).list.more(this, (c) => listPage(this.data.branchId, c), toRow);
     },
 
     onRetry() {

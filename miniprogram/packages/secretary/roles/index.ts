@@ -10,6 +10,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { dataset, go, ROUTES } from '../../../utils/nav';
+import { PagedList } from '../../../utils/paged-list';
 import { fieldErrors, stopPullDown, toast } from '../../../utils/page';
 import { ASSIGNABLE_ROLES, isAssignable, roleLabel } from '../../../utils/roles';
 
@@ -35,27 +36,19 @@ const toRow = (m: MemberItem): Row => ({
 
 const ROLE_OPTIONS = ASSIGNABLE_ROLES.map((value) => ({ value, label: roleLabel(value) }));
 
+/** One page of the list; the first when `cursor` is undefined. */
+const listPage = (branchId: string, cursor?: string) =>
+  call('branch', 'listMembers', { branchId, ...(cursor === undefined ? {} : { cursor }) });
+
 interface PageState {
-  generation: number;
-  loadingMore: boolean;
-  cursor: string | null;
+  list: PagedList;
   intents: Intents;
   preselect: string;
 }
 const state = new WeakMap<object, PageState>();
 function st(page: object): PageState {
   let s = state.get(page);
-  if (!s)
-    state.set(
-      page,
-      (s = {
-        generation: 0,
-        loadingMore: false,
-        cursor: null,
-        intents: new Intents(),
-        preselect: '',
-      }),
-    );
+  if (!s) state.set(page, (s = { list: new PagedList(), intents: new Intents(), preselect: '' }));
   return s;
 }
 
@@ -97,25 +90,13 @@ Component({
 
     async loadFirst() {
       const s = st(this);
-      const gen = ++s.generation;
-      s.loadingMore = false;
-      this.setData({ status: 'loading', errorMessage: '', moreError: '', loadingMore: false });
-      const res = await call('branch', 'listMembers', { branchId: this.data.branchId });
-      if (gen !== s.generation) return;
-      stopPullDown();
-      if (!res.ok) {
-        this.setData({ status: 'error', errorMessage: res.error.message });
-        return;
-      }
-      s.cursor = res.data.nextCursor;
-      const items = res.data.items.map(toRow);
-      this.setData({
-        status: items.length ? 'ready' : 'empty',
-        items,
-        hasMore: !!s.cursor,
-        view: this.data.view === 'done' ? 'done' : 'list',
-      });
-      if (s.preselect) {
+      const items = await s.list.first(
+        this,
+        (c) => listPage(this.data.branchId, c),
+        toRow,
+        () => ({ view: this.data.view === 'done' ? 'done' : 'list' }),
+      );
+      if (items && s.preselect) {
         const id = s.preselect;
         s.preselect = '';
         if (items.some((r) => r.openid === id)) this.select(id);
@@ -123,26 +104,7 @@ Component({
     },
 
     async loadMore() {
-      const s = st(this);
-      if (s.loadingMore || !s.cursor || this.data.status !== 'ready') return;
-      s.loadingMore = true;
-      const gen = s.generation;
-      this.setData({ loadingMore: true, moreError: '' });
-      const res = await call('branch', 'listMembers', {
-        branchId: this.data.branchId,
-        cursor: s.cursor,
-      });
-      if (gen !== s.generation) return;
-      s.loadingMore = false;
-      if (!res.ok) {
-        this.setData({ loadingMore: false, moreError: res.error.message });
-        return;
-      }
-      s.cursor = res.data.nextCursor;
-      const start = this.data.items.length;
-      const patch: Record<string, unknown> = { loadingMore: false, hasMore: !!s.cursor };
-      res.data.items.forEach((m, i) => (patch[`items[${start + i}]`] = toRow(m)));
-      this.setData(patch);
+      await st(this).list.more(this, (c) => listPage(this.data.branchId, c), toRow);
     },
 
     onRetry() {
