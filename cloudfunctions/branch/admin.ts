@@ -8,7 +8,6 @@ import {
   COLLECTIONS,
   can,
   committeesWhere,
-  fetchAll,
   findById,
   type ActionDef,
   type MembershipDoc,
@@ -16,11 +15,9 @@ import {
 } from '../common';
 import {
   MSG,
-  PAGE,
   activeIn,
   cursorSchema,
   decodeCursor,
-  encodeCursor,
   escapeRegExp,
   forbidden,
   idSchema,
@@ -30,6 +27,8 @@ import {
   newId,
   secCheck,
   updatedCount,
+  isKeyCursor,
+  keyPage,
 } from './shared';
 
 const branchName = z.string().trim().min(2, '支部名称至少 2 个字').max(30, '支部名称最多 30 个字');
@@ -284,7 +283,7 @@ export const searchCommitteeMembers: ActionDef<'branch', 'searchCommitteeMembers
     cursor: cursorSchema.optional(),
   }),
   async handler(data, { openid, db }) {
-    const after = decodeCursor(data.cursor, (v): v is string => typeof v === 'string');
+    const after = decodeCursor(data.cursor, isKeyCursor);
     const { actor } = await loadActor(db, openid);
     if (!can(actor, 'searchCommitteeMembers', { committeeId: data.committeeId })) {
       throw forbidden();
@@ -297,15 +296,13 @@ export const searchCommitteeMembers: ActionDef<'branch', 'searchCommitteeMembers
       role: _.neq('activist'),
       realName: db.RegExp({ regexp: escapeRegExp(data.keyword) }),
     };
-    if (after !== null) where.sortKey = _.gt(after);
-    const rows = await fetchAll<MembershipDoc>(
-      db
-        .collection(COLLECTIONS.memberships)
-        .where(where)
-        .orderBy('sortKey', 'asc')
-        .limit(PAGE + 1),
+    const { page, nextCursor } = await keyPage<MembershipDoc, 'sortKey'>(
+      db,
+      COLLECTIONS.memberships,
+      where,
+      'sortKey',
+      after,
     );
-    const page = rows.slice(0, PAGE);
     return {
       items: page.map((m) => ({
         openid: m.openid,
@@ -315,7 +312,7 @@ export const searchCommitteeMembers: ActionDef<'branch', 'searchCommitteeMembers
         role: m.role,
         phoneMasked: maskPhone(m.phone),
       })),
-      nextCursor: rows.length > PAGE ? encodeCursor(page[page.length - 1].sortKey) : null,
+      nextCursor,
     };
   },
 };

@@ -15,7 +15,6 @@ import type {
 import {
   AppError,
   COLLECTIONS,
-  actorFrom,
   branchesWhere,
   can,
   fetchAll,
@@ -33,9 +32,9 @@ import {
   MSG,
   PAGE,
   activeIn,
+  branchReader,
   cursorSchema,
   decodeCursor,
-  encodeCursor,
   escapeRegExp,
   forbidden,
   idSchema,
@@ -44,7 +43,11 @@ import {
   isoOrNull,
   loadActor,
   loadActorWithReports,
-  maskPhone,
+  loadWithMembership,
+  isKeyCursor,
+  keyPage,
+  slicePage,
+  phoneFields,
   phoneSchema,
   membershipId,
   newId,
@@ -396,8 +399,10 @@ export const listInvites: ActionDef<'branch', 'listInvites'> = {
         .orderBy('createdAt', 'desc')
         .limit(PAGE + 1),
     );
-    const page = rows.slice(0, PAGE);
-    const last = page[page.length - 1];
+    const { page, nextCursor } = slicePage(rows, (last) => ({
+      t: toTime(last.createdAt),
+      id: last._id,
+    }));
     return {
       items: page.map((i) => ({
         code: i._id,
@@ -408,8 +413,7 @@ export const listInvites: ActionDef<'branch', 'listInvites'> = {
         createdByName: i.createdByName ?? null,
         qrFileID: i.qrFileID ?? null,
       })),
-      nextCursor:
-        rows.length > PAGE ? encodeCursor({ t: toTime(last.createdAt), id: last._id }) : null,
+      nextCursor,
     };
   },
 };
@@ -550,33 +554,24 @@ export const listApplications: ActionDef<'branch', 'listApplications'> = {
     cursor: cursorSchema.optional(),
   }),
   async handler(data, { openid, db }) {
-    const after = decodeCursor(data.cursor, (v): v is string => typeof v === 'string');
-    const { actor } = await loadActor(db, openid);
-    if (!can(actor, 'listApplications', { branchId: data.branchId })) throw forbidden();
+    const after = decodeCursor(data.cursor, isKeyCursor);
     // Phones are personal data: in full only for _viewPhones_ (secretary, deputy).
-    const reveal = can(actor, 'viewPhones', { branchId: data.branchId });
-    const _ = db.command;
-    const where: Record<string, unknown> = {
-      orgId: data.branchId,
-      status: data.status ?? 'pending',
-    };
-    if (after !== null) where.queueKey = _.gt(after);
-    const rows = await fetchAll<MembershipDoc>(
-      db
-        .collection(COLLECTIONS.memberships)
-        .where(where)
-        .orderBy('queueKey', 'asc')
-        .limit(PAGE + 1),
+    const { reveal } = await branchReader(db, openid, 'listApplications', data.branchId);
+    const where = { orgId: data.branchId, status: data.status ?? 'pending' };
+    const { page, nextCursor } = await keyPage<MembershipDoc, 'queueKey'>(
+      db,
+      COLLECTIONS.memberships,
+      where,
+      'queueKey',
+      after,
     );
-    const page = rows.slice(0, PAGE);
     return {
       items: page.map((m) => ({
         ...applicationView(m),
         openid: m.openid,
-        phone: reveal ? (m.phone ?? null) : maskPhone(m.phone),
-        phoneMasked: !reveal && !!m.phone,
+        ...phoneFields(m.phone, reveal),
       })),
-      nextCursor: rows.length > PAGE ? encodeCursor(page[page.length - 1].queueKey) : null,
+      nextCursor,
     };
   },
 };
@@ -602,17 +597,9 @@ export const reviewApplication: ActionDef<'branch', 'reviewApplication'> = {
       }
     }),
   async handler(data, { openid, db, cloud }) {
-    const _ = db.command;
-    const docs = await fetchAll<MembershipDoc>(
-      db
-        .collection(COLLECTIONS.memberships)
-        .where(_.or([{ openid }, { _id: data.applicationId }]))
-        .limit(MAX_MEMBERSHIPS + 1),
-    );
-    const actor = actorFrom(openid, docs);
+    const { actor, m: app } = await loadWithMembership(db, openid, data.applicationId);
     // Permission first (docs/permissions.md): a caller who reviews nowhere learns nothing.
     if (branchesWhere(actor, 'reviewApplication').length === 0) throw forbidden();
-    const app = docs.find((d) => d._id === data.applicationId);
     if (!app || app.appliedAt === undefined) {
       throw new AppError('NOT_FOUND', MSG.applicationNotFound);
     }
@@ -685,22 +672,17 @@ export const listMembers: ActionDef<'branch', 'listMembers'> = {
     keyword: z.string().trim().min(1).max(20).optional(),
   }),
   async handler(data, { openid, db }) {
-    const after = decodeCursor(data.cursor, (v): v is string => typeof v === 'string');
-    const { actor } = await loadActor(db, openid);
-    if (!can(actor, 'listMembers', { branchId: data.branchId })) throw forbidden();
-    const reveal = can(actor, 'viewPhones', { branchId: data.branchId });
-    const _ = db.command;
+    const after = decodeCursor(data.cursor, isKeyCursor);
+    const { reveal } = await branchReader(db, openid, 'listMembers', data.branchId);
     const where: Record<string, unknown> = { orgId: data.branchId, status: 'active' };
-    if (after !== null) where.sortKey = _.gt(after);
     if (data.keyword) where.realName = db.RegExp({ regexp: escapeRegExp(data.keyword) });
-    const rows = await fetchAll<MembershipDoc>(
-      db
-        .collection(COLLECTIONS.memberships)
-        .where(where)
-        .orderBy('sortKey', 'asc')
-        .limit(PAGE + 1),
+    const { page, nextCursor } = await keyPage<MembershipDoc, 'sortKey'>(
+      db,
+      COLLECTIONS.memberships,
+      where,
+      'sortKey',
+      after,
     );
-    const page = rows.slice(0, PAGE);
     return {
       items: page.map((m) => ({
         openid: m.openid,
@@ -709,10 +691,9 @@ export const listMembers: ActionDef<'branch', 'listMembers'> = {
         role: m.role,
         partyGroupId: m.partyGroupId ?? null,
         partyGroupName: m.partyGroupName ?? null,
-        phone: reveal ? (m.phone ?? null) : maskPhone(m.phone),
-        phoneMasked: !reveal && !!m.phone,
+        ...phoneFields(m.phone, reveal),
       })),
-      nextCursor: rows.length > PAGE ? encodeCursor(page[page.length - 1].sortKey) : null,
+      nextCursor,
     };
   },
 };
@@ -758,8 +739,7 @@ export const memberCard: ActionDef<'branch', 'memberCard'> = {
       partyYears: st.years,
       politicalBirthday: st.birthday,
       isPoliticalBirthdayToday: st.isToday,
-      phone: reveal ? (m.phone ?? null) : maskPhone(m.phone),
-      phoneMasked: !reveal && !!m.phone,
+      ...phoneFields(m.phone, reveal),
     };
   },
 };
@@ -988,15 +968,8 @@ export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
   schema: z.object({ membershipId: idSchema }),
   async handler(data, { openid, db }) {
     const _ = db.command;
-    const docs = await fetchAll<MembershipDoc>(
-      db
-        .collection(COLLECTIONS.memberships)
-        .where(_.or([{ openid }, { _id: data.membershipId }]))
-        .limit(MAX_MEMBERSHIPS + 1),
-    );
-    const actor = actorFrom(openid, docs);
+    const { actor, docs, m } = await loadWithMembership(db, openid, data.membershipId);
     if (branchesWhere(actor, 'acceptTransfer').length === 0) throw forbidden();
-    const m = docs.find((d) => d._id === data.membershipId);
     if (!m || !m.transferTo || m.status !== 'active') {
       throw new AppError('NOT_FOUND', MSG.transferNotFound);
     }
@@ -1042,18 +1015,6 @@ export const acceptTransfer: ActionDef<'branch', 'acceptTransfer'> = {
     return { membershipId: m._id, branchId: toBranch, status: 'active' as const };
   },
 };
-
-/** The caller's memberships and one membership by id, in one query (the transfer's document). */
-async function loadWithMembership(db: Database, openid: string, id: string) {
-  const _ = db.command;
-  const docs = await fetchAll<MembershipDoc>(
-    db
-      .collection(COLLECTIONS.memberships)
-      .where(_.or([{ openid }, { _id: id }]))
-      .limit(MAX_MEMBERSHIPS + 1),
-  );
-  return { actor: actorFrom(openid, docs), m: docs.find((d) => d._id === id) };
-}
 
 /**
  * The receiving branch turns an incoming transfer down: the member stays in the sending

@@ -33,6 +33,8 @@ import {
   newId,
   secCheck,
   updatedCount,
+  isKeyCursor,
+  slicePage,
 } from './shared';
 
 /**
@@ -253,8 +255,6 @@ export const readNotice: ActionDef<'branch', 'readNotice'> = {
   },
 };
 
-const isKeyCursor = (v: unknown): v is string => typeof v === 'string';
-
 /**
  * Who of the branch's current active members has read the notice and who has not, by name,
  * 20 a page (`list` + `cursor`; without `list` the first page of both). Reported members
@@ -289,14 +289,14 @@ export const noticeReads: ActionDef<'branch', 'noticeReads'> = {
     const unreaders = audience.filter((a) => !readBy.has(a.openid));
     const pageOf = (people: AudienceMember[], isRead: boolean) => {
       const rest = after === null ? people : people.filter((a) => a.sortKey > after);
-      const page = rest.slice(0, PAGE);
+      const { page, nextCursor } = slicePage(rest, (last) => last.sortKey);
       return {
         items: page.map((a) => ({
           openid: a.openid,
           name: a.name,
           readAt: isRead && readAt.has(a.openid) ? iso(readAt.get(a.openid)) : null,
         })),
-        next: rest.length > PAGE ? encodeCursor(page[page.length - 1].sortKey) : null,
+        next: nextCursor,
       };
     };
     const read = data.list === 'unread' ? { items: [], next: null } : pageOf(readers, true);

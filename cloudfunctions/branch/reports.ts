@@ -12,7 +12,6 @@ import {
   COLLECTIONS,
   branchesWhere,
   can,
-  fetchAll,
   findById,
   toTime,
   type ActionDef,
@@ -25,7 +24,6 @@ import {
   MSG,
   PAGE,
   decodeCursor,
-  encodeCursor,
   forbidden,
   idSchema,
   isDuplicateKey,
@@ -33,10 +31,13 @@ import {
   isoOrNull,
   loadActor,
   loadActorWithReports,
-  maskPhone,
   reportId,
   secCheck,
   updatedCount,
+  isKeyCursor,
+  keyPage,
+  phoneFields,
+  branchReader,
 } from './shared';
 
 const REPORT_NOT_FOUND = '未找到该报到记录';
@@ -251,30 +252,21 @@ export const listReports: ActionDef<'branch', 'listReports'> = {
     cursor: z.string().min(1).max(400).optional(),
   }),
   async handler(data, { openid, db }) {
-    const after = decodeCursor(data.cursor, (v): v is string => typeof v === 'string');
-    const { actor } = await loadActor(db, openid);
-    if (!can(actor, 'listReports', { branchId: data.branchId })) throw forbidden();
-    const reveal = can(actor, 'viewPhones', { branchId: data.branchId });
-    const _ = db.command;
-    const where: Record<string, unknown> = {
-      branchId: data.branchId,
-      status: data.status ?? 'pending',
-    };
-    if (after !== null) where.queueKey = _.gt(after);
-    const rows = await fetchAll<ReportDoc>(
-      db
-        .collection(COLLECTIONS.reports)
-        .where(where)
-        .orderBy('queueKey', 'asc')
-        .limit(PAGE + 1),
+    const after = decodeCursor(data.cursor, isKeyCursor);
+    const { reveal } = await branchReader(db, openid, 'listReports', data.branchId);
+    const where = { branchId: data.branchId, status: data.status ?? 'pending' };
+    const { page, nextCursor } = await keyPage<ReportDoc, 'queueKey'>(
+      db,
+      COLLECTIONS.reports,
+      where,
+      'queueKey',
+      after,
     );
-    const page = rows.slice(0, PAGE);
     const items: ReportItem[] = page.map((r) => ({
       reportId: r._id,
       openid: r.openid,
       name: r.realName,
-      phone: reveal ? (r.phone ?? null) : maskPhone(r.phone),
-      phoneMasked: !reveal && !!r.phone,
+      ...phoneFields(r.phone, reveal),
       fromBranchId: r.fromBranchId,
       fromBranchName: r.fromBranchName,
       status: r.status,
@@ -282,9 +274,6 @@ export const listReports: ActionDef<'branch', 'listReports'> = {
       reviewedAt: isoOrNull(r.reviewedAt),
       reason: r.status === 'rejected' ? (r.reason ?? null) : null,
     }));
-    return {
-      items,
-      nextCursor: rows.length > PAGE ? encodeCursor(page[page.length - 1].queueKey) : null,
-    };
+    return { items, nextCursor };
   },
 };

@@ -5,12 +5,15 @@ import {
   AppError,
   COLLECTIONS,
   actorFrom,
+  can,
   fetchAll,
   toTime,
   type Actor,
   type Cloud,
+  type CollectionName,
   type Database,
   type MembershipDoc,
+  type PolicyAction,
   type ReportDoc,
 } from '../common';
 
@@ -98,6 +101,36 @@ export async function loadActorWithReports(db: Database, openid: string) {
   return { actor: actorFrom(openid, docs, reports), docs, reports };
 }
 
+/**
+ * The caller's memberships and one membership by id, in one query (an application or a
+ * transfer's document): one database request.
+ */
+export async function loadWithMembership(db: Database, openid: string, id: string) {
+  const _ = db.command;
+  const docs = await fetchAll<MembershipDoc>(
+    db
+      .collection(COLLECTIONS.memberships)
+      .where(_.or([{ openid }, { _id: id }]))
+      .limit(MAX_MEMBERSHIPS + 1),
+  );
+  return { actor: actorFrom(openid, docs), docs, m: docs.find((d) => d._id === id) };
+}
+
+/**
+ * The caller's memberships (one database request), FORBIDDEN unless `action` is allowed in
+ * the branch, and whether phone numbers are shown in full there (_viewPhones_).
+ */
+export async function branchReader(
+  db: Database,
+  openid: string,
+  action: PolicyAction,
+  branchId: string,
+) {
+  const { actor } = await loadActor(db, openid);
+  if (!can(actor, action, { branchId })) throw forbidden();
+  return { actor, reveal: can(actor, 'viewPhones', { branchId }) };
+}
+
 export function activeIn(docs: MembershipDoc[], openid: string, branchId: string) {
   return docs.find((d) => d.openid === openid && d.orgId === branchId && d.status === 'active');
 }
@@ -160,6 +193,14 @@ export function maskPhone(phone: string | null | undefined): string | null {
   return /^\d{11}$/.test(phone) ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '****';
 }
 
+/** `phone` in full when `reveal`, else masked, and whether it was masked. */
+export function phoneFields(phone: string | null | undefined, reveal: boolean) {
+  return {
+    phone: reveal ? (phone ?? null) : maskPhone(phone),
+    phoneMasked: !reveal && !!phone,
+  };
+}
+
 export function encodeCursor(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
@@ -176,6 +217,41 @@ export function decodeCursor<T>(
     // fall through
   }
   throw new AppError('INVALID_ARGUMENT', MSG.badCursor, { fields: ['cursor'] });
+}
+
+/** A cursor that is the sort key of the last item shown. */
+export const isKeyCursor = (v: unknown): v is string => typeof v === 'string';
+
+/** The first `PAGE` of `rows` (read with one more) and the cursor of the next page, or null. */
+export function slicePage<T>(rows: T[], cursorOf: (last: T) => unknown) {
+  const page = rows.slice(0, PAGE);
+  return {
+    page,
+    nextCursor: rows.length > PAGE ? encodeCursor(cursorOf(page[page.length - 1])) : null,
+  };
+}
+
+/**
+ * One page of `collection` matching `where`, in ascending `key` order after the key `after`
+ * (from `decodeCursor(…, isKeyCursor)`): one database request.
+ */
+export async function keyPage<T, K extends keyof T & string>(
+  db: Database,
+  collection: CollectionName,
+  where: Record<string, unknown>,
+  key: K,
+  after: string | null,
+) {
+  const _ = db.command;
+  if (after !== null) where[key] = _.gt(after);
+  const rows = await fetchAll<T>(
+    db
+      .collection(collection)
+      .where(where)
+      .orderBy(key, 'asc')
+      .limit(PAGE + 1),
+  );
+  return slicePage(rows, (last) => last[key]);
 }
 
 /** `s` matched literally inside a regular expression (name search). */
