@@ -16,6 +16,7 @@ interface Args {
   indexes?: string;
   seed?: string;
   reset: boolean;
+  preview?: string;
   timers: boolean;
   env: string;
 }
@@ -32,6 +33,7 @@ const USAGE = `Usage: npm run emulator -- --functions DIR [options]
   --reset           wipe the data folder first
   --env ID          environment id reported by getWXContext().ENV (default local)
   --no-timers       do not run timer triggers on schedule
+  --preview DIR     serve the built browser preview (build/preview) at /preview/
 `;
 
 function parse(argv: string[]): Args {
@@ -63,6 +65,9 @@ function parse(argv: string[]): Args {
         break;
       case '--host':
         a.host = v();
+        break;
+      case '--preview':
+        a.preview = v();
         break;
       case '--strict':
         a.strict = true;
@@ -135,6 +140,7 @@ async function main(): Promise<void> {
     port: args.port,
     host: args.host,
     log,
+    previewDir: args.preview ? path.resolve(args.preview) : undefined,
   });
   if (args.timers) {
     emu.startTimers((fn, trigger, r) =>
@@ -149,6 +155,12 @@ async function main(): Promise<void> {
   console.log(`  functions: ${fns.join(', ') || '(none)'} from ${functionsDir}`);
   console.log(`  data:      ${dataDir}`);
   console.log(`  gateway:   ${gw.url}`);
+  if (args.preview) {
+    const built = fs.existsSync(path.join(args.preview, 'index.html'));
+    console.log(
+      `  preview:   ${gw.url}/preview/${built ? '' : '  (not built: run npm run build)'}`,
+    );
+  }
   console.log(
     `  call:      curl -X POST ${gw.url}/functions/<name> -H 'X-WX-OPENID: <openid>' -d '{"action":"..."}'`,
   );

@@ -6,14 +6,19 @@ import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { Emulator, FunctionNotFound } from './emulator';
 import { serveStorageFile } from './services/storage';
+import { PREVIEW_PREFIX, servePreviewFile } from './preview';
 
 const MAX_BODY = 1024 * 1024;
+/** Photos and short audio from the preview's file picker; CloudBase allows far more. */
+const MAX_UPLOAD = 20 * 1024 * 1024;
 const LOOPBACK_ORIGIN = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
 
 export interface GatewayOptions {
   port?: number;
   host?: string;
   log?: (line: string) => void;
+  /** Folder of the built browser preview, served at /preview/ (see preview.ts). */
+  previewDir?: string;
 }
 
 export interface Gateway {
@@ -32,17 +37,21 @@ function send(res: http.ServerResponse, status: number, body: unknown): void {
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
+  return readRawBody(req, MAX_BODY).then((b) => b.toString('utf8'));
+}
+
+function readRawBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let size = 0;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > limit) {
         reject(new Error('body too large'));
         req.destroy();
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -73,6 +82,10 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
       res.writeHead(204);
       return res.end();
     }
+    const header = (n: string) => {
+      const v = req.headers[n];
+      return (Array.isArray(v) ? v[0] : v) || undefined;
+    };
     const url = new URL(req.url ?? '/', 'http://localhost');
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     try {
@@ -102,10 +115,6 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
             errMsg: 'request body must be a JSON object (the event)',
           });
         }
-        const header = (n: string) => {
-          const v = req.headers[n];
-          return (Array.isArray(v) ? v[0] : v) || undefined;
-        };
         const r = await emu.invoke(parts[1], event as Record<string, unknown>, {
           openid: header('x-wx-openid'),
           appid: header('x-wx-appid'),
@@ -126,6 +135,52 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
           emu.outbox.clear();
           return send(res, 200, { ok: true });
         }
+      }
+      if (opts.previewDir && (req.method === 'GET' || req.method === 'HEAD')) {
+        if (url.pathname === '/' || url.pathname === '/preview') {
+          res.writeHead(302, { Location: PREVIEW_PREFIX });
+          return res.end();
+        }
+        if (url.pathname.startsWith(PREVIEW_PREFIX)) {
+          return await servePreviewFile(opts.previewDir, url.pathname, res, req.method);
+        }
+      }
+      // wx.cloud.uploadFile / getTempFileURL of the browser preview, as the caller in the
+      // header; storage itself has no owner rules here, so the caller is only logged.
+      if (req.method === 'POST' && url.pathname === '/storage-upload') {
+        const cloudPath = url.searchParams.get('cloudPath') ?? '';
+        const body = await readRawBody(req, MAX_UPLOAD);
+        const r = await emu.storage.uploadFile({ cloudPath, fileContent: body });
+        log(
+          `POST /storage-upload ${cloudPath} (${body.length} bytes) as ${header('x-wx-openid') ?? '(no openid)'}`,
+        );
+        if ('code' in r) return send(res, 400, { errCode: -1, errMsg: `${r.code}: ${r.message}` });
+        return send(res, 200, { fileID: r.fileID });
+      }
+      if (req.method === 'POST' && url.pathname === '/storage-temp-url') {
+        let fileList: unknown;
+        try {
+          fileList = JSON.parse(await readBody(req)).fileList;
+        } catch {
+          fileList = undefined;
+        }
+        if (!Array.isArray(fileList) || !fileList.every((f) => typeof f === 'string')) {
+          return send(res, 400, { errCode: -1, errMsg: 'fileList must be an array of fileIDs' });
+        }
+        const r = await emu.storage.getTempFileURL({ fileList: fileList as string[] });
+        if ('message' in r && !('fileList' in r)) {
+          return send(res, 400, { errCode: -1, errMsg: r.message });
+        }
+        return send(res, 200, {
+          fileList: (
+            r as { fileList: { fileID: string; tempFileURL: string; code: string }[] }
+          ).fileList.map((f) => ({
+            fileID: f.fileID,
+            tempFileURL: f.tempFileURL,
+            status: f.code === 'SUCCESS' ? 0 : -1,
+            errMsg: f.code === 'SUCCESS' ? 'ok' : f.code,
+          })),
+        });
       }
       if (parts[0] === 'storage' && (req.method === 'GET' || req.method === 'HEAD')) {
         return await serveStorageFile(emu.storage.dir, url.pathname, res, req.method);

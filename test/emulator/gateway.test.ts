@@ -163,6 +163,92 @@ describe('gateway (in process)', () => {
   });
 });
 
+describe('gateway: browser preview and its storage calls', () => {
+  let emu: Emulator;
+  let gw: Gateway;
+  let previewDir: string;
+  beforeAll(async () => {
+    previewDir = tmp('wz-preview-');
+    fs.writeFileSync(path.join(previewDir, 'index.html'), '<!doctype html><title>预览</title>');
+    fs.mkdirSync(path.join(previewDir, 'icons'));
+    fs.writeFileSync(path.join(previewDir, 'icons', 'home.svg'), '<svg/>');
+    fs.writeFileSync(path.join(previewDir, 'components.js'), 'void 0;');
+    emu = new Emulator({ functionsDir: FIXTURES, strict: false });
+    gw = await startGateway(emu, { port: 0, previewDir });
+  });
+  afterAll(async () => {
+    await gw.close();
+    emu.close();
+  });
+
+  test('serves the preview at /preview/ with the right types and sends / there', async () => {
+    const root = await fetch(`${gw.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/preview/');
+    const index = await fetch(`${gw.url}/preview/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await index.text()).toContain('预览');
+    const js = await fetch(`${gw.url}/preview/components.js`);
+    expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const svg = await fetch(`${gw.url}/preview/icons/home.svg`);
+    expect(svg.headers.get('content-type')).toBe('image/svg+xml');
+    expect((await fetch(`${gw.url}/preview/missing.js`)).status).toBe(404);
+  });
+
+  test('never serves a file outside the preview folder', async () => {
+    for (const p of ['/preview/..%2F..%2Fetc%2Fpasswd', '/preview/%2e%2e/%2e%2e/etc/passwd']) {
+      const res = await fetch(`${gw.url}${p}`);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(await res.text()).not.toContain('root:');
+    }
+  });
+
+  test('a page from another origin cannot load the preview API calls', async () => {
+    const res = await fetch(`${gw.url}/storage-upload?cloudPath=a.txt`, {
+      method: 'POST',
+      headers: { Origin: 'https://evil.example', 'X-WX-OPENID': 'demo-member' },
+      body: 'x',
+    });
+    expect(res.status).toBe(403);
+  });
+
+  test('uploads bytes as the caller and answers temp URLs that serve them', async () => {
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 255]);
+    const up = await fetch(
+      `${gw.url}/storage-upload?cloudPath=${encodeURIComponent('avatars/照片.png')}`,
+      {
+        method: 'POST',
+        headers: { 'X-WX-OPENID': 'demo-member', 'Content-Type': 'application/octet-stream' },
+        body: bytes,
+      },
+    );
+    expect(up.status).toBe(200);
+    const { fileID } = (await up.json()) as { fileID: string };
+    expect(fileID).toMatch(/^cloud:\/\/local\..+\/avatars\/照片\.png$/);
+    const urls: any = await post(
+      `${gw.url}/storage-temp-url`,
+      { fileList: [fileID] },
+      'demo-member',
+    );
+    expect(urls.status).toBe(200);
+    expect(urls.json.fileList[0]).toMatchObject({ fileID, status: 0 });
+    const file = await fetch(urls.json.fileList[0].tempFileURL);
+    expect(Buffer.from(await file.arrayBuffer())).toEqual(bytes);
+  });
+
+  test('bad upload paths and bad temp-URL requests are refused with a message', async () => {
+    const up = await fetch(`${gw.url}/storage-upload?cloudPath=${encodeURIComponent('../x.png')}`, {
+      method: 'POST',
+      body: 'x',
+    });
+    expect(up.status).toBe(400);
+    expect(((await up.json()) as any).errMsg).toBeTruthy();
+    const bad = await post(`${gw.url}/storage-temp-url`, { fileList: 'nope' });
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('timer triggers on schedule', () => {
   test('a 7-field cron trigger fires while the emulator runs', async () => {
     const emu = new Emulator({ functionsDir: FIXTURES, strict: false });
