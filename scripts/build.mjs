@@ -5,6 +5,9 @@
  *   node scripts/build.mjs                  cloud functions and the emulator
  *   node scripts/build.mjs --emulator-only  the emulator alone
  *   node scripts/build.mjs --functions-only the cloud functions alone
+ *   node scripts/build.mjs --preview-only   the browser preview alone (scripts/preview/)
+ *
+ * A full build makes all three; `npm start` serves build/preview at /preview/.
  *
  * Each cloudfunctions/<fn>/index.ts (common/ excepted) becomes one self-contained
  * build/functions/<fn>/index.js; only wx-server-sdk stays external, installed by CloudBase
@@ -15,6 +18,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPreview } from './preview/build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const functionsSrc = path.join(root, 'cloudfunctions');
@@ -38,13 +42,15 @@ const EMULATOR_ENTRIES = [{ name: 'cli', required: true }];
 const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
 
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--emulator-only', '--functions-only']);
+const ONLY = ['--emulator-only', '--functions-only', '--preview-only'];
+const known = new Set(ONLY);
 for (const arg of args) {
   if (!known.has(arg)) fatal(`unknown option ${arg} (expected ${[...known].join(' or ')})`);
 }
-if (args.has('--emulator-only') && args.has('--functions-only')) {
-  fatal('--emulator-only and --functions-only exclude each other');
+if (ONLY.filter((o) => args.has(o)).length > 1) {
+  fatal(`${ONLY.join(', ')} exclude each other`);
 }
+const only = ONLY.find((o) => args.has(o));
 
 function fatal(message) {
   console.error(`build: ${message}`);
@@ -237,8 +243,9 @@ function printMessages(kind, messages) {
 async function main() {
   const started = Date.now();
   const warnings = [];
-  if (!args.has('--emulator-only')) warnings.push(...(await buildFunctions()));
-  if (!args.has('--functions-only')) warnings.push(...(await buildEmulator()));
+  if (!only || only === '--functions-only') warnings.push(...(await buildFunctions()));
+  if (!only || only === '--emulator-only') warnings.push(...(await buildEmulator()));
+  if (!only || only === '--preview-only') await buildPreview(root);
   printMessages('warning', warnings);
   console.log(`build: done in ${Date.now() - started} ms`);
 }

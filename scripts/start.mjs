@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm start`: build everything, then run the local CloudBase emulator on the built
- * functions with the demo data. Extra arguments go to the emulator, after the defaults,
+ * functions with the demo data, serving the browser preview at /preview/. Extra arguments go to the emulator, after the defaults,
  * so `npm start -- --reset --port 9100` resets the store and moves the gateway.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -37,6 +37,8 @@ const defaults = [
   'database/seed/demo.json',
   '--indexes',
   'database/indexes.json',
+  '--preview',
+  'build/preview',
 ];
 
 const child = spawn(process.execPath, [cli, ...defaults, ...process.argv.slice(2)], {
