@@ -61,3 +61,23 @@ export function dataset(
   const v = e.currentTarget?.dataset?.[key];
   return v === undefined || v === null ? '' : String(v);
 }
+
+/**
+ * A page's query as `go()` meant it. `go()` encodes values (a branch name may hold `&` or
+ * `=`), and WeChat hands onLoad the values as they stood in the url, so every page reads
+ * its query through here. A value that is not valid percent-encoding is kept as it came.
+ */
+export function decodeQuery(
+  query: Record<string, string | undefined> | undefined,
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined) continue;
+    try {
+      out[k] = decodeURIComponent(v);
+    } catch {
+      out[k] = v;
+    }
+  }
+  return out;
+}

@@ -142,6 +142,15 @@ describe('invite', () => {
     expect($(page, '#inv-QQ22WW33')!.dom!.textContent).toContain('李明');
   });
 
+  test('shows the branch name go() encoded into the url as the secretary wrote it', async () => {
+    stubBackend({ 'branch.listInvites': () => none() });
+    const name = '幸福里&第一=党支部';
+    // What WeChat hands onLoad after go(): values exactly as they stood in the url.
+    const page = open(INVITE, { branchId: 'b1', branchName: encodeURIComponent(name) });
+    await waitFor(() => expect(page.text()).toContain(name));
+    expect(page.text()).not.toContain('%E5');
+  });
+
   test('creates with the chosen validity only on tap; the new code tops the list', async () => {
     const calls = stubBackend({
       'branch.listInvites': () => ok({ items: [active('QQ22WW33')], nextCursor: null }),

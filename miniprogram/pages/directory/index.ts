@@ -7,7 +7,7 @@
 import type { MemberItem } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
-import { go, ROUTES } from '../../utils/nav';
+import { ROUTES, decodeQuery, go } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
 import { roleLabel } from '../../utils/roles';
 
@@ -63,7 +63,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({ elderly: isElderlyMode(), branchId: options.branchId ?? '' });
       void this.loadFirst();
     },

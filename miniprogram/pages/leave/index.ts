@@ -7,7 +7,7 @@ import type { MyMembership } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { Intents } from '../../utils/intents';
-import { go, ROUTES } from '../../utils/nav';
+import { ROUTES, decodeQuery, go } from '../../utils/nav';
 import { toast } from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
 
@@ -41,7 +41,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({ elderly: isElderlyMode(), branchId: options.branchId ?? '' });
       void this.load();
     },

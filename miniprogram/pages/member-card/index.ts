@@ -8,6 +8,7 @@ import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { formatDate } from '../../utils/format';
 import { roleLabel } from '../../utils/roles';
+import { decodeQuery } from '../../utils/nav';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -51,7 +52,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',

@@ -9,7 +9,7 @@ import type { NoticeDetail } from '../../../typings/api';
 import { call, newRequestId } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { formatDate, relativeTime } from '../../utils/format';
-import { go, ROUTES } from '../../utils/nav';
+import { ROUTES, decodeQuery, go } from '../../utils/nav';
 import { isSubscribeConfigured, requestSubscribe, SUBSCRIBE_MESSAGES } from '../../utils/subscribe';
 
 type Status = 'loading' | 'error' | 'ready';
@@ -58,7 +58,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         noticeId: options.id ?? '',

@@ -12,7 +12,7 @@ import type { NoticeItem } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
-import { go, ROUTES } from '../../utils/nav';
+import { ROUTES, decodeQuery, go } from '../../utils/nav';
 import { stopPullDown } from '../../utils/page';
 import { isSubscribeConfigured, requestSubscribe, SUBSCRIBE_MESSAGES } from '../../utils/subscribe';
 
@@ -71,7 +71,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',

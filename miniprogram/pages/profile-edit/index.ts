@@ -14,6 +14,7 @@ import { getConfig } from '../../config';
 import { isElderlyMode } from '../../utils/elderly';
 import { fieldErrors, toast } from '../../utils/page';
 import { isPermissionDenied, isPrivacyRefusal, isUserCancel } from '../../utils/privacy';
+import { decodeQuery } from '../../utils/nav';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -85,7 +86,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',

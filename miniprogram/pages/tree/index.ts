@@ -10,7 +10,7 @@
  */
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
-import { dataset, go, ROUTES } from '../../utils/nav';
+import { ROUTES, dataset, decodeQuery, go } from '../../utils/nav';
 import { flattenTree, type OrgRow } from '../../utils/org';
 import { stopPullDown } from '../../utils/page';
 
@@ -44,7 +44,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({ elderly: isElderlyMode(), committeeId: options.committeeId ?? '' });
       void this.load();
     },

@@ -10,7 +10,7 @@ import type { CommitteeMemberItem, TreeResponse } from '../../../../typings/api'
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
-import { go, ROUTES } from '../../../utils/nav';
+import { ROUTES, decodeQuery, go } from '../../../utils/nav';
 import { branchesOf, findNode } from '../../../utils/org';
 import { fieldErrors, toast } from '../../../utils/page';
 import { roleLabel } from '../../../utils/roles';
@@ -95,7 +95,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         committeeId: options.committeeId ?? '',

@@ -13,7 +13,7 @@ import type { CreatableOrgType, CreateBranchRequest } from '../../../../typings/
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
-import { go, ROUTES } from '../../../utils/nav';
+import { ROUTES, decodeQuery, go } from '../../../utils/nav';
 import { generalBranchesOf } from '../../../utils/org';
 import { fieldErrors, toast } from '../../../utils/page';
 
@@ -72,7 +72,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         committeeId: options.committeeId ?? '',

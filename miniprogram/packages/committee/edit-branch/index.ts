@@ -9,6 +9,7 @@ import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { findNode } from '../../../utils/org';
 import { fieldErrors, toast } from '../../../utils/page';
+import { decodeQuery } from '../../../utils/nav';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 const FIELDS = ['name', 'gridArea'] as const;
@@ -50,7 +51,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',

@@ -10,7 +10,7 @@ import type { ListApplicationsResponse } from '../../../../typings/api';
 import { call, newRequestId } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { formatDate, relativeTime } from '../../../utils/format';
-import { dataset } from '../../../utils/nav';
+import { dataset, decodeQuery } from '../../../utils/nav';
 import { PARTY_STATUS_LABELS, stopPullDown, toast } from '../../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
@@ -71,7 +71,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({ elderly: isElderlyMode(), branchId: options.branchId ?? '' });
       void this.load(false);
     },

@@ -7,6 +7,7 @@
 import { call, newRequestId } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { fieldErrors, toast } from '../../../utils/page';
+import { decodeQuery } from '../../../utils/nav';
 
 const FIELDS = ['title', 'body'] as const;
 type Errors = Partial<Record<(typeof FIELDS)[number], string>>;
@@ -28,7 +29,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({ elderly: isElderlyMode(), branchId: options.branchId ?? '' });
     },
 

@@ -7,7 +7,7 @@ import type { MemberItem } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
-import { dataset } from '../../../utils/nav';
+import { dataset, decodeQuery } from '../../../utils/nav';
 import { toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
 import { roleLabel } from '../../../utils/roles';
@@ -64,7 +64,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',

@@ -8,7 +8,7 @@ import type { TreeNode } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
-import { dataset, go, ROUTES } from '../../../utils/nav';
+import { ROUTES, dataset, decodeQuery, go } from '../../../utils/nav';
 import { findNode } from '../../../utils/org';
 import { fieldErrors, stopPullDown, toast } from '../../../utils/page';
 
@@ -60,7 +60,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',

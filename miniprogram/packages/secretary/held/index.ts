@@ -10,7 +10,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { relativeTime } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
-import { dataset } from '../../../utils/nav';
+import { dataset, decodeQuery } from '../../../utils/nav';
 import { toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
 
@@ -68,7 +68,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({ elderly: isElderlyMode(), branchId: options.branchId ?? '' });
       void this.loadFirst();
     },

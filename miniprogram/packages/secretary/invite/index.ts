@@ -12,7 +12,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { formatDate, relativeTime } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
-import { dataset } from '../../../utils/nav';
+import { dataset, decodeQuery } from '../../../utils/nav';
 import { stopPullDown, toast } from '../../../utils/page';
 import { isPrivacyRefusal, isUserCancel } from '../../../utils/privacy';
 
@@ -83,7 +83,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',

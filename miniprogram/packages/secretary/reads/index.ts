@@ -12,6 +12,7 @@ import { call, newRequestId } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { relativeTime, today } from '../../../utils/format';
 import { stopPullDown, toast } from '../../../utils/page';
+import { decodeQuery } from '../../../utils/nav';
 
 type Status = 'loading' | 'error' | 'ready';
 type List = 'read' | 'unread';
@@ -81,7 +82,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({ elderly: isElderlyMode(), noticeId: options.id ?? '' });
       void this.load();
     },

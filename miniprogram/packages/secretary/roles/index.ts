@@ -9,7 +9,7 @@ import type { AssignableRole, MemberItem, RoleCode } from '../../../../typings/a
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
-import { dataset, go, ROUTES } from '../../../utils/nav';
+import { ROUTES, dataset, decodeQuery, go } from '../../../utils/nav';
 import { PagedList } from '../../../utils/paged-list';
 import { fieldErrors, stopPullDown, toast } from '../../../utils/page';
 import { ASSIGNABLE_ROLES, isAssignable, roleLabel } from '../../../utils/roles';
@@ -78,7 +78,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       st(this).preselect = options.openid ?? '';
       this.setData({
         elderly: isElderlyMode(),

@@ -8,7 +8,7 @@ import type { TreeResponse } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
-import { go, ROUTES } from '../../../utils/nav';
+import { ROUTES, decodeQuery, go } from '../../../utils/nav';
 import { branchesOf } from '../../../utils/org';
 import { fieldErrors, toast } from '../../../utils/page';
 
@@ -56,7 +56,8 @@ Component({
   },
 
   methods: {
-    onLoad(options: Record<string, string | undefined>) {
+    onLoad(query: Record<string, string | undefined>) {
+      const options = decodeQuery(query);
       this.setData({
         elderly: isElderlyMode(),
         branchId: options.branchId ?? '',
