@@ -20,5 +20,17 @@ module.exports = {
       },
       testMatch: ['<rootDir>/test/miniprogram/**/*.test.ts'],
     },
+    {
+      // The real mini-program in Chromium (browser preview) against the built functions and
+      // the demo seed: one emulator per file, fresh data. Needs `bash scripts/ensure-chromium.sh`.
+      ...base,
+      displayName: 'e2e',
+      roots: ['<rootDir>/test/e2e'],
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/helpers/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/helpers/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/helpers/setup-timeout.ts'],
+      slowTestThreshold: 30,
+    },
   ],
 };

@@ -161,7 +161,7 @@ async function boot(): Promise<void> {
     reLaunch: (url) => router.reLaunch(url),
     navigateBack: (delta) => router.navigateBack(delta),
     pages: () => router.pages(),
-    setNavigationBarTitle: (t) => router.setTitle(t),
+    setNavigationBarTitle: (t) => router.setPageTitle(t),
     setNavigationBarColor: (front, bg) => router.setColor(front, bg),
     stopPullDownRefresh: () => router.stopPullDownRefresh(),
     startPullDownRefresh: () => router.startPullDownRefresh(),

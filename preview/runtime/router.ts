@@ -18,6 +18,8 @@ export interface PageEntry extends PageRecord {
   meta: ManifestComponent;
   tabBar: any | null;
   atBottom: boolean;
+  /** Set by wx.setNavigationBarTitle; outlives the page being covered and shown again. */
+  title?: string;
   /** ARCHITECTURE.md §6: a page's first setData stays under 64 KB. */
   firstSetDataBytes: number | null;
 }
@@ -254,7 +256,7 @@ export class Router {
     this.el.pages.classList.toggle('with-tabbar', !!entry.tabBar);
     const win = this.manifest.app.window;
     const json = entry.meta.json;
-    this.setTitle(json.navigationBarTitleText ?? win.navigationBarTitleText ?? '');
+    this.setTitle(entry.title ?? json.navigationBarTitleText ?? win.navigationBarTitleText ?? '');
     this.setColor(
       (json.navigationBarTextStyle ?? win.navigationBarTextStyle) === 'black'
         ? '#000000'
@@ -356,7 +358,14 @@ export class Router {
     this.show(this.top()!);
   }
 
-  setTitle(title: string): void {
+  /** wx.setNavigationBarTitle: the title of the page on top, kept with that page. */
+  setPageTitle(title: string): void {
+    const top = this.top();
+    if (top) top.title = title;
+    this.setTitle(title);
+  }
+
+  private setTitle(title: string): void {
     this.el.navTitle.textContent = title;
     document.title = `${title} · 网上支部预览`;
   }

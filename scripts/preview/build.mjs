@@ -141,7 +141,13 @@ export async function buildPreview(root, { log = console.log } = {}) {
     for (const file of fs.readdirSync(iconsDir)) {
       if (!file.endsWith('.svg')) continue;
       const name = file.slice(0, -4);
-      fs.copyFileSync(path.join(iconsDir, file), path.join(out, 'icons', file));
+      // The package's SVGs are written for Vue (`view-box`, 1em size): as images they would
+      // be clipped to 16 px of their 24-unit drawing without a real viewBox.
+      const svg = fs
+        .readFileSync(path.join(iconsDir, file), 'utf8')
+        .replace(/\bview-box=/g, 'viewBox=')
+        .replace(/\s(width|height)="1em"/g, '');
+      fs.writeFileSync(path.join(out, 'icons', file), svg);
       rules.push(`.${p}--t-icon-${name}{--wx-icon:url(icons/${file})}`);
     }
     css.push(rules.join('\n'));

@@ -29,6 +29,8 @@ interface FieldState {
   keyCode: number;
   attached: boolean;
   lineCount: number;
+  /** The `focus` property as last set: its observer runs on every re-render of the owner. */
+  focusProp?: boolean;
 }
 
 const isArea = (c: Caller) => c.is === 'textarea' || c._exparserNode?.is === 'textarea';
@@ -315,8 +317,14 @@ const observers = {
   },
   focus(this: Caller, v: unknown) {
     const s = fieldState(this);
-    if (truthy(v)) focusNow(this, s);
-    else if (s.attached && document.activeElement === s.native) s.native.blur();
+    const was = s.focusProp === true;
+    s.focusProp = truthy(v);
+    // Only a change true → false takes the focus away; `focus="{{false}}"` re-sent with
+    // every keystroke's setData must leave the field being typed in alone.
+    if (s.focusProp && !was) focusNow(this, s);
+    else if (!s.focusProp && was && s.attached && document.activeElement === s.native) {
+      s.native.blur();
+    }
   },
 };
 

@@ -1,0 +1,579 @@
+#!/usr/bin/env node
+/* global document, window, getComputedStyle, location, fetch */
+/**
+ * `npm run screenshots`: every page of miniprogram/app.json (main package and subpackages),
+ * as each demo role that can open it, in the browser preview against the local emulator
+ * with the demo data. Saves the phone only (375×812 at 2×) to
+ * artifacts/screenshots/<route with / → _>__<openid>.png and a gallery at
+ * artifacts/screenshots/index.html.
+ *
+ * Fails (exit 1, listing them) when a page reports `__preview.errors`, logs a console error,
+ * uses a `wx` API the preview lacks, renders nothing, or is wider than the phone.
+ *
+ *   node scripts/screenshots.mjs [--only <route substring>]
+ *
+ * Needs Chromium (`bash scripts/ensure-chromium.sh`; CHROMIUM_PATH overrides).
+ */
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = path.join(root, 'artifacts', 'screenshots');
+const PHONE_WIDTH = 375;
+
+const argv = process.argv.slice(2);
+const onlyAt = argv.indexOf('--only');
+const only = onlyAt >= 0 ? argv[onlyAt + 1] : undefined;
+
+function chromiumPath() {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  const executable = (f) => {
+    try {
+      fs.accessSync(f, fs.constants.X_OK);
+      return fs.statSync(f).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (fromEnv) {
+    if (executable(fromEnv)) return fromEnv;
+    fatal(`CHROMIUM_PATH=${fromEnv} is not executable`);
+  }
+  if (executable('/usr/bin/chromium')) return '/usr/bin/chromium';
+  try {
+    const found = execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
+    if (found) return found;
+  } catch {
+    // not on the PATH
+  }
+  fatal('Chromium is not installed. Run `bash scripts/ensure-chromium.sh`.');
+}
+
+function fatal(message) {
+  console.error(`screenshots: ${message}`);
+  process.exit(1);
+}
+
+// ------------------------------------------------------------------ build and emulator
+
+function buildAll() {
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) fatal('the build failed');
+  if (!fs.existsSync(path.join(root, 'build', 'preview', 'index.html'))) {
+    fatal('the build did not produce build/preview/index.html');
+  }
+}
+
+async function startEmulator() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wszb-screenshots-'));
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(root, 'build', 'emulator', 'cli.js'),
+      '--functions',
+      path.join(root, 'build', 'functions'),
+      '--data',
+      dataDir,
+      '--port',
+      '0',
+      '--strict',
+      '--seed',
+      path.join(root, 'database', 'seed', 'demo.json'),
+      '--indexes',
+      path.join(root, 'database', 'indexes.json'),
+      '--no-timers',
+      '--preview',
+      path.join(root, 'build', 'preview'),
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c) => (out += c));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no gateway line in 30 s:\n${out}`)), 30_000);
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /^\s*gateway:\s+(http:\/\/\S+)/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1].replace(/\/+$/, ''));
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`the emulator exited (${signal ?? code}):\n${out}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { url, stop, output: () => out };
+}
+
+/** `data` of a function's `{ ok, data }` answer, called through the gateway as `openid`. */
+async function call(gateway, fn, action, data, openid) {
+  const res = await fetch(`${gateway}/functions/${fn}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'X-WX-OPENID': openid },
+    body: JSON.stringify({ action, data }),
+  });
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  if (res.status !== 200 || !body || body.ok !== true) {
+    throw new Error(`${fn}.${action} as ${openid}: ${res.status} ${text}`);
+  }
+  return body.data;
+}
+
+// ------------------------------------------------------------------ what to open, as whom
+
+function allRoutes() {
+  const app = JSON.parse(fs.readFileSync(path.join(root, 'miniprogram', 'app.json'), 'utf8'));
+  return [
+    ...app.pages,
+    ...(app.subPackages ?? app.subpackages ?? []).flatMap((p) =>
+      p.pages.map((page) => path.posix.join(p.root, page)),
+    ),
+  ];
+}
+
+/** Ids the pages are opened with, read from the running emulator as the UI would get them. */
+async function fixtures(gateway) {
+  const first = async (openid) =>
+    (await call(gateway, 'branch', 'me', {}, openid)).memberships.find(
+      (m) => m.status === 'active',
+    );
+  const member = await first('demo-member');
+  const secretary = await first('demo-secretary');
+  const committee = await first('demo-committee');
+  const notices = await call(
+    gateway,
+    'branch',
+    'listNotices',
+    { branchId: secretary.branchId },
+    'demo-secretary',
+  );
+  if (!notices.items.length) throw new Error('listNotices: the demo branch has no notices');
+  const tree = await call(
+    gateway,
+    'branch',
+    'tree',
+    { committeeId: committee.committeeId },
+    'demo-committee',
+  );
+  const nodes = [];
+  const walk = (n) => {
+    nodes.push(n);
+    for (const c of n.children ?? []) walk(c);
+  };
+  walk(tree.root);
+  const branchNode = nodes.find((n) => n.id === secretary.branchId);
+  const group = (branchNode?.children ?? []).find((n) => n.type === 'group');
+  const withoutSecretary = nodes.find((n) => n.type === 'branch' && n.hasSecretary === false);
+  const members = await call(
+    gateway,
+    'branch',
+    'listMembers',
+    { branchId: secretary.branchId },
+    'demo-secretary',
+  );
+  const other = members.items.find((m) => m.openid === 'demo-member') ?? members.items[0];
+  return {
+    member,
+    secretary,
+    committee,
+    notice: notices.items[0],
+    group,
+    withoutSecretary,
+    other,
+  };
+}
+
+const MEMBER_ROLES = ['demo-member'];
+const EVERYONE = [
+  'demo-member',
+  'demo-secretary',
+  'demo-committee',
+  'demo-resident',
+  'demo-newcomer',
+];
+
+/** [route, openids, query(fixtures, openid)] for every page; a page missing here fails the run. */
+function plan(f) {
+  const branch = (m) => ({ branchId: m.branchId });
+  const mine = (openid) =>
+    openid === 'demo-secretary'
+      ? f.secretary
+      : openid === 'demo-committee'
+        ? f.committee
+        : f.member;
+  const s = f.secretary;
+  return {
+    'pages/index/index': [EVERYONE, () => ({})],
+    'pages/join/index': [['demo-newcomer', 'demo-resident', 'demo-member'], () => ({})],
+    'pages/notices/index': [
+      ['demo-member', 'demo-secretary'],
+      (o) => ({ ...branch(mine(o)), canPost: o === 'demo-secretary' ? '1' : '' }),
+    ],
+    'pages/notices/detail': [['demo-member', 'demo-secretary'], () => ({ id: f.notice.noticeId })],
+    'pages/member-card/index': [MEMBER_ROLES, (o) => branch(mine(o))],
+    'pages/directory/index': [MEMBER_ROLES, (o) => branch(mine(o))],
+    'pages/mine/index': [['demo-member', 'demo-resident', 'demo-newcomer'], () => ({})],
+    'pages/leave/index': [MEMBER_ROLES, (o) => branch(mine(o))],
+    'pages/tree/index': [
+      ['demo-member', 'demo-committee'],
+      (o) => ({ committeeId: mine(o).committeeId }),
+    ],
+    'pages/report/index': [MEMBER_ROLES, () => ({})],
+    'pages/profile-edit/index': [MEMBER_ROLES, (o) => branch(mine(o))],
+    'packages/secretary/approvals/index': [['demo-secretary'], () => branch(s)],
+    'packages/secretary/compose/index': [['demo-secretary'], () => branch(s)],
+    'packages/secretary/invite/index': [
+      ['demo-secretary'],
+      () => ({ branchId: s.branchId, branchName: s.branchName }),
+    ],
+    'packages/secretary/reads/index': [['demo-secretary'], () => ({ id: f.notice.noticeId })],
+    'packages/secretary/roles/index': [
+      ['demo-secretary'],
+      () => ({ branchId: s.branchId, committeeId: s.committeeId }),
+    ],
+    'packages/secretary/groups/index': [
+      ['demo-secretary'],
+      () => ({ branchId: s.branchId, committeeId: s.committeeId }),
+    ],
+    'packages/secretary/group-members/index': [
+      ['demo-secretary'],
+      () => ({ branchId: s.branchId, groupId: f.group?.id ?? '', groupName: f.group?.name ?? '' }),
+    ],
+    'packages/secretary/transfers/index': [['demo-secretary'], () => branch(s)],
+    'packages/secretary/transfer-out/index': [
+      ['demo-secretary'],
+      () => ({
+        branchId: s.branchId,
+        committeeId: s.committeeId,
+        openid: f.other.openid,
+        name: f.other.name ?? f.other.realName ?? '',
+      }),
+    ],
+    'packages/secretary/held/index': [['demo-secretary'], () => branch(s)],
+    'packages/secretary/reports/index': [['demo-secretary'], () => branch(s)],
+    'packages/committee/create-branch/index': [
+      ['demo-committee'],
+      () => ({ committeeId: f.committee.committeeId }),
+    ],
+    'packages/committee/appoint-secretary/index': [
+      ['demo-committee'],
+      () => ({
+        committeeId: f.committee.committeeId,
+        ...(f.withoutSecretary ? { branchId: f.withoutSecretary.id } : {}),
+      }),
+    ],
+    'packages/committee/edit-branch/index': [
+      ['demo-committee'],
+      () => ({ branchId: s.branchId, committeeId: f.committee.committeeId }),
+    ],
+  };
+}
+
+// ------------------------------------------------------------------ in the browser
+
+const qs = (query) =>
+  Object.entries(query)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+
+async function settle(page, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
+  while (quiet < 2) {
+    const last = await page.evaluate(() => {
+      const p = window.__preview;
+      if (!p) return 'no __preview';
+      if (p.pending > 0) return `${p.pending} call(s) in flight`;
+      const phone = document.getElementById('phone');
+      const loading = Array.from(
+        phone?.querySelectorAll('[class*="t-loading"], #state-loading, .wx-refreshing') ?? [],
+      ).find(
+        (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden',
+      );
+      return loading ? `loading indicator visible (${loading.className || loading.id})` : '';
+    });
+    quiet = last ? 0 : quiet + 1;
+    if (quiet >= 2) return null;
+    if (Date.now() > deadline) return `did not settle in ${timeoutMs} ms: ${last}`;
+    await page.waitForTimeout(100);
+  }
+  return null;
+}
+
+/** What the open page shows: its text, images, and anything wider than the phone. */
+function inspect(phoneWidth) {
+  const frames = Array.from(document.querySelectorAll('#pages > *')).filter(
+    (f) => !f.hidden && f.getClientRects().length > 0,
+  );
+  const frame = frames[frames.length - 1];
+  const pageRoot = frame?.querySelector('.wx-page') ?? frame;
+  const phone = document.getElementById('phone');
+  if (!pageRoot || !phone) return { text: '', images: 0, overflow: ['no page frame'], title: '' };
+  const visible = (el) => {
+    if (el.getClientRects().length === 0) return false;
+    const cs = getComputedStyle(el);
+    return cs.visibility !== 'hidden' && cs.opacity !== '0';
+  };
+  const images = Array.from(pageRoot.querySelectorAll('img, svg, canvas, [style*="background"]'))
+    .concat(
+      Array.from(pageRoot.querySelectorAll('*')).filter(
+        (el) => getComputedStyle(el).backgroundImage !== 'none',
+      ),
+    )
+    .filter(visible).length;
+  const overflow = [];
+  const box = phone.getBoundingClientRect();
+  const describe = (el) => {
+    const tag = el.tagName.toLowerCase();
+    const text = (el.textContent ?? '').trim().slice(0, 30);
+    return `<${tag}${el.id ? `#${el.id}` : ''}> "${text}"`;
+  };
+  if (pageRoot.scrollWidth > phoneWidth + 1) {
+    overflow.push(`.wx-page scrollWidth ${pageRoot.scrollWidth} > ${phoneWidth}`);
+  }
+  const scroller = frame.querySelector('.wx-page-scroller');
+  if (scroller && scroller.scrollWidth > scroller.clientWidth + 1) {
+    overflow.push(`page scroller scrollWidth ${scroller.scrollWidth} > ${scroller.clientWidth}`);
+  }
+  const wide = [];
+  for (const el of Array.from(phone.querySelectorAll('*'))) {
+    if (!visible(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > box.width + 1 || r.right > box.right + 1 || r.left < box.left - 1) {
+      // Report the innermost culprits only.
+      if (!Array.from(el.children).some((c) => c.getBoundingClientRect().right > box.right + 1)) {
+        wide.push(
+          `${describe(el)} spans ${Math.round(r.left - box.left)}–${Math.round(r.right - box.left)}px`,
+        );
+      }
+    }
+  }
+  // Content wider than its own box (a long unbreakable line): the innermost such elements.
+  if (overflow.length) {
+    const spilling = Array.from(pageRoot.querySelectorAll('*')).filter(
+      (el) =>
+        visible(el) &&
+        el.scrollWidth > el.clientWidth + 1 &&
+        el.clientWidth > 0 &&
+        getComputedStyle(el).overflowX === 'visible',
+    );
+    for (const el of spilling) {
+      if (spilling.some((o) => o !== el && el.contains(o))) continue;
+      wide.push(`${describe(el)} content ${el.scrollWidth}px in a ${el.clientWidth}px box`);
+    }
+  }
+  overflow.push(...wide.slice(0, 5));
+  if (wide.length > 5) overflow.push(`… and ${wide.length - 5} more`);
+  return {
+    text: (pageRoot.innerText ?? '').trim(),
+    images,
+    overflow,
+    title: document.getElementById('nav-title')?.textContent ?? '',
+    route: location.hash,
+  };
+}
+
+async function shoot(browser, gateway, route, openid, query) {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (msg) => {
+    // Chromium's own favicon probe is not a request of the page.
+    if (msg.type() === 'error' && !/\/favicon\.ico$/.test(msg.location()?.url ?? '')) {
+      problems.push(`console error: ${msg.text()}`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  const q = qs(query);
+  const url = `${gateway}/preview/?openid=${encodeURIComponent(openid)}#/${route}${q ? `?${q}` : ''}`;
+  const file = `${route.replace(/\//g, '_')}__${openid}.png`;
+  let info = { text: '', images: 0, overflow: [], title: '' };
+  try {
+    await page.goto(url);
+    await page.waitForFunction(
+      () => window.__preview && (window.__preview.ready || window.__preview.errors.length > 0),
+      null,
+      { timeout: 20_000 },
+    );
+    const unsettled = await settle(page);
+    if (unsettled) problems.push(unsettled);
+    // Let a toast or an animation finish before the picture.
+    await page.waitForTimeout(300);
+    const st = await page.evaluate(() => ({
+      ready: window.__preview.ready,
+      errors: [...window.__preview.errors],
+      missing: window.__preview.missingWx(),
+    }));
+    if (!st.ready) problems.push('the preview never became ready');
+    for (const e of st.errors) problems.push(`__preview.errors: ${e}`);
+    for (const m of st.missing) problems.push(`missing wx API: ${m}`);
+    info = await page.evaluate(inspect, PHONE_WIDTH);
+    if (!info.text && info.images === 0)
+      problems.push('renders nothing (no visible text or image)');
+    for (const o of info.overflow) problems.push(`wider than the phone: ${o}`);
+    await page.locator('#phone').screenshot({ path: path.join(outDir, file) });
+  } catch (e) {
+    problems.push(`failed: ${e.message.split('\n')[0]}`);
+    await page
+      .locator('#phone')
+      .screenshot({ path: path.join(outDir, file) })
+      .catch(() => undefined);
+  } finally {
+    await context.close();
+  }
+  return { route, openid, query: q, file, title: info.title, problems };
+}
+
+// ------------------------------------------------------------------ gallery
+
+const esc = (s) =>
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+
+/** The query as a person reads it (the page gets it encoded, as WeChat passes it on). */
+function readable(query) {
+  try {
+    return decodeURIComponent(query);
+  } catch {
+    return query;
+  }
+}
+
+function gallery(shots) {
+  const cards = shots
+    .map(
+      (s) => `    <figure class="${s.problems.length ? 'bad' : ''}">
+      <a href="${esc(s.file)}"><img src="${esc(s.file)}" alt="${esc(s.route)} as ${esc(s.openid)}" loading="lazy" width="375" height="812"></a>
+      <figcaption>
+        <strong>${esc(s.title || s.route)}</strong>
+        <code>${esc(s.route)}${s.query ? `?${esc(readable(s.query))}` : ''}</code>
+        <span class="role">${esc(s.openid)}</span>
+        ${s.problems.length ? `<ul>${s.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : ''}
+      </figcaption>
+    </figure>`,
+    )
+    .join('\n');
+  const bad = shots.filter((s) => s.problems.length).length;
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+  <meta charset="utf-8">
+  <title>网上支部 · 页面截图</title>
+  <style>
+    body { font: 14px/1.5 system-ui, sans-serif; margin: 24px; background: #f5f5f5; color: #222; }
+    h1 { font-size: 20px; }
+    .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 20px; }
+    figure { margin: 0; background: #fff; border-radius: 8px; padding: 10px; box-shadow: 0 1px 3px #0002; }
+    figure.bad { outline: 3px solid #c8161e; }
+    img { width: 100%; height: auto; display: block; border: 1px solid #ddd; }
+    figcaption { display: flex; flex-direction: column; gap: 2px; margin-top: 8px; }
+    code { font-size: 12px; word-break: break-all; color: #555; }
+    .role { color: #c8161e; }
+    ul { margin: 4px 0 0; padding-left: 18px; color: #c8161e; font-size: 12px; }
+  </style>
+</head>
+<body>
+  <h1>网上支部 · ${shots.length} 张页面截图${bad ? `（${bad} 张有问题）` : ''}</h1>
+  <p>generated by <code>npm run screenshots</code> on ${esc(new Date().toISOString())}</p>
+  <div class="grid">
+${cards}
+  </div>
+</body>
+</html>
+`;
+}
+
+// ------------------------------------------------------------------ main
+
+async function main() {
+  const executablePath = chromiumPath();
+  buildAll();
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const emu = await startEmulator();
+  let browser;
+  const shots = [];
+  const failures = [];
+  try {
+    browser = await chromium.launch({
+      executablePath,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+      ],
+    });
+    const f = await fixtures(emu.url);
+    const table = plan(f);
+    for (const route of allRoutes()) {
+      if (only && !route.includes(only)) continue;
+      const entry = table[route];
+      if (!entry) {
+        failures.push(`${route}: not in the screenshot plan (scripts/screenshots.mjs)`);
+        continue;
+      }
+      const [openids, query] = entry;
+      for (const openid of openids) {
+        const shot = await shoot(browser, emu.url, route, openid, query(openid));
+        shots.push(shot);
+        const mark = shot.problems.length ? '✗' : '✓';
+        console.log(`${mark} ${route} as ${openid}`);
+        for (const p of shot.problems) console.log(`    ${p}`);
+        if (shot.problems.length)
+          failures.push(`${route} as ${openid}: ${shot.problems.join('; ')}`);
+      }
+    }
+  } finally {
+    await browser?.close();
+    await emu.stop();
+  }
+  fs.writeFileSync(path.join(outDir, 'index.html'), gallery(shots));
+  console.log(`\n${shots.length} screenshots in ${path.relative(root, outDir)}/ (index.html)`);
+  if (failures.length) {
+    console.error(`\nscreenshots: ${failures.length} problem(s):`);
+    for (const f of failures) console.error(`  - ${f}`);
+    process.exit(1);
+  }
+}
+
+main().catch((e) => {
+  console.error(`screenshots: ${e?.stack ?? e}`);
+  process.exit(1);
+});
