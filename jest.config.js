@@ -21,6 +21,22 @@ module.exports = {
       testMatch: ['<rootDir>/test/miniprogram/**/*.test.ts'],
     },
     {
+      // The browser preview's building blocks (preview/runtime: built-in components, the wx
+      // shim, the page stack) in jsdom, without a build or Chromium. scripts/preview/wxss.mjs
+      // is not here: ts-jest keeps a .mjs file's ES module syntax, which jest's CommonJS
+      // runtime cannot load; its rpx and scoping are covered by test/e2e.
+      ...base,
+      displayName: 'preview',
+      testEnvironment: 'jsdom',
+      transform: {
+        '^.+\\.ts$': [
+          'ts-jest',
+          { tsconfig: '<rootDir>/test/preview/tsconfig.json', diagnostics: false },
+        ],
+      },
+      testMatch: ['<rootDir>/test/preview/**/*.test.ts'],
+    },
+    {
       // The real mini-program in Chromium (browser preview) against the built functions and
       // the demo seed: one emulator per file, fresh data. Needs `bash scripts/ensure-chromium.sh`.
       ...base,

@@ -8,7 +8,8 @@
  * artifacts/screenshots/index.html.
  *
  * Fails (exit 1, listing them) when a page reports `__preview.errors`, logs a console error,
- * uses a `wx` API the preview lacks, renders nothing, or is wider than the phone.
+ * uses a `wx` API the preview lacks, renders nothing, is wider than the phone, or breaks a
+ * budget of ARCHITECTURE.md §6 (1000 WXML nodes, 64 KB first setData).
  *
  *   node scripts/screenshots.mjs [--only <route substring>]
  *
@@ -24,6 +25,9 @@ import { chromium } from 'playwright-core';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'artifacts', 'screenshots');
 const PHONE_WIDTH = 375;
+/** ARCHITECTURE.md §6: under 1000 WXML nodes per page; first setData under 64 KB. */
+const MAX_WXML_NODES = 1000;
+const MAX_FIRST_SET_DATA = 64 * 1024;
 
 const argv = process.argv.slice(2);
 const onlyAt = argv.indexOf('--only');
@@ -422,6 +426,7 @@ async function shoot(browser, gateway, route, openid, query) {
   const url = `${gateway}/preview/?openid=${encodeURIComponent(openid)}#/${route}${q ? `?${q}` : ''}`;
   const file = `${route.replace(/\//g, '_')}__${openid}.png`;
   let info = { text: '', images: 0, overflow: [], title: '' };
+  let metrics = null;
   try {
     await page.goto(url);
     await page.waitForFunction(
@@ -437,7 +442,17 @@ async function shoot(browser, gateway, route, openid, query) {
       ready: window.__preview.ready,
       errors: [...window.__preview.errors],
       missing: window.__preview.missingWx(),
+      metrics: window.__preview.metrics(),
     }));
+    metrics = st.metrics;
+    if (metrics && metrics.wxmlNodes >= MAX_WXML_NODES) {
+      problems.push(`${metrics.wxmlNodes} WXML nodes (budget ${MAX_WXML_NODES})`);
+    }
+    if (metrics && (metrics.firstSetDataBytes ?? 0) >= MAX_FIRST_SET_DATA) {
+      problems.push(
+        `first setData ${metrics.firstSetDataBytes} bytes (budget ${MAX_FIRST_SET_DATA})`,
+      );
+    }
     if (!st.ready) problems.push('the preview never became ready');
     for (const e of st.errors) problems.push(`__preview.errors: ${e}`);
     for (const m of st.missing) problems.push(`missing wx API: ${m}`);
@@ -455,7 +470,7 @@ async function shoot(browser, gateway, route, openid, query) {
   } finally {
     await context.close();
   }
-  return { route, openid, query: q, file, title: info.title, problems };
+  return { route, openid, query: q, file, title: info.title, metrics, problems };
 }
 
 // ------------------------------------------------------------------ gallery
@@ -484,6 +499,7 @@ function gallery(shots) {
         <strong>${esc(s.title || s.route)}</strong>
         <code>${esc(s.route)}${s.query ? `?${esc(readable(s.query))}` : ''}</code>
         <span class="role">${esc(s.openid)}</span>
+        ${s.metrics ? `<small>${s.metrics.wxmlNodes} WXML nodes · first setData ${((s.metrics.firstSetDataBytes ?? 0) / 1024).toFixed(1)} KB</small>` : ''}
         ${s.problems.length ? `<ul>${s.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : ''}
       </figcaption>
     </figure>`,
@@ -554,7 +570,11 @@ async function main() {
         const shot = await shoot(browser, emu.url, route, openid, query(openid));
         shots.push(shot);
         const mark = shot.problems.length ? '✗' : '✓';
-        console.log(`${mark} ${route} as ${openid}`);
+        const m = shot.metrics;
+        const budget = m
+          ? ` (${m.wxmlNodes} nodes, first setData ${m.firstSetDataBytes ?? 0} B)`
+          : '';
+        console.log(`${mark} ${route} as ${openid}${budget}`);
         for (const p of shot.problems) console.log(`    ${p}`);
         if (shot.problems.length)
           failures.push(`${route} as ${openid}: ${shot.problems.join('; ')}`);
