@@ -33,6 +33,8 @@ export interface MeResponse {
 
 export * from './branch';
 import type { BranchApi } from './branch';
+export * from './lesson';
+import type { LessonApi } from './lesson';
 
 /** Function name → action name → { req, res }. */
 export interface Api {
@@ -40,6 +42,7 @@ export interface Api {
     me: { req: Record<string, never> | undefined; res: MeResponse };
   };
   branch: BranchApi;
+  lesson: LessonApi;
 }
 
 export type FunctionName = keyof Api;

@@ -1,5 +1,5 @@
 /** Helpers shared by the `branch` actions. No handler logic here. */
-import { createHash, randomBytes } from 'crypto';
+import { createHash } from 'crypto';
 import * as z from 'zod';
 import {
   AppError,
@@ -7,20 +7,35 @@ import {
   actorFrom,
   can,
   fetchAll,
-  toTime,
   type Actor,
-  type Cloud,
-  type CollectionName,
   type Database,
   type MembershipDoc,
   type PolicyAction,
   type ReportDoc,
 } from '../common';
+import { MAX_MEMBERSHIPS, UTIL_MESSAGES, chinaDay, loadActor } from '../common/util';
 
-/** A person belongs to few organisations; the cap keeps the read bounded whatever the data. */
-export const MAX_MEMBERSHIPS = 20;
-export const PAGE = 20;
-const CHINA_OFFSET_MS = 8 * 3600_000;
+// Generic helpers live in common/util.ts (shared with the `lesson` function); re-exported so
+// the branch actions keep importing them from here.
+export {
+  MAX_MEMBERSHIPS,
+  PAGE,
+  activeIn,
+  chinaDay,
+  dayStart,
+  decodeCursor,
+  encodeCursor,
+  iso,
+  isoOrNull,
+  isDuplicateKey,
+  isKeyCursor,
+  keyPage,
+  loadActor,
+  newId,
+  secCheck,
+  slicePage,
+  updatedCount,
+} from '../common/util';
 
 export const MSG = {
   forbidden: '您没有权限进行此操作',
@@ -31,13 +46,13 @@ export const MSG = {
   inviteNotFound: '邀请码无效，请向支部书记核对',
   inviteExpired: '邀请码已过期，请向支部书记重新索取',
   inviteRevoked: '邀请码已作废，请向支部书记重新索取',
-  risky: '内容含有不适宜发布的信息，请修改后再提交',
+  risky: UTIL_MESSAGES.risky,
   alreadyReviewed: '该申请已处理过了',
   alreadyApplied: '您已提交过加入该支部的申请或已是该支部成员',
   alreadyFullMember: '该同志已在其他支部有组织关系，请通过组织关系转接办理',
   secretaryCannotLeave: '书记需先移交书记职务后才能退出支部',
   reasonHeld: '申请未通过，具体原因请联系支部书记',
-  badCursor: '参数「cursor」有误：分页参数无效，请刷新后重试',
+  badCursor: UTIL_MESSAGES.badCursor,
   remindedToday: '今天已经提醒过了，请明天再试',
   transferNotFound: '未找到待处理的组织关系转接',
   transferDone: '该转接已处理过了',
@@ -64,22 +79,6 @@ export interface Loaded {
   actor: Actor;
   /** Every membership document of the caller (and of `others`), all states. */
   docs: MembershipDoc[];
-}
-
-/**
- * The caller's memberships (and, in the same request, those of the people the action is
- * about): one database request, served by the `openid_orgId` index.
- */
-export async function loadActor(db: Database, openid: string, others: string[] = []) {
-  const ids = [...new Set([openid, ...others])];
-  const _ = db.command;
-  const docs = await fetchAll<MembershipDoc>(
-    db
-      .collection(COLLECTIONS.memberships)
-      .where({ openid: ids.length === 1 ? openid : _.in(ids) })
-      .limit(MAX_MEMBERSHIPS * ids.length),
-  );
-  return { actor: actorFrom(openid, docs), docs } satisfies Loaded;
 }
 
 /**
@@ -131,29 +130,7 @@ export async function branchReader(
   return { actor, reveal: can(actor, 'viewPhones', { branchId }) };
 }
 
-export function activeIn(docs: MembershipDoc[], openid: string, branchId: string) {
-  return docs.find((d) => d.openid === openid && d.orgId === branchId && d.status === 'active');
-}
-
 // ---------------------------------------------------------------- time
-
-/** `YYYY-MM-DD` of an instant in China time. */
-export function chinaDay(value: unknown): string {
-  return new Date(toTime(value) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** The instant 00:00 China time of a `YYYY-MM-DD` day. */
-export function dayStart(day: string): Date {
-  return new Date(Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS);
-}
-
-export function iso(value: unknown): string {
-  return new Date(toTime(value)).toISOString();
-}
-
-export function isoOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : iso(value);
-}
 
 /** Party standing (党龄) in whole years and whether today is the political birthday. */
 export function standing(joinedPartyAt: unknown, now = new Date()) {
@@ -169,10 +146,6 @@ export function standing(joinedPartyAt: unknown, now = new Date()) {
 }
 
 // ---------------------------------------------------------------- misc
-
-export function newId(): string {
-  return randomBytes(16).toString('hex');
-}
 
 /**
  * The membership (= application) id of a person in a branch: derived, so a second
@@ -201,96 +174,7 @@ export function phoneFields(phone: string | null | undefined, reveal: boolean) {
   };
 }
 
-export function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
-
-export function decodeCursor<T>(
-  cursor: string | undefined,
-  check: (v: unknown) => v is T,
-): T | null {
-  if (cursor === undefined) return null;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (check(v)) return v;
-  } catch {
-    // fall through
-  }
-  throw new AppError('INVALID_ARGUMENT', MSG.badCursor, { fields: ['cursor'] });
-}
-
-/** A cursor that is the sort key of the last item shown. */
-export const isKeyCursor = (v: unknown): v is string => typeof v === 'string';
-
-/** The first `PAGE` of `rows` (read with one more) and the cursor of the next page, or null. */
-export function slicePage<T>(rows: T[], cursorOf: (last: T) => unknown) {
-  const page = rows.slice(0, PAGE);
-  return {
-    page,
-    nextCursor: rows.length > PAGE ? encodeCursor(cursorOf(page[page.length - 1])) : null,
-  };
-}
-
-/**
- * One page of `collection` matching `where`, in ascending `key` order after the key `after`
- * (from `decodeCursor(…, isKeyCursor)`): one database request.
- */
-export async function keyPage<T, K extends keyof T & string>(
-  db: Database,
-  collection: CollectionName,
-  where: Record<string, unknown>,
-  key: K,
-  after: string | null,
-) {
-  const _ = db.command;
-  if (after !== null) where[key] = _.gt(after);
-  const rows = await fetchAll<T>(
-    db
-      .collection(collection)
-      .where(where)
-      .orderBy(key, 'asc')
-      .limit(PAGE + 1),
-  );
-  return slicePage(rows, (last) => last[key]);
-}
-
 /** `s` matched literally inside a regular expression (name search). */
 export function escapeRegExp(s: string) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-export function isDuplicateKey(err: unknown): boolean {
-  const e = (err ?? {}) as { errCode?: unknown; errMsg?: unknown; message?: unknown };
-  return /E11000|duplicate key/i.test(`${e.errMsg ?? e.message ?? ''}`);
-}
-
-export function updatedCount(res: unknown): number {
-  const stats = (res as { stats?: { updated?: number } } | undefined)?.stats;
-  return stats?.updated ?? 0;
-}
-
-/**
- * Content security (msgSecCheck v2). `risky` is refused with CONTENT_RISKY; the verdict
- * `review` is returned so the caller can hold the text for a secretary.
- * Scenes: 1 profile, 2 comment, 3 forum, 4 social log.
- */
-export async function secCheck(
-  cloud: Cloud,
-  openid: string,
-  content: string,
-  scene: 1 | 2 | 3 | 4,
-  title?: string,
-): Promise<'pass' | 'review'> {
-  const res = (await cloud.openapi.security.msgSecCheck({
-    content,
-    version: 2,
-    scene,
-    openid,
-    ...(title ? { title } : {}),
-  } as never)) as { result?: { suggest?: string } };
-  const suggest = res?.result?.suggest;
-  if (suggest === 'risky') throw new AppError('CONTENT_RISKY', MSG.risky);
-  if (suggest === 'review') return 'review';
-  if (suggest === 'pass') return 'pass';
-  throw new Error('unexpected msgSecCheck answer');
 }

@@ -18,6 +18,16 @@ export const COLLECTIONS = {
   reports: 'reports',
   /** Answers of finished writes by request id, so a retried write is not applied twice. */
   requestLog: 'requestLog',
+  /** Micro party lessons (微党课) of a branch. */
+  lessons: 'lessons',
+  /** Study records: one per (lessonId, openid), with the member's best quiz score. */
+  lessonProgress: 'lessonProgress',
+  /** Reflections (学习心得) under lessons: one per (lessonId, openid). */
+  lessonReflections: 'lessonReflections',
+  /** Topic requests (点题授课) of a branch. */
+  lessonTopics: 'lessonTopics',
+  /** The points ledger: one entry per (openid, reason, refId). */
+  points: 'points',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -177,4 +187,131 @@ export interface NoticeDoc {
   reads: { openid: string; at: Date }[];
   /** `YYYY-MM-DD` (UTC+8) of the last reminder. */
   remindedOn: string | null;
+}
+
+// ---------------------------------------------------------------- lessons (issue #5)
+
+/** Stored body blocks: the same safe structure the composer sends (typings/lesson.ts). */
+export type LessonBlockDoc =
+  | { type: 'p'; runs: { text: string; bold?: boolean }[] }
+  | { type: 'h'; level: 3 | 4; text: string }
+  | { type: 'ul' | 'ol'; items: { text: string; bold?: boolean }[][] }
+  | { type: 'img'; fileID: string; alt: string };
+
+export interface QuizQuestionDoc {
+  questionId: string;
+  text: string;
+  kind: 'single' | 'multiple';
+  options: string[];
+  /** Correct option indexes, ascending. Never sent to a member before they submit. */
+  answer: number[];
+  explanation: string;
+}
+
+export type LessonDocStatus = 'draft' | 'scheduled' | 'held' | 'published' | 'removed';
+
+export interface LessonDoc {
+  _id: string;
+  branchId: string;
+  committeeId: string;
+  title: string;
+  summary: string;
+  body: LessonBlockDoc[];
+  coverFileID: string | null;
+  media: { kind: 'audio' | 'video'; fileID: string } | null;
+  minutes: number;
+  audience: { kind: 'branch' } | { kind: 'groups'; groupIds: string[]; groupNames: string[] };
+  /**
+   * `['all']` for the whole branch, else the party group ids: a member's lessons are
+   * `audienceKeys: _.in(['all', theirGroupId])`, one indexed query.
+   */
+  audienceKeys: string[];
+  quiz: QuizQuestionDoc[];
+  status: LessonDocStatus;
+  /** Content security asked for review on the last save (text unchanged since). */
+  needsReview: boolean;
+  /**
+   * What the composer asked for when the lesson was held: publish now (`null`) or at a time.
+   * `moderate { approve: true }` applies it.
+   */
+  heldIntent?: { publishAt: Date | null } | null;
+  /** When a scheduled lesson is published by the timer. */
+  publishAt: Date | null;
+  publishedAt: Date | null;
+  /** Sort key of every list: publishedAt, else publishAt, else updatedAt. */
+  listAt: Date;
+  authorOpenid: string;
+  authorName: string;
+  createdAt: Date;
+  updatedAt: Date;
+  /** `YYYY-MM-DD` (UTC+8) of the last reminder. */
+  remindedOn: string | null;
+}
+
+/** `_id` = derived from (lessonId, openid), see lesson/shared.ts `progressId`. */
+export interface LessonProgressDoc {
+  _id: string;
+  lessonId: string;
+  openid: string;
+  branchId: string;
+  /** Set by `complete`; null when the member answered the quiz but has not confirmed yet. */
+  studiedAt: Date | null;
+  /** Best score over all attempts (`$max`), null before the first. */
+  bestScore: number | null;
+  /** Questions in the quiz at the last attempt. */
+  total: number | null;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface LessonReflectionDoc {
+  _id: string;
+  lessonId: string;
+  branchId: string;
+  openid: string;
+  authorName: string;
+  text: string;
+  status: 'visible' | 'held' | 'hidden';
+  createdAt: Date;
+}
+
+export interface LessonTopicDoc {
+  _id: string;
+  branchId: string;
+  openid: string;
+  proposerName: string;
+  title: string;
+  detail: string;
+  status: 'open' | 'held' | 'adopted';
+  /** Openids who asked for it, the proposer first (for `supporters: _.neq(openid)` updates). */
+  supporters: string[];
+  supportCount: number;
+  lessonId: string | null;
+  lessonTitle: string | null;
+  createdAt: Date;
+  adoptedAt: Date | null;
+}
+
+export type PointsReasonDoc = 'lessonStudied' | 'quizPassed';
+
+/**
+ * One ledger entry per (openid, reason, refId): `_id` derived from the three (and a unique
+ * index on them), so a retried or concurrent award inserts once. `points` is what the event
+ * is worth; the daily cap is applied when the ledger is read (lesson/points.ts).
+ */
+export interface PointsDoc {
+  _id: string;
+  openid: string;
+  reason: PointsReasonDoc;
+  refId: string;
+  branchId: string;
+  /** The lesson title when earned, for the member's list. */
+  title: string;
+  points: number;
+  /** `YYYY-MM-DD` UTC+8. */
+  day: string;
+  /** ISO time + `#` + `_id`: the order within a day that decides what the cap lets count. */
+  orderKey: string;
+  createdAt: Date;
 }

@@ -43,6 +43,15 @@ const SECRETARIES: readonly RoleCode[] = ['secretary', 'deputySecretary'];
 const SECRETARY: readonly RoleCode[] = ['secretary'];
 /** May turn down an incoming transfer: the receiving secretary and organisation committee member. */
 const TRANSFER_DECIDERS: readonly RoleCode[] = ['secretary', 'organizationCommittee'];
+/**
+ * May write, publish and follow up micro party lessons (微党课): the secretary, the deputy and
+ * the propaganda committee member (宣传委员), whose job lessons are.
+ */
+const LESSON_COMPOSERS: readonly RoleCode[] = [
+  'secretary',
+  'deputySecretary',
+  'propagandaCommittee',
+];
 /** Roles of party members (党员): everyone but activists (入党积极分子). */
 const PARTY_MEMBER: readonly RoleCode[] = EVERY_ROLE.filter((r) => r !== 'activist');
 
@@ -106,6 +115,31 @@ const RULES = {
   endReport: { kind: 'anyone' },
   listReports: { kind: 'branch', roles: COMMITTEE },
   updateProfile: { kind: 'anyone' },
+  // ------------------------------------------------ `lesson` function (微党课)
+  /** create, update, publish, unschedule, remove, composeOptions. */
+  composeLesson: { kind: 'branch', roles: LESSON_COMPOSERS },
+  /** Not an action: `list` of drafts, scheduled and held lessons; `get` of one; `editable`. */
+  listUnpublishedLessons: { kind: 'branch', roles: LESSON_COMPOSERS },
+  /** Releases a held lesson (content security asked for review), like `moderateNotice`. */
+  moderateLesson: { kind: 'branch', roles: SECRETARIES },
+  listLessons: { kind: 'branch', roles: EVERY_ROLE },
+  /** `get` of a published lesson; the audience decides `complete`/`submitQuiz`, not the role. */
+  readLesson: { kind: 'branch', roles: EVERY_ROLE },
+  completeLesson: { kind: 'branch', roles: EVERY_ROLE },
+  submitQuiz: { kind: 'branch', roles: EVERY_ROLE },
+  lessonStats: { kind: 'branch', roles: LESSON_COMPOSERS },
+  lessonOverview: { kind: 'branch', roles: LESSON_COMPOSERS },
+  remindLesson: { kind: 'branch', roles: LESSON_COMPOSERS },
+  listReflections: { kind: 'branch', roles: EVERY_ROLE },
+  postReflection: { kind: 'branch', roles: EVERY_ROLE },
+  /** Also lists held and hidden reflections. */
+  hideReflection: { kind: 'branch', roles: LESSON_COMPOSERS },
+  listTopics: { kind: 'branch', roles: EVERY_ROLE },
+  proposeTopic: { kind: 'branch', roles: EVERY_ROLE },
+  supportTopic: { kind: 'branch', roles: EVERY_ROLE },
+  /** Also lists held topics. */
+  adoptTopic: { kind: 'branch', roles: LESSON_COMPOSERS },
+  myPoints: { kind: 'anyone' },
 } as const satisfies Record<string, Rule>;
 
 export type PolicyAction = keyof typeof RULES;
