@@ -94,6 +94,31 @@ const components = [
     },
   }),
 ];
+/** A list page: pull-down refresh enabled, reach-bottom at the default 50 px. */
+const LIST = 'pages/notice/long';
+jc.register({
+  id: LIST,
+  tagName: 'page-notice-long',
+  template: '<view>列表</view>',
+  methods: {
+    onPullDownRefresh() {
+      log.push(`${LIST} onPullDownRefresh`);
+    },
+    onReachBottom() {
+      log.push(`${LIST} onReachBottom`);
+    },
+  },
+});
+components.push({
+  id: LIST,
+  tagName: 'page-notice-long',
+  classPrefix: '',
+  hostKey: LIST,
+  using: {},
+  isPage: true,
+  json: { navigationBarTitleText: '长列表', enablePullDownRefresh: true },
+});
+
 const manifest: Manifest = {
   app: {
     pages: components.map((c) => c.id),
@@ -310,5 +335,36 @@ describe('Router', () => {
     expect(m?.route).toBe('pages/notice/detail');
     expect(m?.firstSetDataBytes).toBe(Buffer.byteLength(JSON.stringify(detailData), 'utf8'));
     expect(m?.wxmlNodes).toBeGreaterThanOrEqual(3);
+  });
+
+  it('pull-down refresh calls onPullDownRefresh; stopPullDownRefresh ends the indicator', async () => {
+    await start(`/${LIST}`);
+    const frame = router.top()!.frame;
+    expect(frame.querySelector('.wx-pull-indicator')).not.toBeNull();
+    router.startPullDownRefresh();
+    expect(log).toEqual([`${LIST} onPullDownRefresh`]);
+    expect(frame.classList.contains('wx-refreshing')).toBe(true);
+    router.stopPullDownRefresh();
+    expect(frame.classList.contains('wx-refreshing')).toBe(false);
+  });
+
+  it('reaching the bottom calls onReachBottom once per arrival', async () => {
+    await start(`/${LIST}`);
+    const scroller = router.top()!.scroller;
+    // jsdom has no layout: give the scroller a 1000 px list in a 600 px window.
+    Object.defineProperty(scroller, 'scrollHeight', { value: 1000, configurable: true });
+    Object.defineProperty(scroller, 'clientHeight', { value: 600, configurable: true });
+    const scrollTo = (top: number) => {
+      scroller.scrollTop = top;
+      scroller.dispatchEvent(new Event('scroll'));
+    };
+    scrollTo(200);
+    expect(log).toEqual([]);
+    scrollTo(360); // 40 px from the end: within the default 50
+    scrollTo(380);
+    expect(log).toEqual([`${LIST} onReachBottom`]);
+    scrollTo(100);
+    scrollTo(400);
+    expect(log).toEqual([`${LIST} onReachBottom`, `${LIST} onReachBottom`]);
   });
 });
