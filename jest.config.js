@@ -22,9 +22,8 @@ module.exports = {
     },
     {
       // The browser preview's building blocks (preview/runtime: built-in components, the wx
-      // shim, the page stack) in jsdom, without a build or Chromium. scripts/preview/wxss.mjs
-      // is not here: ts-jest keeps a .mjs file's ES module syntax, which jest's CommonJS
-      // runtime cannot load; its rpx and scoping are covered by test/e2e.
+      // shim, the page stack; scripts/preview/wxss.mjs, the WXSS scoping) in jsdom, without a
+      // build or Chromium.
       ...base,
       displayName: 'preview',
       testEnvironment: 'jsdom',
@@ -33,6 +32,7 @@ module.exports = {
           'ts-jest',
           { tsconfig: '<rootDir>/test/preview/tsconfig.json', diagnostics: false },
         ],
+        '^.+\\.mjs$': '<rootDir>/test/preview/mjs-transform.cjs',
       },
       testMatch: ['<rootDir>/test/preview/**/*.test.ts'],
     },

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global document, window, getComputedStyle, location, fetch */
+/* global document, window, getComputedStyle, location, fetch, localStorage */
 /**
  * `npm run screenshots`: every page of miniprogram/app.json (main package and subpackages),
  * as each demo role that can open it, in the browser preview against the local emulator
@@ -8,7 +8,8 @@
  * artifacts/screenshots/index.html.
  *
  * Fails (exit 1, listing them) when a page reports `__preview.errors`, logs a console error,
- * uses a `wx` API the preview lacks, renders nothing, is wider than the phone, or breaks a
+ * uses a `wx` API the preview lacks, renders nothing or its error state, is wider than the
+ * phone, or breaks a
  * budget of ARCHITECTURE.md §6 (1000 WXML nodes, 64 KB first setData).
  *
  *   node scripts/screenshots.mjs [--only <route substring>]
@@ -25,9 +26,12 @@ import { chromium } from 'playwright-core';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'artifacts', 'screenshots');
 const PHONE_WIDTH = 375;
-/** ARCHITECTURE.md §6: under 1000 WXML nodes per page; first setData under 64 KB. */
+/**
+ * ARCHITECTURE.md §6: under 1000 WXML nodes per page; the first render's data under 64 KB,
+ * held here for every setData of the page as well.
+ */
 const MAX_WXML_NODES = 1000;
-const MAX_FIRST_SET_DATA = 64 * 1024;
+const MAX_SET_DATA = 64 * 1024;
 
 const argv = process.argv.slice(2);
 const onlyAt = argv.indexOf('--only');
@@ -171,6 +175,17 @@ async function fixtures(gateway) {
     );
   const member = await first('demo-member');
   const secretary = await first('demo-secretary');
+  const memberships = {};
+  for (const openid of [
+    'demo-member',
+    'demo-secretary',
+    'demo-deputy',
+    'demo-probationary',
+    'demo-activist',
+    'demo-elder',
+  ]) {
+    memberships[openid] = await first(openid);
+  }
   const committee = await first('demo-committee');
   const notices = await call(
     gateway,
@@ -206,6 +221,7 @@ async function fixtures(gateway) {
   const other = members.items.find((m) => m.openid === 'demo-member') ?? members.items[0];
   return {
     member,
+    memberships,
     secretary,
     committee,
     notice: notices.items[0],
@@ -215,36 +231,46 @@ async function fixtures(gateway) {
   };
 }
 
-const MEMBER_ROLES = ['demo-member'];
+/**
+ * Members as each kind of member sees the branch pages: a full member, the secretary, a
+ * probationary member, and 何永福 (demo-elder) with 长辈模式 on — the likeliest to overflow.
+ */
+const MEMBER_ROLES = ['demo-member', 'demo-secretary', 'demo-probationary', 'demo-elder'];
 const EVERYONE = [
   'demo-member',
   'demo-secretary',
+  'demo-deputy',
+  'demo-probationary',
+  'demo-activist',
+  'demo-elder',
   'demo-committee',
   'demo-resident',
   'demo-newcomer',
 ];
+/** Callers whose 我的 › 长辈模式 is on (the storage key of miniprogram/utils/elderly.ts). */
+const ELDERLY = new Set(['demo-elder']);
+const ELDERLY_STORAGE_KEY = 'settings.elderlyMode';
 
 /** [route, openids, query(fixtures, openid)] for every page; a page missing here fails the run. */
 function plan(f) {
   const branch = (m) => ({ branchId: m.branchId });
   const mine = (openid) =>
-    openid === 'demo-secretary'
-      ? f.secretary
-      : openid === 'demo-committee'
-        ? f.committee
-        : f.member;
+    openid === 'demo-committee' ? f.committee : (f.memberships[openid] ?? f.member);
   const s = f.secretary;
   return {
     'pages/index/index': [EVERYONE, () => ({})],
     'pages/join/index': [['demo-newcomer', 'demo-resident', 'demo-member'], () => ({})],
     'pages/notices/index': [
-      ['demo-member', 'demo-secretary'],
+      ['demo-member', 'demo-secretary', 'demo-elder'],
       (o) => ({ ...branch(mine(o)), canPost: o === 'demo-secretary' ? '1' : '' }),
     ],
-    'pages/notices/detail': [['demo-member', 'demo-secretary'], () => ({ id: f.notice.noticeId })],
+    'pages/notices/detail': [
+      ['demo-member', 'demo-secretary', 'demo-elder'],
+      () => ({ id: f.notice.noticeId }),
+    ],
     'pages/member-card/index': [MEMBER_ROLES, (o) => branch(mine(o))],
     'pages/directory/index': [MEMBER_ROLES, (o) => branch(mine(o))],
-    'pages/mine/index': [['demo-member', 'demo-resident', 'demo-newcomer'], () => ({})],
+    'pages/mine/index': [EVERYONE, () => ({})],
     'pages/leave/index': [MEMBER_ROLES, (o) => branch(mine(o))],
     'pages/tree/index': [
       ['demo-member', 'demo-committee'],
@@ -252,7 +278,7 @@ function plan(f) {
     ],
     'pages/report/index': [MEMBER_ROLES, () => ({})],
     'pages/profile-edit/index': [MEMBER_ROLES, (o) => branch(mine(o))],
-    'packages/secretary/approvals/index': [['demo-secretary'], () => branch(s)],
+    'packages/secretary/approvals/index': [['demo-secretary', 'demo-deputy'], () => branch(s)],
     'packages/secretary/compose/index': [['demo-secretary'], () => branch(s)],
     'packages/secretary/invite/index': [
       ['demo-secretary'],
@@ -397,7 +423,11 @@ function inspect(phoneWidth) {
   }
   overflow.push(...wide.slice(0, 5));
   if (wide.length > 5) overflow.push(`… and ${wide.length - 5} more`);
+  // A page whose call failed shows state-view's error (the gateway answers {ok:false} with
+  // HTTP 200, so nothing reaches the console): that is not a picture of the page.
+  const error = Array.from(pageRoot.querySelectorAll('#state-error')).find(visible);
   return {
+    error: error ? (error.textContent ?? '').trim() || 'error state' : '',
     text: (pageRoot.innerText ?? '').trim(),
     images,
     overflow,
@@ -413,6 +443,12 @@ async function shoot(browser, gateway, route, openid, query) {
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
   });
+  if (ELDERLY.has(openid)) {
+    await context.addInitScript(
+      ([key]) => localStorage.setItem(key, 'true'),
+      [`wxpreview:${openid}:${ELDERLY_STORAGE_KEY}`],
+    );
+  }
   const page = await context.newPage();
   const problems = [];
   page.on('console', (msg) => {
@@ -448,15 +484,16 @@ async function shoot(browser, gateway, route, openid, query) {
     if (metrics && metrics.wxmlNodes >= MAX_WXML_NODES) {
       problems.push(`${metrics.wxmlNodes} WXML nodes (budget ${MAX_WXML_NODES})`);
     }
-    if (metrics && (metrics.firstSetDataBytes ?? 0) >= MAX_FIRST_SET_DATA) {
-      problems.push(
-        `first setData ${metrics.firstSetDataBytes} bytes (budget ${MAX_FIRST_SET_DATA})`,
-      );
+    for (const key of ['initialDataBytes', 'largestSetDataBytes']) {
+      if (metrics && metrics[key] >= MAX_SET_DATA) {
+        problems.push(`${key} ${metrics[key]} (budget ${MAX_SET_DATA})`);
+      }
     }
     if (!st.ready) problems.push('the preview never became ready');
     for (const e of st.errors) problems.push(`__preview.errors: ${e}`);
     for (const m of st.missing) problems.push(`missing wx API: ${m}`);
     info = await page.evaluate(inspect, PHONE_WIDTH);
+    if (info.error) problems.push(`shows its error state: ${info.error}`);
     if (!info.text && info.images === 0)
       problems.push('renders nothing (no visible text or image)');
     for (const o of info.overflow) problems.push(`wider than the phone: ${o}`);
@@ -499,7 +536,7 @@ function gallery(shots) {
         <strong>${esc(s.title || s.route)}</strong>
         <code>${esc(s.route)}${s.query ? `?${esc(readable(s.query))}` : ''}</code>
         <span class="role">${esc(s.openid)}</span>
-        ${s.metrics ? `<small>${s.metrics.wxmlNodes} WXML nodes · first setData ${((s.metrics.firstSetDataBytes ?? 0) / 1024).toFixed(1)} KB</small>` : ''}
+        ${s.metrics ? `<small>${s.metrics.wxmlNodes} WXML nodes · first render ${(s.metrics.initialDataBytes / 1024).toFixed(1)} KB · largest setData ${(s.metrics.largestSetDataBytes / 1024).toFixed(1)} KB</small>` : ''}
         ${s.problems.length ? `<ul>${s.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>` : ''}
       </figcaption>
     </figure>`,
@@ -572,7 +609,7 @@ async function main() {
         const mark = shot.problems.length ? '✗' : '✓';
         const m = shot.metrics;
         const budget = m
-          ? ` (${m.wxmlNodes} nodes, first setData ${m.firstSetDataBytes ?? 0} B)`
+          ? ` (${m.wxmlNodes} nodes, data ${m.initialDataBytes} B, largest setData ${m.largestSetDataBytes} B)`
           : '';
         console.log(`${mark} ${route} as ${openid}${budget}`);
         for (const p of shot.problems) console.log(`    ${p}`);

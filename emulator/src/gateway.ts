@@ -2,6 +2,7 @@
  * The HTTP face of the emulator: what the browser preview, DevTools in local mode,
  * scripts and load tests call. Loopback only unless the CLI is told otherwise.
  */
+import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { Emulator, FunctionNotFound } from './emulator';
@@ -12,6 +13,12 @@ const MAX_BODY = 1024 * 1024;
 /** Photos and short audio from the preview's file picker; CloudBase allows far more. */
 const MAX_UPLOAD = 20 * 1024 * 1024;
 const LOOPBACK_ORIGIN = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
+/**
+ * The Host a request was addressed to. A page elsewhere can point its own domain name at
+ * 127.0.0.1 (DNS rebinding) and then read answers as if same-origin; such a request still
+ * names that domain in Host, so only loopback names are served.
+ */
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
 
 export interface GatewayOptions {
   port?: number;
@@ -63,6 +70,13 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
     // The browser preview is served from another port of this machine; a page from any
     // other origin must not be able to act as a demo user, so it is refused outright.
     const origin = req.headers.origin;
+    const hostHeader = req.headers.host;
+    if (hostHeader && !LOOPBACK_HOST.test(hostHeader)) {
+      return send(res, 403, {
+        errCode: -501008,
+        errMsg: `host ${hostHeader} is not this machine's loopback address`,
+      });
+    }
     if (origin && !LOOPBACK_ORIGIN.test(origin)) {
       return send(res, 403, {
         errCode: -501008,
@@ -149,6 +163,20 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
       // header; storage itself has no owner rules here, so the caller is only logged.
       if (req.method === 'POST' && url.pathname === '/storage-upload') {
         const cloudPath = url.searchParams.get('cloudPath') ?? '';
+        let existing: string | null = null;
+        try {
+          existing = emu.storage.localPathOf(emu.storage.fileIdOf(cloudPath));
+        } catch {
+          // A bad cloudPath: uploadFile below answers why.
+        }
+        if (existing && fs.existsSync(existing)) {
+          // CloudBase's default storage rule lets only the creator overwrite a file; the
+          // emulator keeps no owners, so the preview may add files but never replace one.
+          return send(res, 409, {
+            errCode: -1,
+            errMsg: `STORAGE_EXCEED_AUTHORITY: ${cloudPath} exists and may not be overwritten`,
+          });
+        }
         const body = await readRawBody(req, MAX_UPLOAD);
         const r = await emu.storage.uploadFile({ cloudPath, fileContent: body });
         log(

@@ -56,13 +56,22 @@ function hostMarker(hostKey: string): string {
   });
 }
 
-/** rpx in inline styles: the phone frame is 375 px wide for a 750rpx design. */
+/**
+ * rpx in inline styles: the phone frame is 375 px wide for a 750rpx design; vh and vw are
+ * the phone's, as in the WXSS (scripts/preview/wxss.mjs).
+ */
 function patchRpx(): void {
   utils.transformRpx = (style: string) =>
-    String(style).replace(
-      /(-?\d*\.?\d+)rpx/gi,
-      (_: string, n: string) => `${Number((Number(n) / 2).toFixed(3))}px`,
-    );
+    String(style)
+      .replace(
+        /(-?\d*\.?\d+)rpx/gi,
+        (_: string, n: string) => `${Number((Number(n) / 2).toFixed(3))}px`,
+      )
+      .replace(/(-?\d*\.?\d+)vh\b/gi, (_: string, n: string) => `calc(${n} * var(--wx-vh, 1vh))`)
+      .replace(
+        /(-?\d*\.?\d+)vw\b/gi,
+        (_: string, n: string) => `${Number((Number(n) * 3.75).toFixed(3))}px`,
+      );
 }
 
 export function installConstructors(gwx: Gwx): void {

@@ -24,7 +24,7 @@ interface PreviewState {
   openid: string;
   missingWx(): string[];
   routes(): string[];
-  /** The page on top: WXML nodes and first setData size (ARCHITECTURE.md §6 budgets). */
+  /** The page on top: WXML nodes and data sizes (ARCHITECTURE.md §6 budgets). */
   metrics(): PageMetrics | null;
   router: Router | null;
 }
@@ -91,17 +91,25 @@ function bridgeTaps(phone: HTMLElement): void {
   const fire = (e: MouseEvent, name: string) => {
     const target = wxTarget(e.target);
     if (!target || (e.target as Element).closest('[data-wx-disabled]')) return;
+    // WeChat's coordinates are the page's (below the navigation bar, scroll included), with
+    // the finger as the one touch.
+    const frame = (e.target as Element).closest('.wx-page-frame');
+    const box = (frame ?? phone).getBoundingClientRect();
+    const scrollTop = frame?.querySelector('.wx-page-scroller')?.scrollTop ?? 0;
+    const clientX = e.clientX - box.left;
+    const clientY = e.clientY - box.top;
+    const touch = { identifier: 0, pageX: clientX, pageY: clientY + scrollTop, clientX, clientY };
     exparser.Event.dispatchEvent(
       target,
       exparser.Event.create(
         name,
-        { x: e.pageX, y: e.pageY },
+        { x: touch.pageX, y: touch.pageY },
         {
           originalEvent: e,
           bubbles: true,
           capturePhase: true,
           composed: true,
-          extraFields: { touches: [], changedTouches: [] },
+          extraFields: { touches: [touch], changedTouches: [touch] },
         },
       ),
     );
@@ -152,6 +160,11 @@ async function boot(): Promise<void> {
     report,
   );
   state.router = router;
+  // WXSS vh is the page's window in WeChat, not the desktop browser's (wxss.mjs reads this).
+  const pagesEl = el('pages');
+  const setVh = () => el('phone').style.setProperty('--wx-vh', `${pagesEl.clientHeight / 100}px`);
+  new ResizeObserver(setVh).observe(pagesEl);
+  setVh();
   const host: PreviewHost = {
     gatewayUrl: location.origin,
     openid: () => openid,

@@ -20,8 +20,9 @@ export interface PageEntry extends PageRecord {
   atBottom: boolean;
   /** Set by wx.setNavigationBarTitle; outlives the page being covered and shown again. */
   title?: string;
-  /** ARCHITECTURE.md §6: a page's first setData stays under 64 KB. */
-  firstSetDataBytes: number | null;
+  /** ARCHITECTURE.md §6: the data of a page's first render stays under 64 KB. */
+  initialDataBytes: number;
+  largestSetDataBytes: number;
 }
 
 /** What the budgets of ARCHITECTURE.md §6 measure on an open page. */
@@ -29,8 +30,13 @@ export interface PageMetrics {
   route: string;
   /** Elements the page's WXML produced (built-ins and components), not the shell's. */
   wxmlNodes: number;
-  firstSetDataBytes: number | null;
+  /** The page's data when it first renders: what WeChat sends to the view at once. */
+  initialDataBytes: number;
+  /** The biggest single setData since the page opened. */
+  largestSetDataBytes: number;
 }
+
+const bytesOf = (data: unknown) => new TextEncoder().encode(JSON.stringify(data ?? {})).length;
 
 export interface RouterElements {
   pages: HTMLElement;
@@ -101,7 +107,8 @@ export class Router {
     return {
       route: entry.route,
       wxmlNodes: nodes,
-      firstSetDataBytes: entry.firstSetDataBytes,
+      initialDataBytes: entry.initialDataBytes,
+      largestSetDataBytes: entry.largestSetDataBytes,
     };
   }
 
@@ -156,13 +163,12 @@ export class Router {
       meta,
       tabBar: null,
       atBottom: false,
-      firstSetDataBytes: null,
+      initialDataBytes: bytesOf(instance.data),
+      largestSetDataBytes: 0,
     };
     const setData = instance.setData;
     instance.setData = (data: Record<string, unknown>, cb?: () => void) => {
-      if (entry.firstSetDataBytes === null) {
-        entry.firstSetDataBytes = new TextEncoder().encode(JSON.stringify(data ?? {})).length;
-      }
+      entry.largestSetDataBytes = Math.max(entry.largestSetDataBytes, bytesOf(data));
       return setData.call(instance, data, cb);
     };
     instance.route = route;
@@ -176,9 +182,33 @@ export class Router {
       holder.dataset.route = route;
       this.el.tabBar.appendChild(holder);
       entry.tabBar.attach(holder);
+      this.reserveTabBar(holder);
     }
     this.wireScrolling(entry);
     return entry;
+  }
+
+  /**
+   * A custom tab bar is drawn position:fixed at the bottom; in WeChat the page's window ends
+   * above it, so the tab bar area is reserved with the bar's height and the page scrolls
+   * above it instead of under it.
+   */
+  private reserveTabBar(holder: HTMLElement): void {
+    const watched = new Set<Element>();
+    // Resizing the holder from its own observer's callback would loop; fit on the next frame.
+    const observer = new ResizeObserver(() => requestAnimationFrame(fit));
+    function fit(): void {
+      const bars = Array.from(holder.querySelectorAll('*')).filter(
+        (n) => getComputedStyle(n).position === 'fixed',
+      );
+      for (const bar of bars) {
+        if (!watched.has(bar)) observer.observe(bar);
+        watched.add(bar);
+      }
+      const height = `${Math.max(0, ...bars.map((n) => n.getBoundingClientRect().height))}px`;
+      if (holder.style.height !== height) holder.style.height = height;
+    }
+    requestAnimationFrame(fit);
   }
 
   private wireScrolling(entry: PageEntry): void {
@@ -325,6 +355,8 @@ export class Router {
     this.meta(route);
     if (!this.isTab(route)) throw new Error('can not switchTab to a non-tabbar page');
     const top = this.top();
+    // Tapping the tab already shown does nothing in WeChat (no onHide/onShow).
+    if (top && top.route === route && this.tabPages.get(route) === top) return;
     while (this.stack.length) {
       const e = this.stack.pop()!;
       if (e === top) this.closeOrKeep(e);

@@ -18,6 +18,10 @@ import { BUILTIN_TAGS, compileWxss, readWxss } from './wxss.mjs';
 
 const require = createRequire(import.meta.url);
 
+/** `options: { addGlobalClass: true }` or styleIsolation apply-shared / shared. */
+const SHARED_STYLES =
+  /addGlobalClass\s*:\s*true|styleIsolation\s*:\s*['"](apply-shared|shared)['"]/;
+
 /** WeChat's component lookup: own files, then npm packages built by 构建 npm. */
 const NPM_PREFIX = 'miniprogram_npm/';
 
@@ -76,14 +80,24 @@ export async function buildPreview(root, { log = console.log } = {}) {
     }
     counter += 1;
     const short = path.posix.basename(id).replace(/[^a-zA-Z0-9]/g, '');
+    const script = fs.existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`;
+    const isPage = pages.includes(id);
+    // Pages and apply-shared components keep their class names (app.wxss and the page's rules
+    // reach them, as in WeChat); isolated components get a prefix of their own.
+    const shared = isPage || (isOwn(id) && SHARED_STYLES.test(fs.readFileSync(script, 'utf8')));
+    const hostKey = `h${counter}`;
     components.set(id, {
       id,
       tagName: tagName ?? 'wx-page-root',
-      // App code shares one scope, as with addGlobalClass; TDesign keeps its isolation.
-      classPrefix: isOwn(id) ? '' : `${short}${counter}`,
-      hostKey: `h${counter}`,
+      classPrefix: shared ? '' : `${short}${counter}`,
+      hostKey,
+      styleScope: isPage
+        ? `.wx-page-frame[data-route="${id}"]`
+        : shared
+          ? `[data-wx-host="${hostKey}"]`
+          : '',
       using: resolved,
-      isPage: pages.includes(id),
+      isPage,
       json: {
         navigationBarTitleText: json.navigationBarTitleText,
         navigationBarBackgroundColor: json.navigationBarBackgroundColor,
@@ -93,7 +107,7 @@ export async function buildPreview(root, { log = console.log } = {}) {
         onReachBottomDistance: json.onReachBottomDistance,
         navigationStyle: json.navigationStyle,
       },
-      script: fs.existsSync(`${base}.ts`) ? `${base}.ts` : `${base}.js`,
+      script,
     });
   };
   for (const id of roots) visit(id, null);
@@ -126,7 +140,9 @@ export async function buildPreview(root, { log = console.log } = {}) {
   css.push(compileWxss(readWxss(path.join(mpRoot, 'app.wxss')), '', 'app'));
   for (const c of components.values()) {
     const source = readWxss(`${sourceOf(c.id)}.wxss`);
-    if (source) css.push(`/* ${c.id} */\n${compileWxss(source, c.classPrefix, c.hostKey)}`);
+    if (source) {
+      css.push(`/* ${c.id} */\n${compileWxss(source, c.classPrefix, c.hostKey, c.styleScope)}`);
+    }
   }
   const iconComponent = components.get(`${NPM_PREFIX}tdesign-miniprogram/icon/icon`);
   const iconsDir = path.join(root, 'node_modules/tdesign-icons-svg/src');
@@ -165,7 +181,7 @@ export async function buildPreview(root, { log = console.log } = {}) {
       tabBar: appJson.tabBar ?? null,
     },
     builtins: BUILTIN_TAGS,
-    components: [...components.values()].map(({ script: _script, ...c }) => c),
+    components: [...components.values()].map(({ script: _script, styleScope: _s, ...c }) => c),
   };
   const loaders = [...components.values()]
     .map((c) => `  ${JSON.stringify(c.id)}: () => require(${JSON.stringify(c.script)}),`)

@@ -1,10 +1,13 @@
 /**
  * WXSS → browser CSS for the preview, with the scoping WeChat applies:
  *
- * - class selectors of a component get its class prefix (`.t-button` → `.tb3--t-button`), the
- *   prefix exparser writes on that component's elements, so styles never cross components;
- *   the app's own pages and components use the empty prefix (they share app.wxss, as
- *   `addGlobalClass` does in WeChat);
+ * - class selectors of an isolated component get its class prefix (`.t-button` →
+ *   `.tb3--t-button`), the prefix exparser writes on that component's elements, so styles
+ *   never cross components;
+ * - a page's classes stay as written (in WeChat each page is its own webview, sharing only
+ *   app.wxss), so its rules are scoped to its own page frame instead; a component with
+ *   `addGlobalClass` (apply-shared) also keeps its classes, so app and page rules reach it,
+ *   and its own rules are scoped to inside its host;
  * - built-in tags become the elements the preview renders (`view` → `wx-view`) and `page`
  *   the page root, where app.wxss puts the design tokens;
  * - `:host` becomes the host element, which the runtime marks with `data-wx-host` (a key of
@@ -66,11 +69,15 @@ const TAG_RE = new RegExp(
   'g',
 );
 
+/**
+ * rpx to px; vh to the page's window (the runtime sets --wx-vh on the phone: 1vh of the
+ * browser would be the desktop window, not the phone's); vw to the 375 px screen.
+ */
 export function rpxToPx(value) {
-  return value.replace(/(-?\d*\.?\d+)rpx\b/gi, (_, n) => {
-    const px = Number(n) * RPX_TO_PX;
-    return `${Number(px.toFixed(3))}px`;
-  });
+  return value
+    .replace(/(-?\d*\.?\d+)rpx\b/gi, (_, n) => `${Number((Number(n) * RPX_TO_PX).toFixed(3))}px`)
+    .replace(/(-?\d*\.?\d+)vh\b/gi, (_, n) => `calc(${n} * var(--wx-vh, 1vh))`)
+    .replace(/(-?\d*\.?\d+)vw\b/gi, (_, n) => `${Number((Number(n) * 3.75).toFixed(3))}px`);
 }
 
 /** Inline `@import` (WXSS resolves them relative to the importing file). */
@@ -84,8 +91,16 @@ export function readWxss(file, seen = new Set()) {
   });
 }
 
-export function scopeSelector(selector, prefix, hostKey) {
-  let s = selector.replace(TAG_RE, (_, lead, tag) =>
+export function scopeSelector(selector, prefix, hostKey, scope) {
+  let s = selector;
+  // Classes first, so the classes the lines below introduce (.wx-page) keep their names.
+  if (prefix) {
+    // Same rule simulate applies: a dot preceded by a digit is a number, not a class.
+    s = s.replace(/(.)?\.([-_a-zA-Z][-_a-zA-Z0-9]*)/g, (all, before, name) =>
+      before !== undefined && /\d/.test(before) ? all : `${before ?? ''}.${prefix}--${name}`,
+    );
+  }
+  s = s.replace(TAG_RE, (_, lead, tag) =>
     // The custom tab bar lives in the page's window in WeChat, so page-level tokens reach it.
     tag === 'page' ? `${lead}:is(.wx-page,.wx-tabbar-holder)` : `${lead}wx-${tag}`,
   );
@@ -93,20 +108,16 @@ export function scopeSelector(selector, prefix, hostKey) {
     const host = `[data-wx-host="${hostKey}"]`;
     return inner ? `${host}${inner}` : host;
   });
-  if (prefix) {
-    // Same rule simulate applies: a dot preceded by a digit is a number, not a class.
-    s = s.replace(/(.)?\.([-_a-zA-Z][-_a-zA-Z0-9]*)/g, (all, before, name) =>
-      before !== undefined && /\d/.test(before) ? all : `${before ?? ''}.${prefix}--${name}`,
-    );
-  }
-  return s;
+  // :where() adds the scope without adding specificity, so the cascade between a page's
+  // rules and a component's stays what it is in WeChat.
+  return scope && !s.startsWith('[data-wx-host') ? `:where(${scope}) ${s}` : s;
 }
 
 /**
  * Transform one component's WXSS. Remote fonts are dropped: the preview works offline, and
  * the icon font is replaced by local SVG masks (see icons.mjs).
  */
-export function compileWxss(source, prefix, hostKey) {
+export function compileWxss(source, prefix, hostKey, scope) {
   const root = postcss.parse(source);
   root.walkAtRules('font-face', (rule) => {
     if (/url\(\s*['"]?https?:/i.test(rule.toString())) rule.remove();
@@ -114,10 +125,10 @@ export function compileWxss(source, prefix, hostKey) {
   root.walkRules((rule) => {
     const parent = rule.parent;
     if (parent && parent.type === 'atrule' && /keyframes$/i.test(parent.name)) return;
-    rule.selectors = rule.selectors.map((sel) => scopeSelector(sel, prefix, hostKey));
+    rule.selectors = rule.selectors.map((sel) => scopeSelector(sel, prefix, hostKey, scope));
   });
   root.walkDecls((decl) => {
-    if (decl.value.includes('rpx')) decl.value = rpxToPx(decl.value);
+    if (/rpx|vh|vw/i.test(decl.value)) decl.value = rpxToPx(decl.value);
   });
   root.walkAtRules('media', (rule) => {
     if (rule.params.includes('rpx')) rule.params = rpxToPx(rule.params);

@@ -43,7 +43,8 @@ test('publish a notice → a member reads it → 已读情况 lists the member',
   const counts = /已读 (\d+) \/ (\d+)/.exec(await pageText(page));
   expect(counts).not.toBeNull();
   expect(Number(counts![1])).toBeGreaterThanOrEqual(1);
-  // 未读 first: 李秀英 is not there.
+  // 未读 first: the members who have not read it (何永福 among them), 李秀英 not there.
+  await until(page, 'the 未读 list', async () => (await pageText(page)).includes('何永福'));
   expect(await pageText(page)).not.toContain('李秀英');
   const readTab = phone(page).getByText(`已读 ${counts![1]}`, { exact: true });
   await readTab.click();

@@ -97,6 +97,18 @@ test('the query of the url reaches onLoad', async () => {
   await findText(page, '微党课：学习身边的榜样');
 });
 
+test('a Chinese query value with & and = reaches the page as written (go() encodes it)', async () => {
+  const page = e2e.page;
+  const name = '幸福里&第一=党支部';
+  await openPreview(page, {
+    openid: 'demo-secretary',
+    route: 'packages/secretary/invite/index',
+    query: { branchId: 'branch-does-not-matter-here', branchName: name },
+  });
+  await findText(page, name);
+  expect(await pageText(page)).not.toContain('%E5');
+});
+
 test('a wx API the shim lacks is reported by missingWx()', async () => {
   const page = e2e.page;
   await openPreview(page, { openid: 'demo-member' });

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
 import { Emulator } from '../../emulator/src/emulator';
@@ -27,6 +28,25 @@ async function post(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: res.status, json: await res.json() };
+}
+
+/** A GET with the path sent exactly as written (no URL normalisation) and chosen headers. */
+function rawGet(
+  base: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, path: rawPath, method: 'GET', headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 /** Starts the CLI the way `npm run emulator` does and resolves with its gateway URL. */
@@ -197,11 +217,23 @@ describe('gateway: browser preview and its storage calls', () => {
   });
 
   test('never serves a file outside the preview folder', async () => {
-    for (const p of ['/preview/..%2F..%2Fetc%2Fpasswd', '/preview/%2e%2e/%2e%2e/etc/passwd']) {
-      const res = await fetch(`${gw.url}${p}`);
+    // Sent as raw paths: fetch would normalise dot segments before they reach the gateway.
+    for (const p of [
+      '/preview/..%2F..%2Fetc%2Fpasswd',
+      '/preview/../../etc/passwd',
+      '/preview/%2e%2e/%2e%2e/etc/passwd',
+      '/preview/icons/..%2F..%2F..%2Fpackage.json',
+    ]) {
+      const res = await rawGet(gw.url, p);
       expect(res.status).toBeGreaterThanOrEqual(400);
-      expect(await res.text()).not.toContain('root:');
+      expect(res.body).not.toContain('root:');
     }
+  });
+
+  test('answers only requests addressed to a loopback name (no DNS rebinding)', async () => {
+    const res = await rawGet(gw.url, '/preview/', { Host: 'attacker.example:80' });
+    expect(res.status).toBe(403);
+    expect((await rawGet(gw.url, '/preview/', { Host: 'localhost' })).status).toBe(200);
   });
 
   test('a page from another origin cannot load the preview API calls', async () => {
@@ -235,6 +267,22 @@ describe('gateway: browser preview and its storage calls', () => {
     expect(urls.json.fileList[0]).toMatchObject({ fileID, status: 0 });
     const file = await fetch(urls.json.fileList[0].tempFileURL);
     expect(Buffer.from(await file.arrayBuffer())).toEqual(bytes);
+  });
+
+  test('an upload never replaces an existing file', async () => {
+    const put = (body: string) =>
+      fetch(`${gw.url}/storage-upload?cloudPath=${encodeURIComponent('avatars/same.txt')}`, {
+        method: 'POST',
+        headers: { 'X-WX-OPENID': 'demo-member' },
+        body,
+      });
+    expect((await put('first')).status).toBe(200);
+    const again = await put('second');
+    expect(again.status).toBe(409);
+    const urls: any = await post(`${gw.url}/storage-temp-url`, {
+      fileList: [emu.storage.fileIdOf('avatars/same.txt')],
+    });
+    expect(await (await fetch(urls.json.fileList[0].tempFileURL)).text()).toBe('first');
   });
 
   test('bad upload paths and bad temp-URL requests are refused with a message', async () => {

@@ -324,16 +324,20 @@ describe('Router', () => {
     expect(els.navTitle.textContent).toBe('第一支部的通知');
   });
 
-  it('metrics() records the size of the first setData', async () => {
+  it('metrics() records the first render data and the largest setData', async () => {
     await start('/pages/notice/list');
     expect(router.metrics()).toMatchObject({
       route: 'pages/notice/list',
-      firstSetDataBytes: null,
+      largestSetDataBytes: 0,
     });
     await router.navigateTo('/pages/notice/detail');
     const m = router.metrics();
     expect(m?.route).toBe('pages/notice/detail');
-    expect(m?.firstSetDataBytes).toBe(Buffer.byteLength(JSON.stringify(detailData), 'utf8'));
+    // The page's own data at first render, then the largest single setData since.
+    expect(m?.initialDataBytes).toBe(
+      Buffer.byteLength(JSON.stringify({ title: 'pages/notice/detail', items: [] }), 'utf8'),
+    );
+    expect(m?.largestSetDataBytes).toBe(Buffer.byteLength(JSON.stringify(detailData), 'utf8'));
     expect(m?.wxmlNodes).toBeGreaterThanOrEqual(3);
   });
 
@@ -366,5 +370,13 @@ describe('Router', () => {
     scrollTo(100);
     scrollTo(400);
     expect(log).toEqual([`${LIST} onReachBottom`, `${LIST} onReachBottom`]);
+  });
+
+  it('switchTab to the tab already shown does nothing', async () => {
+    await start('/pages/home/index');
+    await router.switchTab('/pages/home/index');
+    await settle();
+    expect(log).toEqual([]);
+    expect(routes()).toEqual(['pages/home/index']);
   });
 });

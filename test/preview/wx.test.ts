@@ -96,6 +96,15 @@ describe('storage', () => {
     expect(wx.getStorageInfoSync().keys.sort()).toEqual(['flag', 'profile']);
   });
 
+  it('keeps the storage of each demo caller apart, as WeChat keeps it per user', () => {
+    wx.setStorageSync('elderly', true);
+    const other = createWx(fakeHost('demo-resident'));
+    expect(other.getStorageSync('elderly')).toBe('');
+    other.setStorageSync('elderly', false);
+    const again = createWx(fakeHost(host.openid()));
+    expect(again.getStorageSync('elderly')).toBe(true);
+  });
+
   it('throws WeChat errMsg from the sync forms on a bad key', () => {
     expect(() => wx.getStorageSync(42)).toThrow(
       'getStorageSync:fail parameter error: parameter.key should be String instead of number',

@@ -12,7 +12,7 @@ import { nativeApis } from './native';
 import { navigationApis } from './navigation';
 import { networkApis } from './network';
 import { createPrivacy } from './privacy';
-import { storageApis } from './storage';
+import { setStorageOwner, storageApis } from './storage';
 import { uiApis } from './ui';
 
 /** Names read on a `wx` object that the shim lacks, first read first ("cloud.x" for wx.cloud.x). */
@@ -85,6 +85,7 @@ function merge(parts: Record<string, any>[]): Record<string, any> {
 }
 
 export function createWx(host: PreviewHost): Record<string, any> {
+  setStorageOwner(host.openid());
   const privacy = createPrivacy(host);
   const ui = uiApis(host);
   const toast = (title: string) => {

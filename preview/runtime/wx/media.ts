@@ -59,6 +59,183 @@ async function imageSize(file: Blob): Promise<{ width?: number; height?: number 
 
 const isVideo = (f: File) => f.type.startsWith('video/');
 
+type AudioEvent =
+  | 'Canplay'
+  | 'Play'
+  | 'Pause'
+  | 'Stop'
+  | 'Ended'
+  | 'TimeUpdate'
+  | 'Error'
+  | 'Waiting'
+  | 'Seeking'
+  | 'Seeked';
+const AUDIO_EVENTS: AudioEvent[] = [
+  'Canplay',
+  'Play',
+  'Pause',
+  'Stop',
+  'Ended',
+  'TimeUpdate',
+  'Error',
+  'Waiting',
+  'Seeking',
+  'Seeked',
+];
+
+/** WeChat's InnerAudioContext error codes for what an <audio> element reports. */
+function audioErrorCode(media: HTMLAudioElement): number {
+  switch (media.error?.code) {
+    case 2: // MEDIA_ERR_NETWORK
+      return 10002;
+    case 3: // MEDIA_ERR_DECODE
+      return 10004;
+    case 4: // MEDIA_ERR_SRC_NOT_SUPPORTED
+      return 10003;
+    default:
+      return -1;
+  }
+}
+
+/**
+ * wx.createInnerAudioContext (added for the 微党课 reader, issue #5, whose audio plays with
+ * TDesign buttons rather than the deprecated <audio>): WeChat's InnerAudioContext over a
+ * detached HTMLAudioElement. `src` takes an https URL, a temp path or a cloud:// fileID
+ * (resolved through the gateway, as WeChat resolves fileIDs); `on<Event>` / `off<Event>` for
+ * Canplay, Play, Pause, Stop, Ended, TimeUpdate, Error ({ errMsg, errCode }), Waiting,
+ * Seeking, Seeked. A browser that refuses to play without a user gesture reports Error.
+ */
+function createInnerAudioContext(host: PreviewHost): Record<string, any> {
+  const media = new Audio();
+  media.preload = 'auto';
+  const listeners = new Map<AudioEvent, Set<(r: Result) => void>>(
+    AUDIO_EVENTS.map((e) => [e, new Set()]),
+  );
+  const emit = (event: AudioEvent, arg: Result = {}) => {
+    for (const fn of [...(listeners.get(event) ?? [])]) {
+      try {
+        fn(arg);
+      } catch (e) {
+        setTimeout(() => {
+          throw e;
+        });
+      }
+    }
+  };
+  const fail = (errMsg: string, errCode: number) => emit('Error', { errMsg, errCode });
+  let src = '';
+  let startTime = 0;
+  let destroyed = false;
+  /** A stop pauses the element; its pause event is then reported as Stop only. */
+  let stopping = false;
+  /** The URL being resolved for the current src (cloud:// → temp URL). */
+  let ready: Promise<void> = Promise.resolve();
+  const load = (value: string) => {
+    src = value;
+    ready = (async () => {
+      let url = value;
+      if (value.startsWith('cloud://')) [url] = await toHttpUrls(host, [value]);
+      else if (value.startsWith('wxfile://')) url = URL.createObjectURL(await readTempFile(value));
+      if (src === value && !destroyed) media.src = url;
+    })().catch((e: unknown) => fail(`load failed: ${String(e)}`, 10003));
+  };
+
+  media.addEventListener('canplay', () => emit('Canplay'));
+  media.addEventListener('play', () => emit('Play'));
+  media.addEventListener('pause', () => {
+    // WeChat reports the end as Ended only, and a stop as Stop.
+    if (!media.ended && !stopping) emit('Pause');
+  });
+  media.addEventListener('ended', () => emit('Ended'));
+  media.addEventListener('timeupdate', () => emit('TimeUpdate'));
+  media.addEventListener('waiting', () => emit('Waiting'));
+  media.addEventListener('seeking', () => emit('Seeking'));
+  media.addEventListener('seeked', () => emit('Seeked'));
+  media.addEventListener('error', () => {
+    if (media.getAttribute('src'))
+      fail(media.error?.message || 'audio error', audioErrorCode(media));
+  });
+
+  const ctx: Record<string, any> = {
+    play() {
+      if (destroyed) return;
+      void ready.then(() => {
+        if (startTime && media.currentTime === 0) media.currentTime = startTime;
+        media.play().catch((e: unknown) => fail(`play failed: ${String(e)}`, 10001));
+      });
+    },
+    pause() {
+      media.pause();
+    },
+    stop() {
+      stopping = true;
+      media.pause();
+      media.currentTime = 0;
+      stopping = false;
+      emit('Stop');
+    },
+    seek(position: number) {
+      const t = Number(position);
+      if (Number.isFinite(t) && t >= 0) media.currentTime = t;
+    },
+    destroy() {
+      destroyed = true;
+      media.pause();
+      media.removeAttribute('src');
+      media.load();
+      for (const set of listeners.values()) set.clear();
+    },
+  };
+  for (const e of AUDIO_EVENTS) {
+    ctx[`on${e}`] = (fn: unknown) => {
+      if (typeof fn === 'function') listeners.get(e)!.add(fn as (r: Result) => void);
+    };
+    ctx[`off${e}`] = (fn?: unknown) => {
+      if (typeof fn === 'function') listeners.get(e)!.delete(fn as (r: Result) => void);
+      else listeners.get(e)!.clear();
+    };
+  }
+  Object.defineProperties(ctx, {
+    src: { get: () => src, set: (v: unknown) => load(String(v ?? '')), enumerable: true },
+    startTime: {
+      get: () => startTime,
+      set: (v: unknown) => (startTime = Math.max(0, Number(v) || 0)),
+      enumerable: true,
+    },
+    autoplay: {
+      get: () => media.autoplay,
+      set: (v: unknown) => {
+        media.autoplay = !!v;
+        if (v) ctx.play();
+      },
+      enumerable: true,
+    },
+    loop: { get: () => media.loop, set: (v: unknown) => (media.loop = !!v), enumerable: true },
+    volume: {
+      get: () => media.volume,
+      set: (v: unknown) => (media.volume = Math.min(1, Math.max(0, Number(v) || 0))),
+      enumerable: true,
+    },
+    playbackRate: {
+      get: () => media.playbackRate,
+      set: (v: unknown) => (media.playbackRate = Math.min(2, Math.max(0.5, Number(v) || 1))),
+      enumerable: true,
+    },
+    obeyMuteSwitch: { value: true, writable: true, enumerable: true },
+    duration: {
+      get: () => (Number.isFinite(media.duration) ? media.duration : 0),
+      enumerable: true,
+    },
+    currentTime: { get: () => media.currentTime, enumerable: true },
+    paused: { get: () => media.paused, enumerable: true },
+    buffered: {
+      get: () => (media.buffered.length ? media.buffered.end(media.buffered.length - 1) : 0),
+      enumerable: true,
+    },
+  });
+  return ctx;
+}
+
 export function mediaApis(host: PreviewHost, gate: Gate): Record<string, any> {
   const chooseMedia = asyncApi(
     'chooseMedia',
@@ -146,6 +323,7 @@ export function mediaApis(host: PreviewHost, gate: Gate): Record<string, any> {
   };
 
   return {
+    createInnerAudioContext: () => createInnerAudioContext(host),
     chooseMedia,
     chooseImage,
     chooseMessageFile,

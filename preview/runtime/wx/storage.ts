@@ -6,6 +6,14 @@
 import { asyncApi, WxFailure, type Options } from './callback';
 
 export const STORAGE_PREFIX = 'wxpreview:';
+/**
+ * WeChat keeps storage per user of a mini-program, so each demo caller gets their own
+ * space: switching identity must not carry the secretary's settings over to a resident.
+ */
+let ownerPrefix = STORAGE_PREFIX;
+export function setStorageOwner(openid: string): void {
+  ownerPrefix = `${STORAGE_PREFIX}${openid}:`;
+}
 /** WeChat's limit for one mini-program, in KB. */
 const LIMIT_KB = 10240;
 
@@ -41,14 +49,14 @@ export function decode(raw: string): unknown {
 
 function write(key: string, data: unknown): void {
   try {
-    localStorage.setItem(STORAGE_PREFIX + key, encode(data));
+    localStorage.setItem(ownerPrefix + key, encode(data));
   } catch {
     throw new WxFailure(`exceed storage max size ${LIMIT_KB / 1024}MB`);
   }
 }
 
 function read(key: string): { found: boolean; data: unknown } {
-  const raw = localStorage.getItem(STORAGE_PREFIX + key);
+  const raw = localStorage.getItem(ownerPrefix + key);
   return raw === null ? { found: false, data: '' } : { found: true, data: decode(raw) };
 }
 
@@ -56,7 +64,7 @@ function keys(): string[] {
   const out: string[] = [];
   for (let i = 0; i < localStorage.length; i += 1) {
     const k = localStorage.key(i);
-    if (k?.startsWith(STORAGE_PREFIX)) out.push(k.slice(STORAGE_PREFIX.length));
+    if (k?.startsWith(ownerPrefix)) out.push(k.slice(ownerPrefix.length));
   }
   return out;
 }
@@ -64,14 +72,14 @@ function keys(): string[] {
 function info(): Record<string, unknown> {
   const all = keys();
   const bytes = all.reduce(
-    (n, k) => n + k.length + (localStorage.getItem(STORAGE_PREFIX + k)?.length ?? 0),
+    (n, k) => n + k.length + (localStorage.getItem(ownerPrefix + k)?.length ?? 0),
     0,
   );
   return { keys: all, currentSize: Math.ceil(bytes / 1024), limitSize: LIMIT_KB };
 }
 
 function clear(): void {
-  keys().forEach((k) => localStorage.removeItem(STORAGE_PREFIX + k));
+  keys().forEach((k) => localStorage.removeItem(ownerPrefix + k));
 }
 
 export function storageApis(): Record<string, any> {
@@ -81,7 +89,7 @@ export function storageApis(): Record<string, any> {
     // A missing key gives '' (not undefined), which page code relies on.
     getStorageSync: (key: unknown) => sync('getStorageSync', () => read(checkKey(key)).data),
     removeStorageSync: (key: unknown) =>
-      sync('removeStorageSync', () => localStorage.removeItem(STORAGE_PREFIX + checkKey(key))),
+      sync('removeStorageSync', () => localStorage.removeItem(ownerPrefix + checkKey(key))),
     clearStorageSync: () => clear(),
     getStorageInfoSync: () => info(),
 
@@ -92,7 +100,7 @@ export function storageApis(): Record<string, any> {
       return { data: r.data };
     }),
     removeStorage: asyncApi('removeStorage', (o: Options) => {
-      localStorage.removeItem(STORAGE_PREFIX + checkKey(o.key));
+      localStorage.removeItem(ownerPrefix + checkKey(o.key));
     }),
     clearStorage: asyncApi('clearStorage', () => clear()),
     getStorageInfo: asyncApi('getStorageInfo', () => info()),
