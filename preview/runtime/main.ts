@@ -160,6 +160,9 @@ async function boot(): Promise<void> {
     report,
   );
   state.router = router;
+  // IntersectionObserver's viewport (patched into j-component by the build): the page area.
+  (globalThis as Record<string, unknown>).__previewViewport = () =>
+    router.top()?.scroller.getBoundingClientRect() ?? null;
   // WXSS vh is the page's window in WeChat, not the desktop browser's (wxss.mjs reads this).
   const pagesEl = el('pages');
   const setVh = () => el('phone').style.setProperty('--wx-vh', `${pagesEl.clientHeight / 100}px`);

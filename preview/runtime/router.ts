@@ -216,6 +216,9 @@ export class Router {
     const distance = meta.json.onReachBottomDistance ?? 50;
     scroller.addEventListener('scroll', () => {
       this.call(entry, 'onPageScroll', { scrollTop: scroller.scrollTop });
+      // The page scrolls in its frame, not inside the page element j-component listens on;
+      // tell it, so the page's IntersectionObservers measure again as on a phone.
+      entry.component.dom.dispatchEvent(new Event('scroll'));
       const near = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= distance;
       if (near && !entry.atBottom) this.call(entry, 'onReachBottom');
       entry.atBottom = near;
