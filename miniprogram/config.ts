@@ -37,9 +37,14 @@ export const CLOUD_ENV_ID = '';
  * `NOTICE_TEMPLATE_ID` (公众平台 › 订阅消息 › 我的模板): the client asks the member to
  * accept this template, the server sends it (`branch.remindUnread`) with keywords `thing1`
  * (notice title) and `thing2` (a hint). See docs/deploy.md, 订阅消息模板.
+ *
+ * `lessonReminder` must be the `lesson` function's `LESSON_TEMPLATE_ID` (「提醒未学的党员」,
+ * `lesson.remind`): keywords `thing1` (lesson title) and `thing2` (a hint); the message opens
+ * `pages/lessons/detail?id=<lessonId>`.
  */
-export const SUBSCRIBE_TEMPLATES: Readonly<{ noticeReminder: string }> = {
+export const SUBSCRIBE_TEMPLATES: Readonly<{ noticeReminder: string; lessonReminder: string }> = {
   noticeReminder: '',
+  lessonReminder: '',
 };
 
 export const DEFAULT_LOCAL_CONFIG: Readonly<RuntimeConfig> = {

@@ -219,9 +219,28 @@ async function fixtures(gateway) {
     'demo-secretary',
   );
   const other = members.items.find((m) => m.openid === 'demo-member') ?? members.items[0];
+  const lessons = await call(
+    gateway,
+    'lesson',
+    'list',
+    { branchId: secretary.branchId },
+    'demo-member',
+  );
+  const quizLesson = lessons.items.find((l) => l.questionCount > 0);
+  if (!quizLesson) throw new Error('lesson.list: the demo branch has no lesson with a quiz');
+  const topics = await call(
+    gateway,
+    'lesson',
+    'listTopics',
+    { branchId: secretary.branchId },
+    'demo-secretary',
+  );
   return {
     member,
     memberships,
+    lesson: lessons.items[0],
+    quizLesson,
+    topic: topics.items.find((t) => t.status === 'open') ?? topics.items[0],
     secretary,
     committee,
     notice: notices.items[0],
@@ -247,7 +266,7 @@ const EVERYONE = [
   'demo-resident',
   'demo-newcomer',
 ];
-/** Callers whose 我的 › 长辈模式 is on (the storage key of miniprogram/utils/elderly.ts). */
+/** Callers whose 我的 › 长辈模式 is 'on' (the storage key and value of miniprogram/utils/elderly.ts). */
 const ELDERLY = new Set(['demo-elder']);
 const ELDERLY_STORAGE_KEY = 'settings.elderlyMode';
 
@@ -309,6 +328,33 @@ function plan(f) {
     ],
     'packages/secretary/held/index': [['demo-secretary'], () => branch(s)],
     'packages/secretary/reports/index': [['demo-secretary'], () => branch(s)],
+    'pages/lessons/index': [['demo-member', 'demo-secretary', 'demo-elder'], () => ({})],
+    'pages/lessons/detail': [['demo-member', 'demo-elder'], () => ({ id: f.quizLesson.lessonId })],
+    // 李秀英 has not studied the quiz lesson (the page says to study first); 何永福 has.
+    'pages/lessons/quiz': [['demo-member', 'demo-elder'], () => ({ id: f.quizLesson.lessonId })],
+    'pages/lessons/reflections': [
+      ['demo-member'],
+      () => ({ id: f.quizLesson.lessonId, title: f.quizLesson.title }),
+    ],
+    'pages/lessons/topics': [['demo-member', 'demo-secretary'], (o) => branch(mine(o))],
+    'pages/points/index': [['demo-member', 'demo-elder'], () => ({})],
+    'packages/lesson-admin/compose/index': [['demo-secretary', 'demo-propaganda'], () => branch(s)],
+    'packages/lesson-admin/stats/index': [
+      ['demo-secretary'],
+      () => ({ id: f.quizLesson.lessonId }),
+    ],
+    'packages/lesson-admin/overview/index': [
+      ['demo-secretary', 'demo-propaganda'],
+      (o) => ({ ...branch(s), canModerate: o === 'demo-secretary' ? '1' : '' }),
+    ],
+    'packages/lesson-admin/adopt/index': [
+      ['demo-secretary'],
+      () => ({
+        branchId: s.branchId,
+        topicId: f.topic?.topicId ?? '',
+        title: f.topic?.title ?? '',
+      }),
+    ],
     'packages/committee/create-branch/index': [
       ['demo-committee'],
       () => ({ committeeId: f.committee.committeeId }),
@@ -445,7 +491,7 @@ async function shoot(browser, gateway, route, openid, query) {
   });
   if (ELDERLY.has(openid)) {
     await context.addInitScript(
-      ([key]) => localStorage.setItem(key, 'true'),
+      ([key]) => localStorage.setItem(key, JSON.stringify('on')),
       [`wxpreview:${openid}:${ELDERLY_STORAGE_KEY}`],
     );
   }

@@ -1,31 +1,24 @@
 /**
- * The custom tab bar (UX.md §Navigation). Tabs by who the caller is; only the tabs whose
- * pages exist are listed: 学习, 活动 and 联户 join them with their own issues. A tab page
- * tells the bar which tab it is in onShow (`syncTabBar` in utils/nav.ts).
+ * The custom tab bar (UX.md §Navigation). Tabs by who the caller is: members see
+ * 首页 · 学习 · 我的, residents and newcomers 首页 · 我的 (utils/nav.ts `TABS`,
+ * `visibleTabs`); 活动 and 联户 join with their own issues. A tab page tells the bar which
+ * tab it is, and refreshes the tabs, in onShow (`syncTabBar` in utils/nav.ts).
  */
 import { isElderlyMode } from '../utils/elderly';
+import { TABS, visibleTabs, type TabItem } from '../utils/nav';
 
-export interface TabItem {
-  value: string;
-  label: string;
-  icon: string;
-  url: string;
-}
-
-export const TABS: TabItem[] = [
-  { value: 'home', label: '首页', icon: 'home', url: '/pages/index/index' },
-  { value: 'mine', label: '我的', icon: 'user', url: '/pages/mine/index' },
-];
+export type { TabItem };
+export { TABS };
 
 Component({
   data: {
     value: 'home',
-    tabs: TABS,
+    tabs: [] as TabItem[],
     elderly: false,
   },
   lifetimes: {
     attached() {
-      this.setData({ elderly: isElderlyMode() });
+      this.setData({ elderly: isElderlyMode(), tabs: visibleTabs() });
     },
   },
   methods: {

@@ -1,4 +1,5 @@
 /** Navigation helpers shared by pages. */
+import { currentBranch } from './branch-context';
 
 /** Routes, so a moved page is one edit. Subpackage routes are under packages/. */
 export const ROUTES = {
@@ -27,10 +28,41 @@ export const ROUTES = {
   report: '/pages/report/index',
   profileEdit: '/pages/profile-edit/index',
   tree: '/pages/tree/index',
+  lessons: '/pages/lessons/index',
+  lessonDetail: '/pages/lessons/detail',
+  lessonQuiz: '/pages/lessons/quiz',
+  reflections: '/pages/lessons/reflections',
+  topics: '/pages/lessons/topics',
+  points: '/pages/points/index',
+  lessonCompose: '/packages/lesson-admin/compose/index',
+  lessonStats: '/packages/lesson-admin/stats/index',
+  lessonOverview: '/packages/lesson-admin/overview/index',
+  topicAdopt: '/packages/lesson-admin/adopt/index',
 } as const;
 
 /** Tab pages (app.json tabBar) must be opened with switchTab. */
-const TAB_ROUTES = new Set<string>([ROUTES.home, ROUTES.mine]);
+const TAB_ROUTES = new Set<string>([ROUTES.home, ROUTES.lessons, ROUTES.mine]);
+
+export interface TabItem {
+  value: string;
+  label: string;
+  icon: string;
+  url: string;
+  /** Shown only to members of a branch (UX.md: residents and newcomers have no 学习). */
+  membersOnly?: boolean;
+}
+
+/** Every tab, in order; 活动 and 联户 join with their own issues (UX.md, Navigation). */
+export const TABS: readonly TabItem[] = [
+  { value: 'home', label: '首页', icon: 'home', url: ROUTES.home },
+  { value: 'lessons', label: '学习', icon: 'book-open', url: ROUTES.lessons, membersOnly: true },
+  { value: 'mine', label: '我的', icon: 'user', url: ROUTES.mine },
+];
+
+/** The tabs the caller sees: members (a branch remembered from branch.me) get 学习. */
+export function visibleTabs(isMember: boolean = currentBranch() !== null): TabItem[] {
+  return TABS.filter((t) => isMember || !t.membersOnly);
+}
 
 export function go(route: string, query: Record<string, string> = {}): void {
   const qs = Object.entries(query)
@@ -43,11 +75,23 @@ export function go(route: string, query: Record<string, string> = {}): void {
   wx.navigateTo({ url: qs ? `${route}?${qs}` : route });
 }
 
-/** Mark the current tab in the custom tab bar; a no-op where there is none (tests, old hosts). */
+/** Replace the current page (a finished form → its result page); never a tab page. */
+export function replace(route: string, query: Record<string, string> = {}): void {
+  const qs = Object.entries(query)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  wx.redirectTo({ url: qs ? `${route}?${qs}` : route });
+}
+
+/**
+ * Mark the current tab in the custom tab bar, and show the tabs the caller may see now (a
+ * member's 学习 appears once home has learnt the branch); a no-op where there is no bar
+ * (tests, old hosts).
+ */
 export function syncTabBar(page: unknown, value: string): void {
   const p = page as { getTabBar?: () => { setData(d: Record<string, unknown>): void } | null };
   try {
-    p.getTabBar?.()?.setData({ value });
+    p.getTabBar?.()?.setData({ value, tabs: visibleTabs() });
   } catch {
     // No custom tab bar on this host.
   }

@@ -52,6 +52,11 @@ export function isCommittee(role: RoleCode): boolean {
   return COMMITTEE.has(role);
 }
 
+/** May compose lessons, see their statistics, remind, hide reflections and adopt topics. */
+export function isLessonComposer(role: RoleCode): boolean {
+  return role === 'secretary' || role === 'deputySecretary' || role === 'propagandaCommittee';
+}
+
 /** May create invitations and review applications (secretary, deputy, organisation committee). */
 export function isReviewer(role: RoleCode): boolean {
   return role === 'secretary' || role === 'deputySecretary' || role === 'organizationCommittee';

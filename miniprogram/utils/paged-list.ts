@@ -32,22 +32,28 @@ export class PagedList {
 
   /**
    * Load the first page. `extra` adds keys to the ready/empty setData. Resolves with the
-   * rows shown, or null when the load failed or was superseded.
+   * rows shown, or null when the load failed or was superseded. `quiet`: a list already on
+   * screen is replaced without the loading state, and kept as it is when the load fails
+   * (a tab page refreshing when shown again).
    */
   async first<T, R>(
     page: ListPage<R>,
     fetch: Fetch<T>,
     toRow: ToRow<T, R>,
     extra?: (items: R[]) => Record<string, unknown>,
+    opts: { quiet?: boolean } = {},
   ): Promise<R[] | null> {
     const gen = ++this.generation;
     this.loadingMore = false;
-    page.setData({ status: 'loading', errorMessage: '', moreError: '', loadingMore: false });
+    const quiet = !!opts.quiet && page.data.status === 'ready';
+    if (!quiet) {
+      page.setData({ status: 'loading', errorMessage: '', moreError: '', loadingMore: false });
+    }
     const res = await fetch();
     if (gen !== this.generation) return null;
     stopPullDown();
     if (!res.ok) {
-      page.setData({ status: 'error', errorMessage: res.error.message });
+      if (!quiet) page.setData({ status: 'error', errorMessage: res.error.message });
       return null;
     }
     this.cursor = res.data.nextCursor;
@@ -58,6 +64,7 @@ export class PagedList {
       ...extra?.(items),
       items,
       hasMore: !!this.cursor,
+      ...(quiet ? { moreError: '', loadingMore: false } : {}),
     });
     return items;
   }

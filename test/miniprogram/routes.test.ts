@@ -5,7 +5,8 @@
  */
 import fs from 'fs';
 import path from 'path';
-import { ROUTES } from '../../miniprogram/utils/nav';
+import { BRANCH_CONTEXT_KEY } from '../../miniprogram/utils/branch-context';
+import { ROUTES, TABS } from '../../miniprogram/utils/nav';
 import { loadPage, prepare, waitFor } from './helpers/load';
 import { restoreWx, stubWx, useEnvVersion, useFontScale, useStorage } from './helpers/wx';
 
@@ -33,12 +34,12 @@ test('role tools live in the secretary subpackage, not the main package', () => 
   expect(app.lazyCodeLoading).toBe('requiredComponents');
 });
 
-test('the tab bar is custom and lists the home and 我的 pages', () => {
+test('the tab bar is custom and lists 首页, 学习 and 我的 (UX.md), as the bar itself does', () => {
   expect(app.tabBar.custom).toBe(true);
-  expect(app.tabBar.list.map((t: { pagePath: string }) => `/${t.pagePath}`)).toEqual([
-    ROUTES.home,
-    ROUTES.mine,
-  ]);
+  const list = app.tabBar.list.map((t: { pagePath: string }) => `/${t.pagePath}`);
+  expect(list).toEqual([ROUTES.home, ROUTES.lessons, ROUTES.mine]);
+  // Every tab of the custom bar is a tabBar page (switchTab needs it), and the reverse.
+  expect(TABS.map((t) => t.url)).toEqual(list);
 });
 
 test.each(registered)('%s handles pull-to-refresh when it enables it', (page) => {
@@ -65,5 +66,26 @@ describe('custom tab bar', () => {
     await waitFor(() => expect(switchTab).toHaveBeenCalledWith({ url: ROUTES.mine }));
     expect(bar.instance.data.value).toBe('mine');
     bar.detach();
+  });
+
+  test('学习 is shown to members only (a branch remembered from branch.me)', async () => {
+    const switchTab = stubWx('switchTab', jest.fn());
+    const outsider = loadPage('custom-tab-bar/index');
+    expect(outsider.text()).not.toContain('学习');
+    outsider.detach();
+
+    useStorage({
+      [BRANCH_CONTEXT_KEY]: {
+        branchId: 'b1',
+        branchName: '第一党支部',
+        committeeId: 'c1',
+        role: 'member',
+      },
+    });
+    const member = loadPage('custom-tab-bar/index');
+    expect(member.text()).toMatch(/首页.*学习.*我的/);
+    member.instance.onChange({ detail: { value: 'lessons' } });
+    await waitFor(() => expect(switchTab).toHaveBeenCalledWith({ url: ROUTES.lessons }));
+    member.detach();
   });
 });

@@ -40,6 +40,7 @@ const DEFAULT_CONTRACT = '《网上支部隐私保护指引》';
 const PURPOSES: Record<string, string> = {
   chooseMedia: '选择照片',
   chooseImage: '选择照片',
+  chooseMessageFile: '选择文件',
   saveImageToPhotosAlbum: '保存图片到相册',
   setClipboardData: '复制内容',
   getClipboardData: '读取剪贴板',

@@ -4,17 +4,20 @@
  * (`unreadNoticeItems`, those not already shown as pinned) and the unread count, and for committee
  * members the 工作台 (approvals with their pending badge, post a notice, invite; for the
  * secretary also roles, party groups, incoming transfers with their badge, held notices,
- * 双报到 reports). A newcomer
+ * 双报到 reports; for the secretary, deputy and propaganda committee 发布微党课 and 微党课管理).
+ * Members reach 微党课 (the 学习 tab) from a 学习 group. A newcomer
  * is told how to join; an applicant sees the application is being reviewed; a rejected
  * applicant (`me.rejectedApplications`) reads the reason with 重新申请 (→ join page).
- * Coming back to the tab reloads (unread counts change as notices are read).
+ * Coming back to the tab reloads (unread counts change as notices are read). The answer's
+ * branch is remembered (utils/branch-context.ts) for the tab bar's 学习 and the 学习 tab.
  */
 import type { BranchMeResponse, MyMembership } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { go, ROUTES, syncTabBar } from '../../utils/nav';
-import { isCommittee, isReviewer, stopPullDown } from '../../utils/page';
+import { branchOf, rememberBranch } from '../../utils/branch-context';
+import { isCommittee, isLessonComposer, isReviewer, stopPullDown } from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
 
 type Status = 'loading' | 'error' | 'ready';
@@ -81,6 +84,7 @@ function toView(me: BranchMeResponse) {
     canReview: m.pendingApprovals !== null || isReviewer(m.role),
     pendingApprovals: m.pendingApprovals ?? 0,
     canPost: isCommittee(m.role),
+    canLesson: isLessonComposer(m.role),
     committeeId: m.committeeId,
     isSecretary: m.role === 'secretary',
     canModerate: m.role === 'secretary' || m.role === 'deputySecretary',
@@ -124,6 +128,7 @@ Component({
     canReview: false,
     pendingApprovals: 0,
     canPost: false,
+    canLesson: false,
     committeeId: '',
     isSecretary: false,
     canModerate: false,
@@ -159,6 +164,9 @@ Component({
       stopPullDown();
       if (res.ok) {
         this.setData({ status: 'ready', ...toView(res.data) });
+        // The tab bar and the 学习 tab read the branch from here (utils/branch-context.ts).
+        rememberBranch(branchOf(res.data));
+        syncTabBar(this, 'home');
       } else if (!quiet || this.data.status !== 'ready') {
         this.setData({ status: 'error', errorMessage: res.error.message });
       }
@@ -212,6 +220,18 @@ Component({
     },
     onCreateBranch() {
       go(ROUTES.createBranch, { committeeId: this.data.adminCommitteeId });
+    },
+    onLessons() {
+      go(ROUTES.lessons);
+    },
+    onComposeLesson() {
+      go(ROUTES.lessonCompose, { branchId: this.data.branchId });
+    },
+    onLessonOverview() {
+      go(ROUTES.lessonOverview, {
+        branchId: this.data.branchId,
+        canModerate: this.data.canModerate ? '1' : '',
+      });
     },
     onInvite() {
       go(ROUTES.invite, { branchId: this.data.branchId, branchName: this.data.branchName });

@@ -1,13 +1,14 @@
 /**
  * 我的. One call on open (`branch.me`): who I am in each branch (name, branch, role,
  * application state), my 双报到 reports and their state, my identity card, editing my
- * profile, reporting to a community branch, leaving the branch, and the 长辈模式 setting, which
+ * profile, my points (积分, from 微党课), reporting to a community branch, leaving the branch, and the 长辈模式 setting, which
  * is stored on the phone (`settings.elderlyMode`) and needs no call.
  */
 import type { BranchMeResponse, MembershipState } from '../../../typings/api';
 import { call } from '../../services/call';
 import { ELDERLY_STORAGE_KEY, isElderlyMode } from '../../utils/elderly';
 import { go, ROUTES, syncTabBar, dataset } from '../../utils/nav';
+import { branchOf, rememberBranch } from '../../utils/branch-context';
 import { REPORT_STATUS_TEXT, stopPullDown, toast } from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
 
@@ -87,8 +88,11 @@ Component({
       const res = await call('branch', 'me');
       busy.delete(this);
       stopPullDown();
-      if (res.ok) this.setData({ status: 'ready', ...toView(res.data) });
-      else this.setData({ status: 'error', errorMessage: res.error.message });
+      if (res.ok) {
+        this.setData({ status: 'ready', ...toView(res.data) });
+        rememberBranch(branchOf(res.data));
+        syncTabBar(this, 'mine');
+      } else this.setData({ status: 'error', errorMessage: res.error.message });
     },
 
     onRetry() {
@@ -115,6 +119,9 @@ Component({
     },
     onReport() {
       go(ROUTES.report);
+    },
+    onPoints() {
+      go(ROUTES.points);
     },
     onLeave() {
       go(ROUTES.leave, { branchId: this.data.firstBranchId });

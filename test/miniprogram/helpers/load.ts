@@ -184,6 +184,17 @@ export interface LoadedPage {
   detach(): void;
 }
 
+/**
+ * wcc compiles every WXML of the mirror (the app and all of TDesign) in one run and prints it
+ * to stdout; the compiler's default 1 MB output buffer is too small for the whole app
+ * (spawnSync ENOBUFS), so the buffer is raised here.
+ */
+const SIMULATE_OPTIONS = (root: string) => ({
+  compiler: 'official',
+  rootPath: root,
+  compilerOptions: { maxBuffer: 64 * 1024 * 1024 },
+});
+
 let globalsInstalled = false;
 function installPageGlobals(): void {
   if (globalsInstalled) return;
@@ -202,7 +213,7 @@ export function prepare(route: string): void {
   installPageGlobals();
   const root = ensureMirror();
   jest.isolateModules(() => {
-    simulate.load(path.join(root, route), { compiler: 'official', rootPath: root });
+    simulate.load(path.join(root, route), SIMULATE_OPTIONS(root));
   });
 }
 
@@ -216,7 +227,7 @@ export function loadPage(route: string, query: Record<string, string> = {}): Loa
   const root = ensureMirror();
   let id = '';
   jest.isolateModules(() => {
-    id = simulate.load(path.join(root, route), { compiler: 'official', rootPath: root });
+    id = simulate.load(path.join(root, route), SIMULATE_OPTIONS(root));
   });
   const page = simulate.render(id);
   const parent = document.createElement('parent-wrapper');
