@@ -29,7 +29,8 @@ const USAGE = `Usage: npm run emulator -- --functions DIR [options]
   --host H          listen address (default 127.0.0.1, loopback only)
   --strict          refuse queries that no declared index serves
   --indexes FILE    declared indexes (database/indexes.json format)
-  --seed FILE       insert demo documents that are missing (idempotent)
+  --seed FILE       insert demo documents that are missing (idempotent), and the files of
+                    the storage/ folder beside FILE that storage lacks
   --reset           wipe the data folder first
   --env ID          environment id reported by getWXContext().ENV (default local)
   --no-timers       do not run timer triggers on schedule
@@ -125,6 +126,11 @@ async function main(): Promise<void> {
   if (args.seed) {
     const r = emu.seed(Emulator.readSeedFile(args.seed));
     console.log(`seed: ${r.inserted} documents inserted, ${r.skipped} already present`);
+    // Files the seed's documents refer to (e.g. a lesson's audio) sit beside it in storage/.
+    const files = await emu.seedFiles(path.join(path.dirname(args.seed), 'storage'));
+    if (files.added || files.skipped) {
+      console.log(`seed: ${files.added} files stored, ${files.skipped} already present`);
+    }
   }
   const fns = emu.listFunctions();
   // A cold start up front shows load errors now, but one broken function must not keep

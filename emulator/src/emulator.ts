@@ -318,6 +318,33 @@ export class Emulator {
     return { inserted, skipped };
   }
 
+  /**
+   * Puts the files of a seed folder into storage at their relative paths (the demo's audio,
+   * pictures), skipping any already there, so seeding twice changes nothing here either.
+   */
+  async seedFiles(dir: string): Promise<{ added: number; skipped: number }> {
+    let added = 0;
+    let skipped = 0;
+    const walk = (d: string): string[] =>
+      fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => {
+        const abs = path.join(d, e.name);
+        return e.isDirectory() ? walk(abs) : [abs];
+      });
+    if (!fs.existsSync(dir)) return { added, skipped };
+    for (const file of walk(dir)) {
+      const cloudPath = path.relative(dir, file).split(path.sep).join('/');
+      const existing = this.storage.localPathOf(this.storage.fileIdOf(cloudPath));
+      if (existing && fs.existsSync(existing)) {
+        skipped++;
+        continue;
+      }
+      const r = await this.storage.uploadFile({ cloudPath, fileContent: fs.readFileSync(file) });
+      if ('code' in r) throw new Error(`seed file ${cloudPath}: ${r.code} ${r.message}`);
+      added++;
+    }
+    return { added, skipped };
+  }
+
   /** Reads a seed file: `{"collections": {name: [EJSON documents]}}`. */
   static readSeedFile(file: string): Record<string, Record<string, unknown>[]> {
     const json = decode(fs.readFileSync(file, 'utf8'));

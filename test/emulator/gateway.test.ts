@@ -297,6 +297,41 @@ describe('gateway: browser preview and its storage calls', () => {
   });
 });
 
+describe('seed files', () => {
+  test('files beside the seed go into storage once, served at their temp URL', async () => {
+    const dir = tmp('wz-seed-files-');
+    fs.mkdirSync(path.join(dir, 'lessons', 'demo'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'lessons', 'demo', 'chime.wav'), 'RIFF-demo');
+    const emu = new Emulator({ functionsDir: FIXTURES, strict: false });
+    try {
+      expect(await emu.seedFiles(dir)).toEqual({ added: 1, skipped: 0 });
+      expect(await emu.seedFiles(dir)).toEqual({ added: 0, skipped: 1 });
+      const fileID = emu.storage.fileIdOf('lessons/demo/chime.wav');
+      const r: any = await emu.storage.downloadFile({ fileID });
+      expect(r.fileContent.toString()).toBe('RIFF-demo');
+      expect(await emu.seedFiles(path.join(dir, 'missing'))).toEqual({ added: 0, skipped: 0 });
+    } finally {
+      emu.close();
+    }
+  });
+
+  test('the demo seed stores the audio its lesson refers to', async () => {
+    const emu = new Emulator({ functionsDir: FIXTURES, strict: false });
+    try {
+      const seedFile = path.join(ROOT, 'database/seed/demo.json');
+      const refs = JSON.stringify(Emulator.readSeedFile(seedFile)).match(/cloud:\/\/[^"]+/g) ?? [];
+      expect(refs.length).toBeGreaterThan(0);
+      await emu.seedFiles(path.join(ROOT, 'database/seed/storage'));
+      for (const fileID of refs) {
+        const r: any = await emu.storage.downloadFile({ fileID });
+        expect({ fileID, bytes: r.fileContent?.length > 0 }).toEqual({ fileID, bytes: true });
+      }
+    } finally {
+      emu.close();
+    }
+  });
+});
+
 describe('timer triggers on schedule', () => {
   test('a 7-field cron trigger fires while the emulator runs', async () => {
     const emu = new Emulator({ functionsDir: FIXTURES, strict: false });
