@@ -252,7 +252,10 @@ export interface LessonItem {
   forMe: boolean;
   /** The caller has studied it (`complete`). */
   studied: boolean;
-  /** The caller's best quiz score, or null when not answered. */
+  /**
+   * The caller's best score on the current quiz, or null when not answered (or answered only
+   * before an edit changed the questions or answers).
+   */
   bestScore: number | null;
 }
 
@@ -292,10 +295,14 @@ export interface MyLessonProgress {
   studied: boolean;
   /** ISO 8601 */
   studiedAt: string | null;
-  /** Best score over all attempts, or null. */
+  /**
+   * Best score over the attempts on the current quiz, or null. An edit of the questions or
+   * answers starts a new quiz version: earlier scores no longer count.
+   */
   bestScore: number | null;
+  /** Attempts over every version of the quiz. */
   attempts: number;
-  /** The best score reached the pass mark (60 %). */
+  /** The best score on the current quiz reached the pass mark (60 %). */
   passed: boolean;
 }
 
@@ -393,11 +400,14 @@ export interface SubmitQuizResponse {
   total: number;
   /** score ≥ 60 % of total. */
   passed: boolean;
-  /** Best score over all attempts, this one included. */
+  /** Best score over the attempts on the current quiz version, this one included. */
   bestScore: number;
   attempts: number;
   results: QuizQuestionResult[];
-  /** Points for the first pass, once per lesson; null otherwise. */
+  /**
+   * Points for the first pass, once per lesson (passing the quiz again after an edit: null);
+   * null otherwise.
+   */
   points: PointsAward | null;
 }
 
@@ -417,7 +427,10 @@ export interface NotStudiedPerson {
 
 export interface LessonQuizStats {
   questionCount: number;
-  /** Audience members who answered at least once. */
+  /**
+   * Audience members who answered the current quiz at least once (answers given before an
+   * edit of the questions or answers do not count).
+   */
   takers: number;
   /** Mean of their best scores (one decimal), or null without takers. */
   average: number | null;
@@ -470,8 +483,9 @@ export interface LessonOverviewResponse {
 
 /**
  * A subscribe message (template `LESSON_TEMPLATE_ID`) to each audience member who has not
- * studied the lesson; at most once a day (UTC+8) per lesson, else `RATE_LIMITED` (message says
- * from when it may be sent again).
+ * studied the lesson — every one of them in the one call (no per-call cap: the day is used
+ * once); at most once a day (UTC+8) per lesson, else `RATE_LIMITED` (message says from when it
+ * may be sent again).
  */
 export interface RemindLessonRequest {
   lessonId: string;
@@ -480,10 +494,8 @@ export interface RemindLessonRequest {
 export interface RemindLessonResponse {
   lessonId: string;
   sent: number;
-  /** Not subscribed, or the message failed. */
+  /** Not subscribed, or the message failed. `sent + skipped` = everyone who had not studied. */
   skipped: number;
-  /** Not messaged because of the per-call limit (500). */
-  remaining: number;
 }
 
 // ---------------------------------------------------------------- reflections (学习心得)

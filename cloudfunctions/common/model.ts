@@ -227,6 +227,13 @@ export interface LessonDoc {
    */
   audienceKeys: string[];
   quiz: QuizQuestionDoc[];
+  /**
+   * The quiz's version: `update` adds 1 when a question, an option or an answer changes (not
+   * for the title, the body or an explanation). A member's best score counts only on the
+   * version it was made on (`LessonProgressDoc.quizBest`). Absent on lessons saved before
+   * versions existed: 0.
+   */
+  quizVersion?: number;
   status: LessonDocStatus;
   /** Content security asked for review on the last save (text unchanged since). */
   needsReview: boolean;
@@ -256,10 +263,16 @@ export interface LessonProgressDoc {
   branchId: string;
   /** Set by `complete`; null when the member answered the quiz but has not confirmed yet. */
   studiedAt: Date | null;
-  /** Best score over all attempts (`$max`), null before the first. */
-  bestScore: number | null;
-  /** Questions in the quiz at the last attempt. */
-  total: number | null;
+  /**
+   * The member's best score with the quiz version it was made on: `{ v<quizVersion>: score }`.
+   * `submitQuiz` raises the key of the version it graded with `$max` (concurrent attempts
+   * cannot lower it) and removes the other keys it read, so the first attempt on an edited
+   * quiz replaces the old best. Only the key of the lesson's current `quizVersion` counts: a
+   * best score of another version is not passed and not in the average. Empty (or absent)
+   * before the first attempt.
+   */
+  quizBest?: Record<string, number>;
+  /** Attempts over every version of the quiz. */
   attempts: number;
   createdAt: Date;
   updatedAt: Date;

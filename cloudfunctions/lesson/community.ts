@@ -51,8 +51,10 @@ function reflectionItem(r: LessonReflectionDoc, openid: string): ReflectionItem 
 
 /**
  * Visible reflections under a lesson, newest first (composers may list `held` or `hidden`
- * ones), and the caller's own whatever its status. Requests: memberships and the lesson with
- * the caller's reflection joined (2, parallel), the page (1, `lessonId_status_createdAt`): 3.
+ * ones), and the caller's own whatever its status. Members of the lesson's audience only (the
+ * audience rule of `lessonFor`: the discussion belongs to those the lesson is for).
+ * Requests: memberships and the lesson with the caller's reflection joined (2, parallel), the
+ * page (1, `lessonId_status_createdAt`): 3.
  */
 export const listReflections: ActionDef<'lesson', 'listReflections'> = {
   kind: 'read',
@@ -68,7 +70,7 @@ export const listReflections: ActionDef<'lesson', 'listReflections'> = {
       openid,
       data.lessonId,
       'listReflections',
-      { reflections: true },
+      { reflections: true, audience: true },
     );
     const status = data.status ?? 'visible';
     const canModerate = can(actor, 'hideReflection', resource);
@@ -100,8 +102,8 @@ export const listReflections: ActionDef<'lesson', 'listReflections'> = {
  * One reflection per member and lesson: its `_id` is derived from both, so a second one is a
  * duplicate key (`CONFLICT`), and a retry of the same text answers the first success. Not
  * wrapped in the requestId marker (`idempotent: false`) for that reason. Members of the
- * branch, on a published lesson. Requests: memberships and the lesson (2, parallel), insert
- * (1), the existing reflection after a duplicate (1): at most 4.
+ * lesson's audience (and composers), on a published lesson. Requests: memberships and the
+ * lesson (2, parallel), insert (1), the existing reflection after a duplicate (1): at most 4.
  */
 export const postReflection: ActionDef<'lesson', 'postReflection'> = {
   kind: 'write',
@@ -115,7 +117,9 @@ export const postReflection: ActionDef<'lesson', 'postReflection'> = {
       .max(LIMITS.reflectionMax, `学习心得最多 ${LIMITS.reflectionMax} 个字`),
   }),
   async handler(data, { openid, db, cloud }) {
-    const { docs, lesson } = await lessonFor(db, openid, data.lessonId, 'postReflection');
+    const { docs, lesson } = await lessonFor(db, openid, data.lessonId, 'postReflection', {
+      audience: true,
+    });
     if (lesson.status !== 'published') throw new AppError('CONFLICT', MSG.notPublished);
     const verdict = await secCheck(cloud, openid, data.text, 2);
     const mine = activeIn(docs, openid, lesson.branchId)!;
@@ -317,10 +321,12 @@ export const supportTopic: ActionDef<'lesson', 'supportTopic'> = {
 
 /**
  * Marks a topic adopted (a held one included: adopting it is the composer's release) and
- * links the lesson that answers it, a lesson of the same branch. Adopting again replaces the
- * link. Not wrapped in the requestId marker (`idempotent: false`): the same adoption again
- * is the same outcome. Requests: memberships, the topic and the lesson (3, parallel), the
- * update (1): 4.
+ * links the lesson that answers it: a PUBLISHED lesson of the same branch, since members
+ * follow the link to read it (a draft, scheduled or held lesson is CONFLICT; a missing,
+ * removed or other branch's one NOT_FOUND, as before: nothing said about other branches).
+ * Adopting again replaces the link. Not wrapped in the requestId marker (`idempotent:
+ * false`): the same adoption again is the same outcome. Requests: memberships, the topic and
+ * the lesson (3, parallel), the update (1): 4.
  */
 export const adoptTopic: ActionDef<'lesson', 'adoptTopic'> = {
   kind: 'write',
@@ -342,6 +348,9 @@ export const adoptTopic: ActionDef<'lesson', 'adoptTopic'> = {
       (!lesson || lesson.branchId !== topic.branchId || lesson.status === 'removed')
     ) {
       throw new AppError('NOT_FOUND', MSG.lessonNotFound);
+    }
+    if (lesson && lesson.status !== 'published') {
+      throw new AppError('CONFLICT', MSG.linkUnpublished);
     }
     await db
       .collection(COLLECTIONS.lessonTopics)

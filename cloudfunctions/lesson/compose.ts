@@ -6,7 +6,8 @@
  * (CONTENT_RISKY); `review` saves it but a lesson meant to go out is `held` instead, with the
  * composer's intent (now / at a time) kept in `heldIntent` for `moderate` to apply. A lesson
  * stays with members only while `published`; study records, reflections and points are
- * never touched by an edit.
+ * never touched by an edit. An edit of the quiz's questions, options or answers starts a new
+ * quiz version (`quizVersion`), on which earlier best scores no longer count.
  */
 import * as z from 'zod';
 import type { LessonContentInput } from '../../typings/api';
@@ -19,7 +20,7 @@ import {
   type Database,
   type TimerContext,
 } from '../common';
-import type { LessonDoc } from '../common/model';
+import type { LessonDoc, QuizQuestionDoc } from '../common/model';
 import { activeIn, loadActor, newId, updatedCount } from '../common/util';
 import {
   bodyDoc,
@@ -47,6 +48,14 @@ const publishAtSchema = z.iso
   }, '定时发布时间应在 5 分钟后到 60 天内');
 
 type Audience = LessonDoc['audience'];
+
+/**
+ * What grading depends on, in order: each question's id, text, kind, options and answers. Not
+ * the explanations (shown after grading, they change no result), nor the title or the body.
+ */
+function quizFingerprint(quiz: QuizQuestionDoc[]): string {
+  return JSON.stringify(quiz.map((q) => [q.questionId, q.text, q.kind, q.options, q.answer]));
+}
 
 /**
  * The audience as stored (group names copied for display) and its `audienceKeys`. Group ids
@@ -181,6 +190,7 @@ export const create: ActionDef<'lesson', 'create'> = {
       branchId: data.branchId,
       committeeId: mine.committeeId ?? '',
       ...fields,
+      quizVersion: 0,
       ...out,
       needsReview: verdict === 'review',
       authorOpenid: openid,
@@ -199,9 +209,19 @@ export const create: ActionDef<'lesson', 'create'> = {
  * new text needs review (then `held`, hidden from members, until released); a held one whose
  * new text passes goes ahead as its composer asked (now, or at its time when still ahead); a
  * draft or scheduled one keeps its status (a scheduled one is held when its new text needs
- * review). Not wrapped in the requestId marker (`idempotent: false`): saving the same
- * content again is the same outcome. Requests: memberships and the lesson (2, parallel), the
- * party groups when the audience names some (1), the conditional update (1): at most 4.
+ * review).
+ *
+ * When the quiz's questions, options or answers change, `quizVersion` goes up by one (`$inc`,
+ * so two racing edits make two versions): a best score of the earlier version no longer
+ * means the member passed THIS quiz, so it counts for nothing (not passed, not in the
+ * average) until they answer again. Study records stay (issue #5: "edits after publishing
+ * keep study records"), and so do points already awarded (the ledger is append-only;
+ * `quizPassed` stays once per lesson, whatever the version).
+ *
+ * Not wrapped in the requestId marker (`idempotent: false`): saving the same content again is
+ * the same outcome (the same quiz makes no new version). Requests: memberships and the lesson
+ * (2, parallel), the party groups when the audience names some (1), the conditional update
+ * (1): at most 4.
  */
 export const update: ActionDef<'lesson', 'update'> = {
   kind: 'write',
@@ -229,9 +249,12 @@ export const update: ActionDef<'lesson', 'update'> = {
     } else if (lesson.status === 'draft') {
       state = { listAt: now };
     }
-    const change: Partial<LessonDoc> = {
+    const _ = db.command;
+    const quizChanged = quizFingerprint(fields.quiz) !== quizFingerprint(lesson.quiz ?? []);
+    const change: Record<string, unknown> = {
       ...fields,
       ...state,
+      ...(quizChanged ? { quizVersion: _.inc(1) } : {}),
       needsReview: verdict === 'review',
       updatedAt: now,
     };

@@ -29,7 +29,21 @@ const SEC_CHUNK = 2500;
 /** Reading speed used to estimate minutes when the composer gives none (characters a minute). */
 const CHARS_PER_MINUTE = 400;
 
-const fileSchema = z.string().max(300).regex(LESSON_FILE, FILE_HINT);
+/**
+ * A `.` or `..` path segment, or a backslash (read as a separator by some tools): the regex
+ * lets dots through for names like `a.png`, but `lessons/../avatars/x.png` would name a file
+ * outside `lessons/` wherever the path gets normalised.
+ */
+const UNSAFE_PATH = /(^|\/)\.{1,2}(\/|$)|\\/;
+
+const fileSchema = z
+  .string()
+  .max(300)
+  .refine(
+    (v) => !UNSAFE_PATH.test(v.replace(/^cloud:\/\/[^/]*\//, '')),
+    '文件路径不能含「.」或「..」这样的目录，也不能含反斜杠',
+  )
+  .regex(LESSON_FILE, FILE_HINT);
 
 const inlineSchema = z.object({
   text: z.string().min(1, '文字不能为空').max(500, '一段文字最多 500 个字'),

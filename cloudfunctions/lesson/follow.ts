@@ -21,6 +21,7 @@ import { passes } from './points';
 import {
   MSG,
   audienceOf,
+  bestScoreOf,
   branchMembers,
   cursorSchema,
   forbidden,
@@ -29,8 +30,12 @@ import {
   type AudienceMember,
 } from './shared';
 
-/** Subscribe messages sent per call (the rest is reported as `remaining`). */
-export const MAX_REMINDERS = 500;
+/**
+ * Subscribe messages sent at once. `remind` sends to everyone who has not studied in rounds
+ * of this many: the audience is read whole (at most `MAX_AUDIENCE`, 1000, far above a
+ * branch's size), so 20 rounds at most, well inside the function's 10 s timeout; the sends
+ * are no database requests.
+ */
 const SEND_BATCH = 50;
 /** Subscribe message template (设置 → 订阅消息), set per deployment (cloudbaserc.json). */
 export const LESSON_TEMPLATE_ID = process.env.LESSON_TEMPLATE_ID || 'LESSON_REMIND_TEMPLATE';
@@ -47,19 +52,25 @@ function progressOf(audience: AudienceMember[], progress: LessonProgressDoc[] | 
   );
 }
 
+/**
+ * Quiz results of the audience on the CURRENT quiz version: a best score made on a version an
+ * edit has replaced is no result (not a taker, not in the average, not passed).
+ */
 function quizStats(
   lesson: LessonDoc,
   byOpenid: Map<string, LessonProgressDoc>,
 ): LessonQuizStats | null {
   const count = (lesson.quiz ?? []).length;
   if (count === 0) return null;
-  const taken = [...byOpenid.values()].filter((p) => typeof p.bestScore === 'number');
-  const sum = taken.reduce((s, p) => s + (p.bestScore ?? 0), 0);
+  const scores = [...byOpenid.values()]
+    .map((p) => bestScoreOf(lesson, p))
+    .filter((s): s is number => s !== null);
+  const sum = scores.reduce((a, b) => a + b, 0);
   return {
     questionCount: count,
-    takers: taken.length,
-    average: taken.length ? Math.round((sum / taken.length) * 10) / 10 : null,
-    passed: taken.filter((p) => passes(p.bestScore ?? 0, p.total ?? count)).length,
+    takers: scores.length,
+    average: scores.length ? Math.round((sum / scores.length) * 10) / 10 : null,
+    passed: scores.filter((s) => passes(s, count)).length,
   };
 }
 
@@ -163,8 +174,9 @@ export const overview: ActionDef<'lesson', 'overview'> = {
 };
 
 /**
- * A subscribe message to every audience member who has not studied the lesson (at most 500
- * a call), at most once a day (UTC+8) per lesson: the conditional update on `remindedOn`
+ * A subscribe message to every audience member who has not studied the lesson (all of them:
+ * the day is used once, so nobody may be left for "later today"; see `SEND_BATCH`), at most
+ * once a day (UTC+8) per lesson: the conditional update on `remindedOn`
  * lets one call a day through however many race. The day is claimed only when someone is to
  * be reminded and given back when every send failed. Not wrapped in the requestId marker
  * (`idempotent: false`): a retry after success is RATE_LIMITED and sends nothing. Requests:
@@ -191,7 +203,7 @@ export const remind: ActionDef<'lesson', 'remind'> = {
     const audience = audienceOf(lesson, await branchMembers(db, lesson.branchId));
     const byOpenid = progressOf(audience, lesson.progress);
     const pending = audience.filter((a) => !byOpenid.get(a.openid)?.studiedAt);
-    if (pending.length === 0) return { lessonId: lesson._id, sent: 0, skipped: 0, remaining: 0 };
+    if (pending.length === 0) return { lessonId: lesson._id, sent: 0, skipped: 0 };
 
     const _ = db.command;
     const coll = db.collection(COLLECTIONS.lessons);
@@ -200,11 +212,10 @@ export const remind: ActionDef<'lesson', 'remind'> = {
       .update({ data: { remindedOn: today } });
     if (updatedCount(claim) !== 1) throw limited();
 
-    const targets = pending.slice(0, MAX_REMINDERS);
     let sent = 0;
-    for (let i = 0; i < targets.length; i += SEND_BATCH) {
+    for (let i = 0; i < pending.length; i += SEND_BATCH) {
       const results = await Promise.allSettled(
-        targets.slice(i, i + SEND_BATCH).map((a) =>
+        pending.slice(i, i + SEND_BATCH).map((a) =>
           cloud.openapi.subscribeMessage.send({
             touser: a.openid,
             templateId: LESSON_TEMPLATE_ID,
@@ -224,11 +235,6 @@ export const remind: ActionDef<'lesson', 'remind'> = {
         .where({ _id: lesson._id, remindedOn: today })
         .update({ data: { remindedOn: lesson.remindedOn ?? null } });
     }
-    return {
-      lessonId: lesson._id,
-      sent,
-      skipped: targets.length - sent,
-      remaining: pending.length - targets.length,
-    };
+    return { lessonId: lesson._id, sent, skipped: pending.length - sent };
   },
 };

@@ -113,15 +113,16 @@ export function passes(score: number, total: number): boolean {
   return total > 0 && score * 100 >= total * PASS_PERCENT;
 }
 
-interface DaySum {
-  _id: string;
-  sum: number;
-}
-
 /**
  * The caller's own points: balance (every day's counted points), today's, and the entries of
- * the last 7 days with what each counted. No ranking exists anywhere. Requests: the per-day
- * sums (one `$group` over the caller's entries, served by `openid_day_orderKey`) and the
+ * the last 7 days with what each counted. No ranking exists anywhere.
+ *
+ * The balance is ONE aggregate row whatever the member's history: the caller's entries
+ * (`$match`, served by `openid_day_orderKey`) are summed per day, each day capped, and the
+ * capped days summed into a single `_id: null` group. CloudBase answers an aggregate without
+ * `$limit` with at most 20 rows, so a pipeline that returned one row per day would stop
+ * counting after 20 days with points; intermediate groups are not rows of the answer. Today's
+ * points come from the recent entries (today is among them). Requests: the balance and the
  * recent entries, in parallel: 2.
  */
 export const myPoints: ActionDef<'lesson', 'myPoints'> = {
@@ -134,11 +135,13 @@ export const myPoints: ActionDef<'lesson', 'myPoints'> = {
     const $ = db.command.aggregate;
     const _ = db.command;
     const coll = db.collection(COLLECTIONS.points);
-    const [sumsRes, recent] = await Promise.all([
+    const [balanceRes, recent] = await Promise.all([
       coll
         .aggregate()
         .match({ openid })
         .group({ _id: '$day', sum: $.sum('$points') })
+        .project({ counted: $.min(['$sum', DAILY_CAP]) })
+        .group({ _id: null, balance: $.sum('$counted') })
         .end(),
       fetchAll<PointsDoc>(
         coll
@@ -147,10 +150,7 @@ export const myPoints: ActionDef<'lesson', 'myPoints'> = {
           .limit(MAX_DAY_ENTRIES),
       ),
     ]);
-    const sums = ((sumsRes as unknown as { list?: DaySum[] }).list ?? []).map((d) => ({
-      day: d._id,
-      counted: Math.min(DAILY_CAP, d.sum),
-    }));
+    const balance = (balanceRes as unknown as { list?: { balance: number }[] }).list?.[0]?.balance;
     const byDay = new Map<string, PointsDoc[]>();
     for (const e of recent) byDay.set(e.day, [...(byDay.get(e.day) ?? []), e]);
     const counted = new Map<string, number>();
@@ -171,8 +171,8 @@ export const myPoints: ActionDef<'lesson', 'myPoints'> = {
         day: e.day,
       }));
     return {
-      balance: sums.reduce((s, d) => s + d.counted, 0),
-      today: sums.find((d) => d.day === today)?.counted ?? 0,
+      balance: balance ?? 0,
+      today: countDay(byDay.get(today) ?? []).total,
       dailyCap: DAILY_CAP,
       rules: { ...POINTS, passPercent: PASS_PERCENT },
       recent: items,

@@ -45,6 +45,7 @@ export const MSG = {
   topicClosed: '这个点题已被采纳，无需再支持',
   topicHeld: '这个点题正在审核中',
   nothingToRemind: '所有应学党员都已学完，无需提醒',
+  linkUnpublished: '只能关联本支部已发布的微党课，请先发布这节课',
 } as const;
 
 export const forbidden = (message: string = MSG.forbidden) => new AppError('FORBIDDEN', message);
@@ -70,6 +71,30 @@ export const LIMITS: LessonLimits = {
 
 /** A quiz is passed at 60 % of its questions right. */
 export const PASS_PERCENT = 60;
+
+// ---------------------------------------------------------------- quiz versions
+
+/** The lesson's quiz version (lessons saved before versions existed: 0). */
+export function quizVersionOf(lesson: Pick<LessonDoc, 'quizVersion'>): number {
+  return lesson.quizVersion ?? 0;
+}
+
+/** The `quizBest` key of a quiz version. */
+export function bestKey(version: number): string {
+  return `v${version}`;
+}
+
+/**
+ * The member's best score on the lesson's CURRENT quiz, or null: no attempt yet, or only
+ * attempts on a version an edit has since replaced (those say nothing about this quiz).
+ */
+export function bestScoreOf(
+  lesson: Pick<LessonDoc, 'quizVersion'>,
+  progress: Pick<LessonProgressDoc, 'quizBest'> | null | undefined,
+): number | null {
+  const best = progress?.quizBest?.[bestKey(quizVersionOf(lesson))];
+  return typeof best === 'number' ? best : null;
+}
 
 /** Largest audience read in one request (the SDK returns at most 1000 documents per query). */
 export const MAX_AUDIENCE = 1000;
@@ -111,6 +136,14 @@ interface JoinOptions {
   allProgress?: boolean;
   /** Join the caller's reflection and count the visible ones. */
   reflections?: boolean;
+}
+
+interface LessonForOptions extends JoinOptions {
+  /**
+   * The caller must be in the lesson's audience (`assertAudience`): every action about the
+   * lesson's content (get, complete, submitQuiz, listReflections, postReflection).
+   */
+  audience?: boolean;
 }
 
 /**
@@ -175,14 +208,14 @@ export async function loadLesson(
  * caller who may do `action` in no branch at all before saying whether the lesson exists
  * (docs/permissions.md: a FORBIDDEN check runs before any state check), then checks the
  * lesson's branch before its state. A lesson that is not published is visible to composers
- * only.
+ * only. With `audience`, a member must also be in the lesson's audience.
  */
 export async function lessonFor(
   db: Database,
   openid: string,
   lessonId: string,
   action: PolicyAction,
-  opts: JoinOptions = {},
+  opts: LessonForOptions = {},
 ) {
   const [{ actor, docs }, lesson] = await Promise.all([
     loadActor(db, openid),
@@ -199,7 +232,26 @@ export async function lessonFor(
   // composers alone (a member learns nothing about them).
   if (lesson.status === 'removed') throw notFound();
   if (lesson.status !== 'published' && !composer) throw notFound();
+  if (opts.audience) assertAudience(lesson, docs, openid, composer);
   return { actor, docs, lesson, composer, resource };
+}
+
+/**
+ * The audience rule, the same for every action about one lesson (`list` applies it as its
+ * query): a lesson for chosen party groups is for the current active members of those groups
+ * (the whole branch: every member); anyone else gets FORBIDDEN 「这节微党课不在您的学习范围内」,
+ * whether they read it, study it, answer its quiz or discuss it. Composers always pass: they
+ * manage every lesson of the branch (a membership already checked by the policy).
+ */
+export function assertAudience(
+  lesson: LessonDoc,
+  actorDocs: MembershipDoc[],
+  openid: string,
+  composer: boolean,
+): void {
+  if (composer) return;
+  const group = myGroup(actorDocs, openid, lesson.branchId);
+  if (group === undefined || !inAudience(lesson, group)) throw forbidden(MSG.notForYou);
 }
 
 // ---------------------------------------------------------------- audience
@@ -330,7 +382,7 @@ export function lessonItem(
     audience: audienceView(lesson),
     forMe,
     studied: !!mine?.studiedAt,
-    bestScore: mine?.bestScore ?? null,
+    bestScore: bestScoreOf(lesson, mine),
   };
 }
 

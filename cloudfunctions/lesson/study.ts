@@ -24,6 +24,8 @@ import { bodyFiles, richTextNodes } from './content';
 import { award, passes, todayEntries } from './points';
 import {
   MSG,
+  bestKey,
+  bestScoreOf,
   branchGroups,
   cursorSchema,
   forbidden,
@@ -34,6 +36,7 @@ import {
   myGroup,
   progressId,
   questionViews,
+  quizVersionOf,
   tempUrls,
   type LessonWithMine,
 } from './shared';
@@ -148,8 +151,10 @@ function editableOf(
 
 /**
  * The reader. A member gets the lesson with its questions but never their answers or
- * explanations (the view is built field by field); a composer also gets `editable` (the
- * lesson as written, answers included), since they are the ones who edit it. Requests:
+ * explanations (the view is built field by field), and only when it is meant for them (the
+ * audience rule, `assertAudience`); a composer also gets `editable` (the lesson as written,
+ * answers included), since they are the ones who edit it. `my.bestScore` and `my.passed`
+ * are of the current quiz version only (`bestScoreOf`). Requests:
  * memberships and the lesson with the caller's study record and reflection joined (2,
  * parallel), and for composers the party groups (1): at most 3.
  */
@@ -162,7 +167,7 @@ export const get: ActionDef<'lesson', 'get'> = {
       openid,
       data.lessonId,
       'readLesson',
-      { reflections: true },
+      { reflections: true, audience: true },
     );
     const [groups, urls] = await Promise.all([
       composer ? branchGroups(db, lesson.branchId) : Promise.resolve([]),
@@ -170,7 +175,7 @@ export const get: ActionDef<'lesson', 'get'> = {
     ]);
     const group = myGroup(docs, openid, lesson.branchId) ?? null;
     const mine = lesson.mine;
-    const total = mine?.total ?? lesson.quiz.length;
+    const best = bestScoreOf(lesson, mine);
     const detail: LessonDetail = {
       ...lessonItem(lesson, urls, mine, inAudience(lesson, group)),
       nodes: richTextNodes(lesson.body, urls),
@@ -185,12 +190,9 @@ export const get: ActionDef<'lesson', 'get'> = {
       my: {
         studied: !!mine?.studiedAt,
         studiedAt: mine?.studiedAt ? new Date(toTime(mine.studiedAt)).toISOString() : null,
-        bestScore: mine?.bestScore ?? null,
+        bestScore: best,
         attempts: mine?.attempts ?? 0,
-        passed:
-          mine?.bestScore !== null &&
-          mine?.bestScore !== undefined &&
-          passes(mine.bestScore, total),
+        passed: best !== null && passes(best, lesson.quiz.length),
       },
       canManage: composer,
       canModerate: can(actor, 'moderateLesson', resource),
@@ -204,7 +206,7 @@ export const get: ActionDef<'lesson', 'get'> = {
 /**
  * Loads what `complete` and `submitQuiz` need and checks the caller may study it: a member
  * of the branch (else FORBIDDEN), the lesson published (a member is told NOT_FOUND for a
- * draft, a composer CONFLICT) and meant for the caller (their party group in its audience,
+ * draft, a composer CONFLICT) and meant for the caller (the audience rule of `lessonFor`,
  * else FORBIDDEN). Requests: memberships, the lesson with the caller's study record, and
  * today's points entries (3, parallel).
  */
@@ -216,13 +218,11 @@ async function studyContext(
   now: Date,
 ) {
   const [ctx, today] = await Promise.all([
-    lessonFor(db, openid, lessonId, action),
+    lessonFor(db, openid, lessonId, action, { audience: true }),
     todayEntries(db, openid, now),
   ]);
   const lesson: LessonWithMine = ctx.lesson;
   if (lesson.status !== 'published') throw new AppError('CONFLICT', MSG.notPublished);
-  const group = myGroup(ctx.docs, openid, lesson.branchId);
-  if (group === undefined || !inAudience(lesson, group)) throw forbidden(MSG.notForYou);
   return { lesson, today };
 }
 
@@ -251,8 +251,7 @@ export const complete: ActionDef<'lesson', 'complete'> = {
         openid,
         branchId: lesson.branchId,
         studiedAt: now,
-        bestScore: null,
-        total: null,
+        quizBest: {},
         attempts: 0,
         createdAt: now,
         updatedAt: now,
@@ -278,8 +277,11 @@ function sameSet(a: number[], b: number[]): boolean {
 /**
  * Grades the answers on the server: a single-choice question is right with its one option, a
  * multiple-choice question only with exactly its set of options (all-or-nothing). Retries are
- * allowed; the best score is kept (`$max`, so concurrent attempts cannot lower it). The
- * first passing attempt (≥ 60 %) earns points once (unique ledger entry). Answers and
+ * allowed; the best score is kept per quiz version (`quizBest.v<quizVersion>`, raised with
+ * `$max`, so concurrent attempts cannot lower it; the keys of other versions are removed in
+ * the same update, so the first attempt after an edit of the questions replaces the old
+ * best). The first passing attempt (≥ 60 %) earns points once per lesson (unique ledger
+ * entry; passing an edited quiz again earns nothing more). Answers and
  * explanations are returned here, after the member has committed to theirs. Study first
  * (`CONFLICT`): the quiz sits at the end of the lesson. Not wrapped in the requestId marker
  * (`idempotent: false`): a repeated submission is one more attempt, which cannot lower the
@@ -325,15 +327,19 @@ export const submitQuiz: ActionDef<'lesson', 'submitQuiz'> = {
     });
     const score = results.filter((r) => r.correct).length;
     const total = lesson.quiz.length;
+    const key = bestKey(quizVersionOf(lesson));
     const _ = db.command;
+    // Graded against the version read above: if an edit lands meanwhile, this score goes to
+    // the old version's key and counts for nothing on the new quiz, as it should.
+    const stale = Object.keys(lesson.mine.quizBest ?? {}).filter((k) => k !== key);
     const res = await db
       .collection(COLLECTIONS.lessonProgress)
       .where({ _id: lesson.mine._id })
       .update({
         data: {
           attempts: _.inc(1),
-          bestScore: _.max(score),
-          total,
+          [`quizBest.${key}`]: _.max(score),
+          ...Object.fromEntries(stale.map((k) => [`quizBest.${k}`, _.remove()])),
           updatedAt: now,
         },
       });
@@ -347,7 +353,7 @@ export const submitQuiz: ActionDef<'lesson', 'submitQuiz'> = {
       score,
       total,
       passed,
-      bestScore: Math.max(score, lesson.mine.bestScore ?? 0),
+      bestScore: Math.max(score, bestScoreOf(lesson, lesson.mine) ?? 0),
       attempts: (lesson.mine.attempts ?? 0) + 1,
       results,
       points,

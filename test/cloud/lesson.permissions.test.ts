@@ -112,7 +112,8 @@ const REQUESTS: Record<string, Req> = {
   listReflections: { action: 'listReflections', data: { lessonId: 'lesson-b1-quiz' } },
   postReflection: {
     action: 'postReflection',
-    data: { lessonId: 'lesson-b1-plain', text: '学有所获' },
+    // For the whole branch: the audience rule (footnote 2) is lesson.review.test.ts's.
+    data: { lessonId: 'lesson-b1-audio', text: '学有所获' },
   },
   hideReflection: { action: 'hideReflection', data: { reflectionId: 'r-perm' } },
   listTopics: { action: 'listTopics', data: { branchId: B1 } },

@@ -82,6 +82,32 @@ describe('answers never reach a member before they submit', () => {
     expectNoAnswers(await within('read', call('demo-discipline', 'get', { lessonId: id })));
   });
 
+  test('complete, stats, overview and reflections carry none either, for members and composers', async () => {
+    const id = await publishedWithQuiz();
+    for (const lessonId of [id, 'lesson-b1-quiz']) {
+      expectNoAnswers(await within('write', call('demo-member', 'complete', { lessonId })));
+      const { questions } = await within('read', call('demo-member', 'get', { lessonId }));
+      const answers = questions.map((q) => ({ questionId: q.questionId, choices: [0] }));
+      await within('write', call('demo-member', 'submitQuiz', { lessonId, answers }));
+      await within(
+        'write',
+        call('demo-member', 'postReflection', { lessonId, text: '答题后写的心得' }),
+      );
+      // After answering too: only `submitQuiz` itself answered with them.
+      expectNoAnswers(await within('write', call('demo-member', 'complete', { lessonId })));
+      for (const who of ['demo-member', 'demo-elder', 'demo-secretary']) {
+        expectNoAnswers(await within('read', call(who, 'listReflections', { lessonId })));
+      }
+      for (const who of ['demo-secretary', 'demo-propaganda']) {
+        expectNoAnswers(await within('read', call(who, 'stats', { lessonId })));
+      }
+      // A member asking for the statistics is refused, with nothing of the quiz either.
+      expectNoAnswers((await call('demo-member', 'stats', { lessonId })).result);
+    }
+    expectNoAnswers(await within('read', call('demo-secretary', 'overview', { branchId: B1 })));
+    expectNoAnswers((await call('demo-member', 'overview', { branchId: B1 })).result);
+  });
+
   test('the seeded quiz lesson too, for every non-composing role', async () => {
     for (const who of ['demo-member', 'demo-elder', 'demo-activist', 'demo-organizer']) {
       const got = await within('read', call(who, 'get', { lessonId: 'lesson-b1-quiz' }));
@@ -456,13 +482,31 @@ describe('submitQuiz', () => {
       call('demo-member', 'submitQuiz', { lessonId: id, answers: [] }, 'req-quiz-retry'),
     );
     expect(worse).toMatchObject({ score: 0, bestScore: 2 });
+    // A retry scoring LOWER (1 of 2) than the best: what is STORED stays 2 — read back by the
+    // reader and the statistics, not taken from the response (computed in memory).
+    const lower = await within(
+      'write',
+      call('demo-member', 'submitQuiz', {
+        lessonId: id,
+        answers: [{ questionId: q[0], choices: [1] }],
+      }),
+    );
+    expect(lower).toMatchObject({ score: 1, passed: false, bestScore: 2 });
+    const kept = await within('read', call('demo-member', 'get', { lessonId: id }));
+    expect(kept.my).toMatchObject({ bestScore: 2, attempts: 3, passed: true });
+    expect((await within('read', call('demo-secretary', 'stats', { lessonId: id }))).quiz).toEqual({
+      questionCount: 2,
+      takers: 1,
+      average: 2,
+      passed: 1,
+    });
     const again = await within(
       'write',
       call('demo-member', 'submitQuiz', { lessonId: id, answers: all }, 'req-quiz-retry'),
     );
     expect(again).toMatchObject({ score: 2, passed: true, points: null });
     const got = await within('read', call('demo-member', 'get', { lessonId: id }));
-    expect(got.my).toMatchObject({ bestScore: 2, attempts: 3, passed: true, studied: true });
+    expect(got.my).toMatchObject({ bestScore: 2, attempts: 4, passed: true, studied: true });
     expect(emu.db.find('points', { openid: 'demo-member', reason: 'quizPassed' })).toHaveLength(1);
     const stats = await within('read', call('demo-secretary', 'stats', { lessonId: id }));
     expect(stats.quiz).toEqual({ questionCount: 2, takers: 1, average: 2, passed: 1 });

@@ -442,7 +442,7 @@ describe('statistics', () => {
       'lesson.stats': () => ok(lessonStats()),
       'lesson.remind': (_d, _c, nth) =>
         nth === 0
-          ? ok({ lessonId: 'l1', sent: 15, skipped: 3, remaining: 0 })
+          ? ok({ lessonId: 'l1', sent: 15, skipped: 3 })
           : err('RATE_LIMITED', '今天已经提醒过了，每节课每天只能提醒一次，请于明天再试'),
     });
     const page = open(STATS, { id: 'l1' });

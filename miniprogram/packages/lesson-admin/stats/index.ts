@@ -176,14 +176,13 @@ Component({
         return;
       }
       s.intents.done('remind');
-      const { sent, skipped, remaining } = res.data;
+      const { sent, skipped } = res.data;
       toast('已提醒', 'success');
       this.setData({
         canRemind: false,
         remindedToday: sent > 0,
         remindResult:
           `已提醒 ${sent} 人${skipped ? `，${skipped} 人没有开启学习提醒，请电话或当面告知` : ''}` +
-          (remaining ? `，另有 ${remaining} 人这次没有提醒到` : '') +
           '。每节课每天只能提醒一次。',
       });
     },
