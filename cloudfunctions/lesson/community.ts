@@ -352,6 +352,11 @@ export const adoptTopic: ActionDef<'lesson', 'adoptTopic'> = {
     if (lesson && lesson.status !== 'published') {
       throw new AppError('CONFLICT', MSG.linkUnpublished);
     }
+    // Every member sees the topic and its link; a lesson for some party groups only would
+    // answer most of them FORBIDDEN.
+    if (lesson && lesson.audience.kind !== 'branch') {
+      throw new AppError('CONFLICT', MSG.linkGroupOnly);
+    }
     await db
       .collection(COLLECTIONS.lessonTopics)
       .where({ _id: topic._id })

@@ -46,6 +46,7 @@ export const MSG = {
   topicHeld: '这个点题正在审核中',
   nothingToRemind: '所有应学党员都已学完，无需提醒',
   linkUnpublished: '只能关联本支部已发布的微党课，请先发布这节课',
+  linkGroupOnly: '点题是全支部提出的，只能关联学习对象为全体党员的微党课',
 } as const;
 
 export const forbidden = (message: string = MSG.forbidden) => new AppError('FORBIDDEN', message);

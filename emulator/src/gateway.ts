@@ -15,10 +15,12 @@ const MAX_UPLOAD = 20 * 1024 * 1024;
 const LOOPBACK_ORIGIN = /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/;
 /**
  * The Host a request was addressed to. A page elsewhere can point its own domain name at
- * 127.0.0.1 (DNS rebinding) and then read answers as if same-origin; such a request still
- * names that domain in Host, so only loopback names are served.
+ * this machine (DNS rebinding) and then read answers as if same-origin; such a request still
+ * names that domain in Host. An IP address cannot be rebound, so `localhost` and IP literals
+ * are served (a phone on the LAN reaches `--host 0.0.0.0` by IP, docs/client.md) and any
+ * other name is refused.
  */
-const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/i;
+const ACCEPTED_HOST = /^(localhost|\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:.]+\])(:\d+)?$/i;
 
 export interface GatewayOptions {
   port?: number;
@@ -71,10 +73,10 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
     // other origin must not be able to act as a demo user, so it is refused outright.
     const origin = req.headers.origin;
     const hostHeader = req.headers.host;
-    if (hostHeader && !LOOPBACK_HOST.test(hostHeader)) {
+    if (hostHeader && !ACCEPTED_HOST.test(hostHeader)) {
       return send(res, 403, {
         errCode: -501008,
-        errMsg: `host ${hostHeader} is not this machine's loopback address`,
+        errMsg: `host ${hostHeader} is not an address of this machine (use its IP or localhost)`,
       });
     }
     if (origin && !LOOPBACK_ORIGIN.test(origin)) {
@@ -163,6 +165,8 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
       // header; storage itself has no owner rules here, so the caller is only logged.
       if (req.method === 'POST' && url.pathname === '/storage-upload') {
         const cloudPath = url.searchParams.get('cloudPath') ?? '';
+        // Read first: answering before the body is consumed can reach the client as a reset.
+        const body = await readRawBody(req, MAX_UPLOAD);
         let existing: string | null = null;
         try {
           existing = emu.storage.localPathOf(emu.storage.fileIdOf(cloudPath));
@@ -177,7 +181,6 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
             errMsg: `STORAGE_EXCEED_AUTHORITY: ${cloudPath} exists and may not be overwritten`,
           });
         }
-        const body = await readRawBody(req, MAX_UPLOAD);
         const r = await emu.storage.uploadFile({ cloudPath, fileContent: body });
         log(
           `POST /storage-upload ${cloudPath} (${body.length} bytes) as ${header('x-wx-openid') ?? '(no openid)'}`,

@@ -238,7 +238,7 @@ describe('the audience rule holds for every action about one lesson', () => {
   });
 });
 
-describe('adoptTopic links only a published lesson of the same branch', () => {
+describe('adoptTopic links only a published whole-branch lesson of the same branch', () => {
   test('a draft, a held or a scheduled lesson is CONFLICT in Chinese', async () => {
     await emu.seed({
       lessons: [
@@ -261,6 +261,16 @@ describe('adoptTopic links only a published lesson of the same branch', () => {
         message: '只能关联本支部已发布的微党课，请先发布这节课',
       });
     }
+    expect(emu.db.get('lessonTopics', 'topic-b1-transfer')?.status).toBe('open');
+    // Published, but for 第一党小组 only: the topic's link would be closed to most members.
+    const groupOnly = await call('demo-secretary', 'adoptTopic', {
+      topicId: 'topic-b1-transfer',
+      lessonId: 'lesson-b1-plain',
+    });
+    expect(err(groupOnly.result)).toEqual({
+      code: 'CONFLICT',
+      message: '点题是全支部提出的，只能关联学习对象为全体党员的微党课',
+    });
     expect(emu.db.get('lessonTopics', 'topic-b1-transfer')?.status).toBe('open');
     const adopted = await within(
       'write',

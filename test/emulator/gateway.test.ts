@@ -230,10 +230,13 @@ describe('gateway: browser preview and its storage calls', () => {
     }
   });
 
-  test('answers only requests addressed to a loopback name (no DNS rebinding)', async () => {
+  test('answers requests addressed by IP or localhost, never by another name (DNS rebinding)', async () => {
     const res = await rawGet(gw.url, '/preview/', { Host: 'attacker.example:80' });
     expect(res.status).toBe(403);
     expect((await rawGet(gw.url, '/preview/', { Host: 'localhost' })).status).toBe(200);
+    // A phone on the LAN reaches a gateway started with --host 0.0.0.0 by its IP.
+    expect((await rawGet(gw.url, '/preview/', { Host: '192.168.1.20:3000' })).status).toBe(200);
+    expect((await rawGet(gw.url, '/preview/', { Host: '[::1]:3000' })).status).toBe(200);
   });
 
   test('a page from another origin cannot load the preview API calls', async () => {

@@ -8,6 +8,7 @@ import { restoreWx, stubWx, useEnvVersion, useFontScale, useStorage } from './he
 const COMPOSE = 'packages/lesson-admin/compose/index';
 const STATS = 'packages/lesson-admin/stats/index';
 const OVERVIEW = 'packages/lesson-admin/overview/index';
+const ADOPT = 'packages/lesson-admin/adopt/index';
 
 let opened: LoadedPage | null = null;
 function open(route: string, query: Record<string, string> = {}): LoadedPage {
@@ -45,6 +46,7 @@ beforeAll(() => {
   prepare(COMPOSE);
   prepare(STATS);
   prepare(OVERVIEW);
+  prepare(ADOPT);
 }, 90_000);
 beforeEach(() => {
   useEnvVersion('develop');
@@ -562,5 +564,33 @@ describe('overview', () => {
     const [m] = callsOf(calls, 'lesson.moderate');
     expect(m.data).toEqual({ lessonId: 'h1', approve: true });
     expect(m.requestId).toBeTruthy();
+  });
+});
+
+describe('adopting a topic', () => {
+  test('a lesson for some party groups only is listed but cannot be linked', async () => {
+    stubBackend({
+      'lesson.list': () =>
+        ok({
+          items: [
+            lessonItem('all', { title: '全体党员的课' }),
+            lessonItem('grp', {
+              title: '小组的课',
+              audience: {
+                kind: 'groups',
+                groups: [{ groupId: 'g1', name: '第一党小组' }],
+                label: '第一党小组',
+              },
+            }),
+          ],
+          nextCursor: null,
+        }),
+    });
+    const page = open(ADOPT, { branchId: 'b1', topicId: 't1', title: '讲讲转正' });
+    await waitFor(() => expect(page.text()).toContain('小组的课'));
+    const choices = page.instance.data.choices as { value: string; disabled?: boolean }[];
+    expect(choices.find((c) => c.value === 'grp')?.disabled).toBe(true);
+    expect(choices.find((c) => c.value === 'all')?.disabled).toBeFalsy();
+    expect(page.text()).toContain('仅第一党小组可学，不能关联');
   });
 });

@@ -18,15 +18,21 @@ type Status = 'loading' | 'error' | 'empty' | 'ready';
 interface Option {
   label: string;
   value: string;
+  disabled?: boolean;
 }
 
 /** The empty value: adopted now, the lesson follows later. */
 const LATER = 'later';
 
-const toOption = (l: LessonItem): Option => ({
-  label: `${l.title}（${formatDate(l.publishedAt)}）`,
-  value: l.lessonId,
-});
+/** Every member sees an adopted topic's lesson, so a lesson for some groups only is shown but closed. */
+const toOption = (l: LessonItem): Option =>
+  l.audience.kind === 'branch'
+    ? { label: `${l.title}（${formatDate(l.publishedAt)}）`, value: l.lessonId }
+    : {
+        label: `${l.title}（仅${l.audience.label}可学，不能关联）`,
+        value: l.lessonId,
+        disabled: true,
+      };
 
 interface PageState {
   list: PagedList;
