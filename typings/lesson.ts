@@ -16,6 +16,7 @@
  * - Answers and explanations of a quiz reach a member only in the answer to `submitQuiz`;
  *   `get` and `list` never carry them for a member (only composers get `editable`).
  */
+import type { RoleCode } from './api';
 
 // ---------------------------------------------------------------- body (safe node structure)
 
@@ -218,7 +219,13 @@ export interface ComposeOptionsResponse {
 // ---------------------------------------------------------------- reading
 
 export interface ListLessonsRequest {
-  branchId: string;
+  /**
+   * The branch whose lessons to list. Optional: without it the server uses the caller's branch,
+   * the branch of their active membership (the earliest joined if ever more than one is active,
+   * the order of `branch.me`: the 学习 tab, a page without a query, opens with this one call).
+   * A caller with no active membership then gets `items: []` and `branchId: null`, not an error.
+   */
+  branchId?: string;
   cursor?: string;
   /**
    * Default `published`. `draft`, `scheduled`, `held` are for composers (`FORBIDDEN` for
@@ -270,6 +277,25 @@ export interface ListLessonsResponse {
   nextCursor: string | null;
   /** The caller may compose in this branch (shows 「发布微党课」). */
   canCompose: boolean;
+  /**
+   * The branch listed: the requested one, or without `branchId` the caller's own; null when no
+   * `branchId` was sent and the caller has no active membership (residents, newcomers,
+   * applicants): `items` is then empty and the page leads to joining (加入党支部).
+   */
+  branchId: string | null;
+  /**
+   * The caller's active membership in that branch, as the client remembers it
+   * (`utils/branch-context.ts`), or null (no branch, or not a member of the requested one).
+   */
+  branch: ListLessonsBranch | null;
+}
+
+/** The caller's branch as `lesson.list` read it from their memberships (no extra request). */
+export interface ListLessonsBranch {
+  branchId: string;
+  branchName: string;
+  committeeId: string;
+  role: RoleCode;
 }
 
 export interface GetLessonRequest {

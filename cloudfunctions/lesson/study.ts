@@ -11,9 +11,10 @@ import type {
   QuizQuestionResult,
 } from '../../typings/api';
 import { AppError, COLLECTIONS, can, fetchAll, toTime, type ActionDef } from '../common';
-import type { LessonBlockDoc, LessonDoc, LessonProgressDoc } from '../common/model';
+import type { LessonBlockDoc, LessonDoc, LessonProgressDoc, MembershipDoc } from '../common/model';
 import {
   PAGE,
+  activeIn,
   decodeCursor,
   encodeCursor,
   isDuplicateKey,
@@ -55,25 +56,36 @@ const isListCursor = (v: unknown): v is ListCursor =>
  * so the first page holds everything recent. Requests: memberships (1), the page (1, index
  * `branchId_status_listAt`; a member's audience is `audienceKeys $in ['all', their group]`),
  * the caller's study records of the page (1, `lessonId_openid`): 3.
+ *
+ * `branchId` is optional (the 学习 tab has no query): without it the branch is the caller's
+ * own, read from the memberships already loaded (no extra request), by the rule of `myBranch`.
+ * No active membership → `items: []`, `branchId: null` (1 request), not an error.
  */
 export const list: ActionDef<'lesson', 'list'> = {
   kind: 'read',
   schema: z.object({
-    branchId: idSchema,
+    branchId: idSchema.optional(),
     cursor: cursorSchema.optional(),
     status: z.enum(['published', 'draft', 'scheduled', 'held']).optional(),
   }),
   async handler(data, { openid, db, cloud }) {
     const cursor = decodeCursor(data.cursor, isListCursor);
     const { actor, docs } = await loadActor(db, openid);
-    const branch = { branchId: data.branchId };
-    if (!can(actor, 'listLessons', branch)) throw forbidden();
     const status = data.status ?? 'published';
+    const own = data.branchId ? activeIn(docs, openid, data.branchId) : myBranch(docs, openid);
+    const branchId = data.branchId ?? own?.orgId;
+    if (!branchId) {
+      // No branch asked for and none to be had: not an error, the page leads to joining.
+      if (status !== 'published') throw forbidden();
+      return { items: [], nextCursor: null, canCompose: false, branchId: null, branch: null };
+    }
+    const branch = { branchId };
+    if (!can(actor, 'listLessons', branch)) throw forbidden();
     const composer = can(actor, 'listUnpublishedLessons', branch);
     if (status !== 'published' && !composer) throw forbidden();
-    const group = myGroup(docs, openid, data.branchId) ?? null;
+    const group = myGroup(docs, openid, branchId) ?? null;
     const _ = db.command;
-    const where: Record<string, unknown> = { branchId: data.branchId, status };
+    const where: Record<string, unknown> = { branchId, status };
     // Members see the lessons meant for them; composers see the whole branch's.
     if (status === 'published' && !composer) {
       where.audienceKeys = _.in(group ? ['all', group] : ['all']);
@@ -113,9 +125,34 @@ export const list: ActionDef<'lesson', 'list'> = {
       // Stable: newest first within the unstudied part and within the studied part.
       items.sort((a, b) => Number(a.studied) - Number(b.studied));
     }
-    return { items, nextCursor, canCompose: can(actor, 'composeLesson', branch) };
+    return {
+      items,
+      nextCursor,
+      canCompose: can(actor, 'composeLesson', branch),
+      branchId,
+      branch: own
+        ? {
+            branchId,
+            branchName: own.branchName ?? '',
+            committeeId: own.committeeId ?? '',
+            role: own.role,
+          }
+        : null,
+    };
   },
 };
+
+/**
+ * The caller's branch when `list` is not told one: the branch of their active membership.
+ * The database keeps one active full membership per person (unique `fullKey`); should more
+ * than one be active all the same, the earliest joined wins (then the smaller `_id`), the
+ * order of `branch.me` and of the client's `branchOf`, so the 学习 tab and 首页 agree.
+ */
+function myBranch(docs: MembershipDoc[], openid: string): MembershipDoc | undefined {
+  return docs
+    .filter((d) => d.openid === openid && d.status === 'active')
+    .sort((a, b) => toTime(a.joinedAt) - toTime(b.joinedAt) || (a._id < b._id ? -1 : 1))[0];
+}
 
 function editableOf(
   lesson: LessonDoc,

@@ -3,8 +3,10 @@
  * 我的 load it). Two things need it without a call of their own: the custom tab bar, which
  * shows 学习 only to members (UX.md, Navigation), and the 学习 tab page, which is opened with
  * `switchTab` (no query) and must name the branch to `lesson.list`. It is a hint, never an
- * authority: the server decides every permission, and a page that gets FORBIDDEN / NOT_FOUND
- * for a remembered branch asks `branch.me` again (the member may have left or moved).
+ * authority: the server decides every permission. The 学习 tab also remembers the branch that
+ * `lesson.list` answers with when called without `branchId` (the caller's own), and on
+ * FORBIDDEN / NOT_FOUND for a remembered branch asks once more without it (the member may have
+ * left or moved).
  */
 import type { BranchMeResponse, RoleCode } from '../../typings/api';
 

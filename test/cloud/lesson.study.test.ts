@@ -285,6 +285,47 @@ describe('list', () => {
     );
   });
 
+  test('without branchId: a member gets their own branch’s lessons and the branch it is', async () => {
+    const withId = await within('read', call('demo-member', 'list', { branchId: B1 }));
+    const r = await call('demo-member', 'list', {});
+    expect(r.dbRequests).toBeLessThanOrEqual(3);
+    const page = ok(r.result);
+    expect(page.items).toEqual(withId.items);
+    expect(page.branchId).toBe(B1);
+    expect(page.branch).toEqual({
+      branchId: B1,
+      branchName: expect.any(String),
+      committeeId: expect.any(String),
+      role: 'member',
+    });
+    expect(page.branch?.branchName).not.toBe('');
+    expect(withId.branchId).toBe(B1);
+    expect(withId.branch?.role).toBe('member');
+    // A composer without branchId: their branch, with 发布微党课 and the unpublished tabs.
+    const sec = await within('read', call('demo-secretary', 'list', {}));
+    expect(sec).toMatchObject({ branchId: B1, canCompose: true, branch: { role: 'secretary' } });
+    const drafts = await within('read', call('demo-secretary', 'list', { status: 'draft' }));
+    expect(drafts.items.map((i) => i.lessonId)).toEqual(['lesson-b1-draft']);
+  });
+
+  test('without branchId, no active membership: an empty list with branchId null, not an error', async () => {
+    for (const who of ['demo-resident', 'demo-newcomer']) {
+      const r = await call(who, 'list', {});
+      expect(r.dbRequests).toBe(1);
+      expect(ok(r.result)).toEqual({
+        items: [],
+        nextCursor: null,
+        canCompose: false,
+        branchId: null,
+        branch: null,
+      });
+      // Unpublished lists stay for composers.
+      expect(err((await call(who, 'list', { status: 'draft' })).result).code).toBe('FORBIDDEN');
+      // Naming a branch is still refused.
+      expect(err((await call(who, 'list', { branchId: B1 })).result).code).toBe('FORBIDDEN');
+    }
+  });
+
   test('a bad cursor is refused in Chinese naming the field', async () => {
     const e = err((await call('demo-member', 'list', { branchId: B1, cursor: 'nope' })).result);
     expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', details: { fields: ['cursor'] } });

@@ -106,70 +106,74 @@ describe('学习 tab: the lesson list', () => {
     expect(callsOf(calls, 'lesson.list')).toHaveLength(2);
   });
 
-  test('opened first (no branch remembered): asks branch.me, remembers the branch, then lists', async () => {
+  test('opened first (no branch remembered): one call without branchId, and the branch it names is remembered', async () => {
     const store = useStorage();
     const calls = stubBackend({
-      'branch.me': () =>
+      'lesson.list': () =>
         ok({
-          memberships: [
-            {
-              membershipId: 'ms1',
-              branchId: 'b7',
-              branchName: '第七支部',
-              committeeId: 'c1',
-              role: 'secretary',
-              status: 'active',
-            },
-          ],
+          items: [lessonItem('l1', { branchId: 'b7' })],
+          nextCursor: 'c1',
+          canCompose: true,
+          branchId: 'b7',
+          branch: { branchId: 'b7', branchName: '第七支部', committeeId: 'c1', role: 'secretary' },
         }),
-      'lesson.list': () => ok({ items: [lessonItem('l1')], nextCursor: null, canCompose: true }),
     });
     const page = open(LIST);
     await waitFor(() => expect(rows(page)).toHaveLength(1));
-    expect(calls.map((c) => `${c.fn}.${c.action}`)).toEqual(['branch.me', 'lesson.list']);
-    expect(callsOf(calls, 'lesson.list')[0].data).toEqual({ branchId: 'b7' });
-    expect((store.get(BRANCH_CONTEXT_KEY) as { branchId: string }).branchId).toBe('b7');
+    expect(calls.map((c) => `${c.fn}.${c.action}`)).toEqual(['lesson.list']);
+    expect(calls[0].data).toEqual({});
+    expect(store.get(BRANCH_CONTEXT_KEY)).toEqual({
+      branchId: 'b7',
+      branchName: '第七支部',
+      committeeId: 'c1',
+      role: 'secretary',
+    });
+    expect(page.instance.data.branchId).toBe('b7');
     // A composer is offered 发布微党课 and 微党课管理.
     expect($(page, '#compose')).toBeTruthy();
     expect($(page, '#go-manage')).toBeTruthy();
+    // The next page names the branch it got.
+    page.instance.onReachBottom();
+    await waitFor(() => expect(callsOf(calls, 'lesson.list')).toHaveLength(2));
+    expect(callsOf(calls, 'lesson.list')[1].data).toEqual({ branchId: 'b7', cursor: 'c1' });
   });
 
-  test('a remembered branch that is refused is learnt again from branch.me', async () => {
-    useStorage(MEMBER_BRANCH);
+  test('a remembered branch that is refused: one retry without branchId, and the new branch remembered', async () => {
+    const store = useStorage(MEMBER_BRANCH);
     const calls = stubBackend({
       'lesson.list': (data) =>
         data.branchId === 'b1'
           ? err('FORBIDDEN', '您不是该支部的成员')
-          : ok({ items: [lessonItem('l9')], nextCursor: null, canCompose: false }),
-      'branch.me': () =>
-        ok({
-          memberships: [
-            {
+          : ok({
+              items: [lessonItem('l9')],
+              nextCursor: null,
+              canCompose: false,
               branchId: 'b2',
-              branchName: '第二支部',
-              committeeId: 'c1',
-              role: 'member',
-              status: 'active',
-            },
-          ],
-        }),
+              branch: { branchId: 'b2', branchName: '第二支部', committeeId: 'c1', role: 'member' },
+            }),
     });
     const page = open(LIST);
     await waitFor(() => expect(rows(page)).toHaveLength(1));
     expect(calls.map((c) => `${c.fn}.${c.action}:${c.data?.branchId ?? ''}`)).toEqual([
       'lesson.list:b1',
-      'branch.me:',
-      'lesson.list:b2',
+      'lesson.list:',
     ]);
+    expect((store.get(BRANCH_CONTEXT_KEY) as { branchId: string }).branchId).toBe('b2');
   });
 
-  test('no branch: an empty state that leads to joining', async () => {
-    useStorage();
+  test('no branch: one call, an empty state that leads to joining, nothing remembered', async () => {
+    const store = useStorage();
     const navigateTo = stubWx('navigateTo', jest.fn());
-    stubBackend({ 'branch.me': () => ok({ memberships: [] }) });
+    const calls = stubBackend({
+      'lesson.list': () =>
+        ok({ items: [], nextCursor: null, canCompose: false, branchId: null, branch: null }),
+    });
     const page = open(LIST);
     await waitFor(() => expect(state(page).querySelector('#state-empty')).toBeTruthy());
+    expect(calls.map((c) => `${c.fn}.${c.action}`)).toEqual(['lesson.list']);
     expect(page.text()).toContain('加入党支部后，可以在这里学习支部的微党课');
+    expect($(page, '#go-topics')).toBeFalsy();
+    expect(store.get(BRANCH_CONTEXT_KEY)).toBeFalsy();
     tap(state(page).querySelector('#empty-action'));
     await waitFor(() => expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/join/index' }));
   });

@@ -6,20 +6,26 @@
  * for composers (secretary, deputy, propaganda committee: `canCompose`) 发布微党课 and
  * 微党课管理. 开启学习提醒 asks for the lesson-reminder subscription inside the tap.
  *
- * A tab page has no query: the branch comes from utils/branch-context.ts (remembered by home
- * from `branch.me`), so opening makes one call. Only when the app starts on this tab with no
- * branch remembered, or the remembered one is refused (the member left), does it ask
- * `branch.me` first. No branch at all → an empty state that leads to joining.
+ * A tab page has no query, and opening makes one call: `lesson.list` for the branch
+ * remembered in utils/branch-context.ts (by home / 我的 from `branch.me`, or by this page), or,
+ * when none is remembered, without `branchId`: the server then lists the caller's own branch
+ * and says which it was (`branchId`, `branch`), which the page remembers. Only when the
+ * remembered branch is refused (the member left or moved) does it ask again, once, without
+ * `branchId`. No branch at all (`branchId: null`) → an empty state that leads to joining.
  */
-import type { LessonItem, ListLessonsResponse, Result } from '../../../typings/api';
+import type {
+  LessonItem,
+  ListLessonsBranch,
+  ListLessonsResponse,
+  Result,
+} from '../../../typings/api';
 import { call } from '../../services/call';
-import { branchOf, currentBranch, rememberBranch } from '../../utils/branch-context';
+import { currentBranch, rememberBranch } from '../../utils/branch-context';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { lessonFacts, lessonSubscribeMessage, scoreText } from '../../utils/lesson';
 import { ROUTES, go, syncTabBar } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
-import { stopPullDown } from '../../utils/page';
 import { isSubscribeConfigured, requestSubscribe } from '../../utils/subscribe';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
@@ -50,6 +56,9 @@ interface PageState {
   shown: boolean;
   /** What the last `lesson.list` answered besides the rows. */
   canCompose: boolean;
+  /** The branch it listed (null: the caller has none), as the server said. */
+  branchId: string | null;
+  branch: ListLessonsBranch | null;
   lastError: string;
 }
 const states = new WeakMap<object, PageState>();
@@ -58,7 +67,14 @@ function st(page: object): PageState {
   if (!s)
     states.set(
       page,
-      (s = { list: new PagedList(), shown: false, canCompose: false, lastError: '' }),
+      (s = {
+        list: new PagedList(),
+        shown: false,
+        canCompose: false,
+        branchId: null,
+        branch: null,
+        lastError: '',
+      }),
     );
   return s;
 }
@@ -98,52 +114,72 @@ Component({
       s.shown = true;
     },
 
-    fetchPage(branchId: string, cursor?: string): Promise<Result<ListLessonsResponse>> {
+    /** A page of `lesson.list`; without `branchId` the server uses the caller's own branch. */
+    fetchPage(branchId: string | undefined, cursor?: string): Promise<Result<ListLessonsResponse>> {
       const s = st(this);
-      return call('lesson', 'list', cursor ? { branchId, cursor } : { branchId }).then((res) => {
-        if (res.ok) s.canCompose = res.data.canCompose;
+      return call('lesson', 'list', {
+        ...(branchId ? { branchId } : {}),
+        ...(cursor ? { cursor } : {}),
+      }).then((res) => {
+        if (res.ok) {
+          s.canCompose = res.data.canCompose;
+          // The branch asked for, if an older server left it out.
+          s.branchId = res.data.branchId ?? branchId ?? null;
+          s.branch = res.data.branch ?? null;
+        }
         s.lastError = res.ok ? '' : res.error.code;
         return res;
       });
     },
 
-    /** The first page; `quiet` keeps the list on screen while it refreshes. */
-    async loadFirst(quiet = false, askedMe = false) {
+    /**
+     * The first page, in one call; `quiet` keeps the list on screen while it refreshes.
+     * `retried`: the remembered branch was refused once already (never asks a third time).
+     */
+    async loadFirst(quiet = false, retried = false) {
       const s = st(this);
-      let ctx = currentBranch();
-      if (!ctx) {
-        if (!quiet) this.setData({ status: 'loading', errorMessage: '', noBranch: false });
-        const me = await call('branch', 'me');
-        if (!me.ok) {
-          stopPullDown();
-          this.setData({ status: 'error', errorMessage: me.error.message });
-          return;
-        }
-        ctx = branchOf(me.data);
-        rememberBranch(ctx);
-        syncTabBar(this, 'lessons');
-        askedMe = true;
-        if (!ctx) {
-          stopPullDown();
-          this.setData({ status: 'empty', noBranch: true, branchId: '', items: [] });
-          return;
-        }
-      }
-      const branchId = ctx.branchId;
-      this.setData({ branchId, noBranch: false });
+      const stored = retried ? null : currentBranch();
+      if (stored) this.setData({ branchId: stored.branchId, noBranch: false });
       const rows = await s.list.first(
         this,
-        (c) => this.fetchPage(branchId, c),
+        (c) => this.fetchPage(stored?.branchId, c),
         toRow,
-        () => ({ canCompose: s.canCompose }),
+        () => ({
+          canCompose: s.canCompose,
+          branchId: s.branchId ?? '',
+          noBranch: s.branchId === null,
+        }),
         { quiet },
       );
-      if (rows) return;
-      // The remembered branch was refused (left, moved): learn it again, once.
-      if (!askedMe && (s.lastError === 'FORBIDDEN' || s.lastError === 'NOT_FOUND')) {
+      if (rows) {
+        this.remember(stored?.branchId, s.branchId, s.branch);
+        return;
+      }
+      // The remembered branch was refused (left, moved): list the caller's own, once.
+      if (stored && !retried && (s.lastError === 'FORBIDDEN' || s.lastError === 'NOT_FOUND')) {
         rememberBranch(null);
+        syncTabBar(this, 'lessons');
         await this.loadFirst(false, true);
       }
+    },
+
+    /** Keep utils/branch-context.ts in step with what the server listed. */
+    remember(asked: string | undefined, listed: string | null, branch: ListLessonsBranch | null) {
+      const before = currentBranch();
+      let next = before;
+      if (branch) next = branch;
+      else if (!asked && listed === null) next = null;
+      const same =
+        before === next ||
+        (!!before &&
+          !!next &&
+          before.branchId === next.branchId &&
+          before.branchName === next.branchName &&
+          before.committeeId === next.committeeId &&
+          before.role === next.role);
+      if (same) return;
+      rememberBranch(next ? { ...next } : null);
+      syncTabBar(this, 'lessons');
     },
 
     async loadMore() {
