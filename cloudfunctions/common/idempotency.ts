@@ -93,3 +93,23 @@ export async function withIdempotency<T>(
     .update({ data: { state: 'done', result: db.command.set((result ?? null) as any) } });
   return result;
 }
+
+/**
+ * How long a finished write's answer is kept for retries. A client retries within seconds
+ * or, after a lost network, within the same visit; a week covers a phone left in a drawer
+ * with a page open and keeps the collection from growing with every write ever made.
+ */
+export const REQUEST_LOG_RETENTION_DAYS = 7;
+
+/**
+ * Deletes request-log entries older than the retention, in one request (index `createdAt`).
+ * A retry of such an old write would run again; it is refused or harmless on its own terms
+ * (unique keys, conditional updates), the log only saves the repeat.
+ */
+export async function pruneRequestLog(db: Database, now: Date): Promise<void> {
+  const cutoff = new Date(now.getTime() - REQUEST_LOG_RETENTION_DAYS * 24 * 3600 * 1000);
+  await db
+    .collection(COLLECTIONS.requestLog)
+    .where({ createdAt: db.command.lt(cutoff) })
+    .remove();
+}

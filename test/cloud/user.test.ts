@@ -251,3 +251,43 @@ describe('demo data (database/seed/demo.json)', () => {
     }
   });
 });
+
+describe('the daily request-log clean-up (timer pruneRequestLog)', () => {
+  test('removes answers older than a week in one request and keeps the recent ones', async () => {
+    const daysAgo = (n: number) => new Date(Date.now() - n * 24 * 3600 * 1000);
+    const entry = (id: string, createdAt: Date) => ({
+      _id: id,
+      state: 'done',
+      fn: 'branch',
+      action: 'postNotice',
+      createdAt,
+      result: { noticeId: id },
+    });
+    await emu.seed({
+      requestLog: [
+        entry('old-1', daysAgo(30)),
+        entry('old-2', daysAgo(8)),
+        entry('recent', daysAgo(6)),
+        entry('today', daysAgo(0)),
+      ],
+    });
+    const fired = await emu.emulator.fireTimer('user', 'pruneRequestLog');
+    expect(fired.error).toBeUndefined();
+    expect(fired.result).toEqual({ ok: true, data: null });
+    expect(fired.dbRequests).toBe(1);
+    const left = emu.db
+      .find('requestLog', {})
+      .map((d: Record<string, unknown>) => d._id)
+      .sort();
+    expect(left).toEqual(['recent', 'today']);
+  });
+
+  test('is declared as a daily timer CloudBase will deploy', () => {
+    const config = JSON.parse(
+      readFileSync(path.join(__dirname, '../../cloudfunctions/user/config.json'), 'utf8'),
+    );
+    expect(config.triggers).toEqual([
+      { name: 'pruneRequestLog', type: 'timer', config: '0 30 3 * * * *' },
+    ]);
+  });
+});
