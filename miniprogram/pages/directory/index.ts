@@ -7,6 +7,7 @@
 import type { MemberItem } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
+import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, decodeQuery, go } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
 import { roleLabel } from '../../utils/roles';
@@ -47,6 +48,8 @@ function list(page: object): PagedList {
 }
 
 Component({
+  behaviors: [listPageBehavior()],
+
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -85,19 +88,6 @@ Component({
     async loadMore() {
       const { branchId, keyword } = this.data;
       await list(this).more(this, (c) => listPage(branchId, keyword, c), toRow);
-    },
-
-    onRetry() {
-      void this.loadFirst();
-    },
-    onPullDownRefresh() {
-      void this.loadFirst();
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    onMoreRetry() {
-      void this.loadMore();
     },
 
     onSearchInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {

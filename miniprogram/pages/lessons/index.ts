@@ -24,6 +24,7 @@ import { currentBranch, rememberBranch } from '../../utils/branch-context';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { lessonFacts, lessonSubscribeMessage, scoreText } from '../../utils/lesson';
+import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, go, syncTabBar } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
 import { isSubscribeConfigured, requestSubscribe } from '../../utils/subscribe';
@@ -80,6 +81,8 @@ function st(page: object): PageState {
 }
 
 Component({
+  behaviors: [listPageBehavior({ quietRefresh: true })],
+
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -186,19 +189,6 @@ Component({
       const branchId = this.data.branchId;
       if (!branchId) return;
       await st(this).list.more(this, (c) => this.fetchPage(branchId, c), toRow);
-    },
-
-    onRetry() {
-      void this.loadFirst();
-    },
-    onPullDownRefresh() {
-      void this.loadFirst(this.data.status === 'ready');
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    onMoreRetry() {
-      void this.loadMore();
     },
 
     onOpen(e: WechatMiniprogram.CustomEvent<{ lessonId: string }>) {

@@ -17,6 +17,7 @@ import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { Intents } from '../../utils/intents';
 import { plainMessage } from '../../utils/lesson';
+import { listPageBehavior } from '../../utils/list-page';
 import { dataset, decodeQuery } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
 import { toast } from '../../utils/page';
@@ -72,6 +73,8 @@ function st(page: object): PageState {
 }
 
 Component({
+  behaviors: [listPageBehavior()],
+
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -131,19 +134,6 @@ Component({
     },
     async loadMore() {
       await st(this).list.more(this, (c) => this.fetchPage(c), toRow);
-    },
-
-    onRetry() {
-      void this.loadFirst();
-    },
-    onPullDownRefresh() {
-      void this.loadFirst();
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    onMoreRetry() {
-      void this.loadMore();
     },
 
     onTab(e: WechatMiniprogram.CustomEvent<{ value: string }>) {

@@ -14,6 +14,7 @@ import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { Intents } from '../../utils/intents';
 import { plainMessage } from '../../utils/lesson';
+import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, dataset, decodeQuery, go } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
 import { toast } from '../../utils/page';
@@ -66,6 +67,8 @@ function st(page: object): PageState {
 type Errors = { title?: string; detail?: string };
 
 Component({
+  behaviors: [listPageBehavior({ quietRefresh: true })],
+
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -126,19 +129,6 @@ Component({
     },
     async loadMore() {
       await st(this).list.more(this, (c) => this.fetchPage(c), toRow);
-    },
-
-    onRetry() {
-      void this.loadFirst();
-    },
-    onPullDownRefresh() {
-      void this.loadFirst(this.data.status === 'ready');
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    onMoreRetry() {
-      void this.loadMore();
     },
 
     onTab(e: WechatMiniprogram.CustomEvent<{ value: string }>) {

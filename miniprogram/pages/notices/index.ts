@@ -12,6 +12,7 @@ import type { NoticeItem } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
+import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, decodeQuery, go } from '../../utils/nav';
 import { stopPullDown } from '../../utils/page';
 import { isSubscribeConfigured, requestSubscribe, SUBSCRIBE_MESSAGES } from '../../utils/subscribe';
@@ -54,6 +55,8 @@ function st(page: object): PageState {
 }
 
 Component({
+  behaviors: [listPageBehavior({ quietRefresh: true })],
+
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -135,18 +138,6 @@ Component({
       this.setData(patch);
     },
 
-    onRetry() {
-      void this.loadFirst();
-    },
-    onPullDownRefresh() {
-      void this.loadFirst(this.data.status === 'ready');
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    onMoreRetry() {
-      void this.loadMore();
-    },
     onOpen(e: WechatMiniprogram.CustomEvent<{ noticeId: string }>) {
       go(ROUTES.noticeDetail, { id: e.detail.noticeId });
     },

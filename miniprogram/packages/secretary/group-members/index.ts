@@ -7,6 +7,7 @@ import type { MemberItem } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
+import { listPageBehavior } from '../../../utils/list-page';
 import { dataset, decodeQuery } from '../../../utils/nav';
 import { toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
@@ -50,6 +51,8 @@ function st(page: object): PageState {
 }
 
 Component({
+  behaviors: [listPageBehavior()],
+
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -88,19 +91,6 @@ Component({
 
     async loadMore() {
       await st(this).list.more(this, (c) => listPage(this.data.branchId, c), toRow);
-    },
-
-    onRetry() {
-      void this.loadFirst();
-    },
-    onPullDownRefresh() {
-      void this.loadFirst();
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    onMoreRetry() {
-      void this.loadMore();
     },
 
     async onToggle(e: WechatMiniprogram.BaseEvent) {

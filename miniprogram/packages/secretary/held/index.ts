@@ -10,6 +10,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { relativeTime } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
+import { listPageBehavior } from '../../../utils/list-page';
 import { dataset, decodeQuery } from '../../../utils/nav';
 import { toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
@@ -56,6 +57,8 @@ function st(page: object): PageState {
 }
 
 Component({
+  behaviors: [listPageBehavior()],
+
   data: {
     status: 'loading' as Status,
     errorMessage: '',
@@ -80,19 +83,6 @@ Component({
 
     async loadMore() {
       await st(this).list.more(this, (c) => listPage(this.data.branchId, c), toRow);
-    },
-
-    onRetry() {
-      void this.loadFirst();
-    },
-    onPullDownRefresh() {
-      void this.loadFirst();
-    },
-    onReachBottom() {
-      void this.loadMore();
-    },
-    onMoreRetry() {
-      void this.loadMore();
     },
 
     indexOf(id: string): number {
