@@ -333,8 +333,7 @@ export class Emulator {
     if (!fs.existsSync(dir)) return { added, skipped };
     for (const file of walk(dir)) {
       const cloudPath = path.relative(dir, file).split(path.sep).join('/');
-      const existing = this.storage.localPathOf(this.storage.fileIdOf(cloudPath));
-      if (existing && fs.existsSync(existing)) {
+      if (this.storage.hasFile(cloudPath)) {
         skipped++;
         continue;
       }

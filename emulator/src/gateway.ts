@@ -2,7 +2,6 @@
  * The HTTP face of the emulator: what the browser preview, DevTools in local mode,
  * scripts and load tests call. Loopback only unless the CLI is told otherwise.
  */
-import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
 import { Emulator, FunctionNotFound } from './emulator';
@@ -167,13 +166,7 @@ export async function startGateway(emu: Emulator, opts: GatewayOptions = {}): Pr
         const cloudPath = url.searchParams.get('cloudPath') ?? '';
         // Read first: answering before the body is consumed can reach the client as a reset.
         const body = await readRawBody(req, MAX_UPLOAD);
-        let existing: string | null = null;
-        try {
-          existing = emu.storage.localPathOf(emu.storage.fileIdOf(cloudPath));
-        } catch {
-          // A bad cloudPath: uploadFile below answers why.
-        }
-        if (existing && fs.existsSync(existing)) {
+        if (emu.storage.hasFile(cloudPath)) {
           // CloudBase's default storage rule lets only the creator overwrite a file; the
           // emulator keeps no owners, so the preview may add files but never replace one.
           return send(res, 409, {

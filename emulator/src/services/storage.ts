@@ -4,7 +4,7 @@
  * Layout: `<dir>/<cloudPath>`; see docs/emulator-openapi.md.
  */
 import { randomUUID } from 'crypto';
-import { createReadStream, createWriteStream, promises as fsp } from 'fs';
+import { createReadStream, createWriteStream, existsSync, promises as fsp } from 'fs';
 import type { ServerResponse } from 'http';
 import * as path from 'path';
 import { Readable } from 'stream';
@@ -65,6 +65,8 @@ export interface LocalStorage {
   fileIdOf(cloudPath: string): string;
   /** Absolute path on disk of a fileID in this env, or null when it is not one. */
   localPathOf(fileID: string): string | null;
+  /** Whether a file is stored at `cloudPath` (false for a path that is not valid). */
+  hasFile(cloudPath: string): boolean;
 }
 
 export const STORAGE_CODES = {
@@ -204,11 +206,18 @@ export function createLocalStorage(opts: LocalStorageOptions): LocalStorage {
     };
   }
 
+  function hasFile(cloudPath: string): boolean {
+    if (cloudPathProblem(cloudPath)) return false;
+    const full = resolveInside(dir, cloudPath);
+    return !!full && existsSync(full);
+  }
+
   return {
     envId,
     dir,
     fileIdOf,
     localPathOf,
+    hasFile,
 
     async uploadFile({ cloudPath, fileContent }) {
       const problem = cloudPathProblem(cloudPath);
