@@ -32,7 +32,7 @@ module.exports = {
           'ts-jest',
           { tsconfig: '<rootDir>/test/preview/tsconfig.json', diagnostics: false },
         ],
-        '^.+\\.mjs$': '<rootDir>/test/preview/mjs-transform.cjs',
+        '^.+\\.mjs$': '<rootDir>/test/helpers/mjs-transform.cjs',
       },
       testMatch: ['<rootDir>/test/preview/**/*.test.ts'],
     },
@@ -42,6 +42,8 @@ module.exports = {
       ...base,
       displayName: 'e2e',
       roots: ['<rootDir>/test/e2e'],
+      // The emulator process helper is shared with scripts/screenshots.mjs.
+      transform: { ...tsTransform, '^.+\\.mjs$': '<rootDir>/test/helpers/mjs-transform.cjs' },
       testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/test/e2e/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/helpers/global-teardown.ts',

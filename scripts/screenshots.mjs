@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global document, window, getComputedStyle, location, fetch, localStorage */
+/* global document, window, getComputedStyle, location, localStorage */
 /**
  * `npm run screenshots`: every page of miniprogram/app.json (main package and subpackages),
  * as each demo role that can open it, in the browser preview against the local emulator
@@ -16,12 +16,12 @@
  *
  * Needs Chromium (`bash scripts/ensure-chromium.sh`; CHROMIUM_PATH overrides).
  */
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startEmulatorProcess } from './lib/emulator-process.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'artifacts', 'screenshots');
@@ -79,80 +79,14 @@ function buildAll() {
   }
 }
 
-async function startEmulator() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wszb-screenshots-'));
-  const child = spawn(
-    process.execPath,
-    [
-      path.join(root, 'build', 'emulator', 'cli.js'),
-      '--functions',
-      path.join(root, 'build', 'functions'),
-      '--data',
-      dataDir,
-      '--port',
-      '0',
-      '--strict',
-      '--seed',
-      path.join(root, 'database', 'seed', 'demo.json'),
-      '--indexes',
-      path.join(root, 'database', 'indexes.json'),
-      '--no-timers',
-      '--preview',
-      path.join(root, 'build', 'preview'),
-    ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (c) => (out += c));
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no gateway line in 30 s:\n${out}`)), 30_000);
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /^\s*gateway:\s+(http:\/\/\S+)/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1].replace(/\/+$/, ''));
-      }
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the emulator exited (${signal ?? code}):\n${out}`));
-    });
+function startEmulator() {
+  return startEmulatorProcess({
+    root,
+    buildDir: path.join(root, 'build'),
+    seedFile: path.join(root, 'database', 'seed', 'demo.json'),
+    indexesFile: path.join(root, 'database', 'indexes.json'),
+    dataPrefix: 'wszb-screenshots-',
   });
-  child.removeAllListeners('exit');
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    }
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  };
-  return { url, stop, output: () => out };
-}
-
-/** `data` of a function's `{ ok, data }` answer, called through the gateway as `openid`. */
-async function call(gateway, fn, action, data, openid) {
-  const res = await fetch(`${gateway}/functions/${fn}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'X-WX-OPENID': openid },
-    body: JSON.stringify({ action, data }),
-  });
-  const text = await res.text();
-  let body;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = null;
-  }
-  if (res.status !== 200 || !body || body.ok !== true) {
-    throw new Error(`${fn}.${action} as ${openid}: ${res.status} ${text}`);
-  }
-  return body.data;
 }
 
 // ------------------------------------------------------------------ what to open, as whom
@@ -168,11 +102,10 @@ function allRoutes() {
 }
 
 /** Ids the pages are opened with, read from the running emulator as the UI would get them. */
-async function fixtures(gateway) {
+async function fixtures(emu) {
+  const call = (fn, action, data, openid) => emu.call(fn, { action, data }, openid);
   const first = async (openid) =>
-    (await call(gateway, 'branch', 'me', {}, openid)).memberships.find(
-      (m) => m.status === 'active',
-    );
+    (await call('branch', 'me', {}, openid)).memberships.find((m) => m.status === 'active');
   const member = await first('demo-member');
   const secretary = await first('demo-secretary');
   const memberships = {};
@@ -188,7 +121,6 @@ async function fixtures(gateway) {
   }
   const committee = await first('demo-committee');
   const notices = await call(
-    gateway,
     'branch',
     'listNotices',
     { branchId: secretary.branchId },
@@ -196,7 +128,6 @@ async function fixtures(gateway) {
   );
   if (!notices.items.length) throw new Error('listNotices: the demo branch has no notices');
   const tree = await call(
-    gateway,
     'branch',
     'tree',
     { committeeId: committee.committeeId },
@@ -212,24 +143,16 @@ async function fixtures(gateway) {
   const group = (branchNode?.children ?? []).find((n) => n.type === 'group');
   const withoutSecretary = nodes.find((n) => n.type === 'branch' && n.hasSecretary === false);
   const members = await call(
-    gateway,
     'branch',
     'listMembers',
     { branchId: secretary.branchId },
     'demo-secretary',
   );
   const other = members.items.find((m) => m.openid === 'demo-member') ?? members.items[0];
-  const lessons = await call(
-    gateway,
-    'lesson',
-    'list',
-    { branchId: secretary.branchId },
-    'demo-member',
-  );
+  const lessons = await call('lesson', 'list', { branchId: secretary.branchId }, 'demo-member');
   const quizLesson = lessons.items.find((l) => l.questionCount > 0);
   if (!quizLesson) throw new Error('lesson.list: the demo branch has no lesson with a quiz');
   const topics = await call(
-    gateway,
     'lesson',
     'listTopics',
     { branchId: secretary.branchId },
@@ -639,7 +562,7 @@ async function main() {
         '--disable-background-networking',
       ],
     });
-    const f = await fixtures(emu.url);
+    const f = await fixtures(emu);
     const table = plan(f);
     for (const route of allRoutes()) {
       if (only && !route.includes(only)) continue;

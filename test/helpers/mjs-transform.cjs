@@ -1,7 +1,7 @@
 /**
  * Jest runs CommonJS; the build scripts are ES modules (.mjs, run by Node directly). This
- * turns one into CommonJS for the tests, the way ts-jest does for TypeScript, so the WXSS
- * transform of the preview build is tested as it is shipped.
+ * turns one into CommonJS for the tests, the way ts-jest does for TypeScript, so the tests
+ * use the scripts' code as it is shipped (the WXSS transform, the emulator process helper).
  */
 const ts = require('typescript');
 
