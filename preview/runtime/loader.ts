@@ -6,6 +6,7 @@
  */
 import jc from 'j-component';
 import utils from 'j-component/src/tool/utils';
+import { rpxToPx } from '../../scripts/preview/units.mjs';
 
 export interface ManifestComponent {
   id: string;
@@ -56,22 +57,9 @@ function hostMarker(hostKey: string): string {
   });
 }
 
-/**
- * rpx in inline styles: the phone frame is 375 px wide for a 750rpx design; vh and vw are
- * the phone's, as in the WXSS (scripts/preview/wxss.mjs).
- */
+/** rpx, vh and vw in inline styles, converted as the build converts WXSS. */
 function patchRpx(): void {
-  utils.transformRpx = (style: string) =>
-    String(style)
-      .replace(
-        /(-?\d*\.?\d+)rpx/gi,
-        (_: string, n: string) => `${Number((Number(n) / 2).toFixed(3))}px`,
-      )
-      .replace(/(-?\d*\.?\d+)vh\b/gi, (_: string, n: string) => `calc(${n} * var(--wx-vh, 1vh))`)
-      .replace(
-        /(-?\d*\.?\d+)vw\b/gi,
-        (_: string, n: string) => `${Number((Number(n) * 3.75).toFixed(3))}px`,
-      );
+  utils.transformRpx = (style: string) => rpxToPx(String(style));
 }
 
 export function installConstructors(gwx: Gwx): void {

@@ -18,8 +18,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import postcss from 'postcss';
 
-/** The phone frame is 375 CSS px wide; WeChat's design width is 750rpx. */
-export const RPX_TO_PX = 375 / 750;
+import { rpxToPx } from './units.mjs';
+
+export { RPX_TO_PX, rpxToPx } from './units.mjs';
 
 export const BUILTIN_TAGS = [
   'view',
@@ -68,17 +69,6 @@ const TAG_RE = new RegExp(
   `(^|[\\s>+~,(])(${[...BUILTIN_TAGS, 'page'].sort((a, b) => b.length - a.length).join('|')})(?=$|[\\s>+~,.:#\\[)])`,
   'g',
 );
-
-/**
- * rpx to px; vh to the page's window (the runtime sets --wx-vh on the phone: 1vh of the
- * browser would be the desktop window, not the phone's); vw to the 375 px screen.
- */
-export function rpxToPx(value) {
-  return value
-    .replace(/(-?\d*\.?\d+)rpx\b/gi, (_, n) => `${Number((Number(n) * RPX_TO_PX).toFixed(3))}px`)
-    .replace(/(-?\d*\.?\d+)vh\b/gi, (_, n) => `calc(${n} * var(--wx-vh, 1vh))`)
-    .replace(/(-?\d*\.?\d+)vw\b/gi, (_, n) => `${Number((Number(n) * 3.75).toFixed(3))}px`);
-}
 
 /** Inline `@import` (WXSS resolves them relative to the importing file). */
 export function readWxss(file, seen = new Set()) {
