@@ -3,11 +3,9 @@
  * gateway itself, so the pages call the emulator from the same origin and nothing else
  * needs to listen. Read-only: GET and HEAD of files inside the preview folder.
  */
-import { createReadStream } from 'node:fs';
-import fsp from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { sendFile } from './services/storage';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,25 +40,11 @@ export async function servePreviewFile(
   if (path.relative(root, full).startsWith('..') || rel.includes('\0')) {
     return fail(400, 'bad path');
   }
-  let size: number;
-  try {
-    const st = await fsp.stat(full);
-    if (!st.isFile()) return fail(404, 'not found');
-    size = st.size;
-  } catch {
-    return fail(404, 'not found (run npm run build to make the preview)');
-  }
-  res.writeHead(200, {
-    'Content-Type': TYPES[path.extname(full)] ?? 'application/octet-stream',
-    'Content-Length': size,
-    'X-Content-Type-Options': 'nosniff',
+  return sendFile(res, full, {
+    method,
+    contentType: TYPES[path.extname(full)] ?? 'application/octet-stream',
     // A rebuild must show at the next reload.
-    'Cache-Control': 'no-cache',
+    cacheControl: 'no-cache',
+    notFound: 'not found (run npm run build to make the preview)',
   });
-  if (method === 'HEAD') return void res.end();
-  try {
-    await pipeline(createReadStream(full), res);
-  } catch {
-    res.destroy();
-  }
 }

@@ -429,21 +429,43 @@ export async function serveStorageFile(
   }
   const full = resolveInside(dir, cloudPath);
   if (!full) return send(400, 'bad path');
+  return sendFile(res, full, {
+    method,
+    contentType: contentTypeOf(full),
+    cacheControl: 'private, max-age=0',
+  });
+}
+
+/**
+ * Answer with the file at `full` (a path already checked to lie inside its folder): 404 when
+ * it is not a file, the body unless HEAD. Shared by storage and the browser preview.
+ */
+export async function sendFile(
+  res: ServerResponse,
+  full: string,
+  opts: { method: string; contentType: string; cacheControl: string; notFound?: string },
+): Promise<void> {
   let size: number;
   try {
     const st = await fsp.stat(full);
-    if (!st.isFile()) return send(404, 'not found');
+    if (!st.isFile()) throw new Error('not a file');
     size = st.size;
   } catch {
-    return send(404, 'not found');
+    const msg = opts.notFound ?? 'not found';
+    res.writeHead(404, {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': Buffer.byteLength(msg),
+    });
+    res.end(msg);
+    return;
   }
   res.writeHead(200, {
-    'Content-Type': contentTypeOf(full),
+    'Content-Type': opts.contentType,
     'Content-Length': size,
     'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'private, max-age=0',
+    'Cache-Control': opts.cacheControl,
   });
-  if (method === 'HEAD') {
+  if (opts.method === 'HEAD') {
     res.end();
     return;
   }
