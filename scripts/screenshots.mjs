@@ -106,8 +106,6 @@ async function fixtures(emu) {
   const call = (fn, action, data, openid) => emu.call(fn, { action, data }, openid);
   const first = async (openid) =>
     (await call('branch', 'me', {}, openid)).memberships.find((m) => m.status === 'active');
-  const member = await first('demo-member');
-  const secretary = await first('demo-secretary');
   const memberships = {};
   for (const openid of [
     'demo-member',
@@ -119,6 +117,8 @@ async function fixtures(emu) {
   ]) {
     memberships[openid] = await first(openid);
   }
+  const member = memberships['demo-member'];
+  const secretary = memberships['demo-secretary'];
   const committee = await first('demo-committee');
   const notices = await call(
     'branch',
