@@ -35,6 +35,8 @@ export * from './branch';
 import type { BranchApi } from './branch';
 export * from './lesson';
 import type { LessonApi } from './lesson';
+export * from './activity';
+import type { ActivityApi } from './activity';
 
 /** Function name → action name → { req, res }. */
 export interface Api {
@@ -43,6 +45,7 @@ export interface Api {
   };
   branch: BranchApi;
   lesson: LessonApi;
+  activity: ActivityApi;
 }
 
 export type FunctionName = keyof Api;

@@ -363,7 +363,8 @@ export type GetLessonResponse = LessonDetail;
 
 // ---------------------------------------------------------------- studying
 
-export type PointsReason = 'lessonStudied' | 'quizPassed';
+/** `volunteerHours`: confirmed service hours of a volunteer activity (the `activity` function). */
+export type PointsReason = 'lessonStudied' | 'quizPassed' | 'volunteerHours';
 
 /** What one event earned. */
 export interface PointsAward {

@@ -28,6 +28,16 @@ export const COLLECTIONS = {
   lessonTopics: 'lessonTopics',
   /** The points ledger: one entry per (openid, reason, refId). */
   points: 'points',
+  /** Branch activities: 三会一课, 主题党日, volunteer services (issue #6). */
+  activities: 'activities',
+  /** One per (activity, person): sign-up, reply, leave, attendance, hours. */
+  activityParticipants: 'activityParticipants',
+  /** Volunteer teams (志愿服务队) of a branch. */
+  volunteerTeams: 'volunteerTeams',
+  /** Good deeds done for residents (办好事实事), recorded on activities. */
+  goodDeeds: 'goodDeeds',
+  /** Minutes (会议记录) history: every posted version, newest in the activity. */
+  activityMinutes: 'activityMinutes',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -306,7 +316,7 @@ export interface LessonTopicDoc {
   adoptedAt: Date | null;
 }
 
-export type PointsReasonDoc = 'lessonStudied' | 'quizPassed';
+export type PointsReasonDoc = 'lessonStudied' | 'quizPassed' | 'volunteerHours';
 
 /**
  * One ledger entry per (openid, reason, refId): `_id` derived from the three (and a unique
@@ -327,4 +337,166 @@ export interface PointsDoc {
   /** ISO time + `#` + `_id`: the order within a day that decides what the cap lets count. */
   orderKey: string;
   createdAt: Date;
+}
+
+// ---------------------------------------------------------------- activities (issue #6)
+
+export type ActivityKindDoc = 'meeting' | 'themeDay' | 'volunteer';
+export type MeetingTypeDoc = 'memberMeeting' | 'committeeMeeting' | 'groupMeeting' | 'partyLesson';
+
+/**
+ * A branch activity. Server-only fields (`queue`, `expected`, `tokenSecret`) never reach a
+ * client: responses are built field by field (activity/shared.ts).
+ */
+export interface ActivityDoc {
+  _id: string;
+  branchId: string;
+  branchName: string;
+  committeeId: string;
+  kind: ActivityKindDoc;
+  meetingType: MeetingTypeDoc | null;
+  groupId: string | null;
+  groupName: string | null;
+  title: string;
+  description: string;
+  place: { name: string; latitude?: number; longitude?: number } | null;
+  startAt: Date;
+  endAt: Date;
+  deadline: Date;
+  audience: 'branch' | 'reported' | 'public';
+  /** Volunteer: places; null = no limit. */
+  capacity: number | null;
+  teamId: string | null;
+  teamName: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  /**
+   * Volunteer: the active sign-ups (participant `_id`s) in arrival order — THE truth of who is
+   * confirmed: the first `capacity` entries are confirmed, the rest waitlisted in order. Taken
+   * with `_.addToSet` (one atomic update: never two entries of one person, order = the
+   * database's serialisation order), left with `_.pull` (the next one moves up by itself).
+   * Bounded by MAX_QUEUE (capacity + waitlist).
+   */
+  queue: string[];
+  /**
+   * Meetings / theme days: the expected audience when the activity was created (or its audience
+   * last edited): members' openids and names, in directory order. Attendance rates count it.
+   */
+  expected: { openid: string; name: string }[];
+  /** HMAC key of the check-in tokens of this activity (random, never sent). */
+  tokenSecret: string;
+  /** `held`: content security asked for review; organisers see it, members do not. */
+  visibility: 'visible' | 'held';
+  cancelled: boolean;
+  cancelReason: string | null;
+  cancelledAt: Date | null;
+  /** Latest minutes (history in `activityMinutes`). */
+  minutes: {
+    text: string;
+    postedAt: Date;
+    authorOpenid: string;
+    authorName: string;
+    held: boolean;
+  } | null;
+  /** Good deeds recorded on this activity (sum of its `goodDeeds` entries). */
+  goodDeeds: number;
+  /** Volunteer: the organiser has confirmed hours at least once. */
+  hoursConfirmed: boolean;
+  /**
+   * Next reminder due (24 h, then 2 h before the start), null when none is left; the `remind`
+   * timer claims it with a conditional update so a reminder is sent once.
+   */
+  nextRemindAt: Date | null;
+  /** `YYYY` China time of `startAt` (attendance statistics by year). */
+  year: number;
+  createdBy: string;
+  createdByName: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface HoursCorrectionDoc {
+  from: number;
+  to: number;
+  reason: string;
+  by: string;
+  byName: string;
+  at: Date;
+}
+
+/**
+ * One per (activity, person): `_id` derived from both (activity/shared.ts `participantId`).
+ * Volunteers: the sign-up (`state`), check-in/out and hours. Meetings: the reply, leave and
+ * attendance. Denormalised activity fields (`kind`, `title`, `startAt`, `branchName`) serve the
+ * caller's own lists (`mine`, `myRecord`) without a second read.
+ */
+export interface ParticipantDoc {
+  _id: string;
+  activityId: string;
+  branchId: string;
+  branchName: string;
+  kind: ActivityKindDoc;
+  title: string;
+  startAt: Date;
+  year: number;
+  openid: string;
+  name: string;
+  /** Residents' phone (public activities); members' phones are not copied here. */
+  phone: string | null;
+  who: 'member' | 'reported' | 'resident';
+  /** Volunteer: `active` while in the activity's queue (the queue decides), `cancelled` after. */
+  state: 'active' | 'cancelled' | null;
+  signedUpAt: Date | null;
+  cancelledAt: Date | null;
+  lateCancel: boolean;
+  reply: 'attend' | 'leave' | null;
+  leave: {
+    reason: string;
+    status: 'pending' | 'approved' | 'rejected';
+    decidedAt: Date | null;
+    decidedBy: string | null;
+    note: string | null;
+  } | null;
+  attendance: 'present' | 'absent' | 'leave' | null;
+  checkedInAt: Date | null;
+  checkedOutAt: Date | null;
+  confirmedHours: number | null;
+  corrections: HoursCorrectionDoc[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface VolunteerTeamDoc {
+  _id: string;
+  branchId: string;
+  name: string;
+  description: string;
+  /** Member openids (a team is tens of people). */
+  members: string[];
+  memberCount: number;
+  createdBy: string;
+  createdAt: Date;
+}
+
+export interface GoodDeedDoc {
+  _id: string;
+  branchId: string;
+  activityId: string;
+  title: string;
+  count: number;
+  note: string;
+  year: number;
+  by: string;
+  at: Date;
+}
+
+export interface ActivityMinutesDoc {
+  _id: string;
+  activityId: string;
+  branchId: string;
+  text: string;
+  held: boolean;
+  authorOpenid: string;
+  authorName: string;
+  postedAt: Date;
 }

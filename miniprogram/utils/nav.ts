@@ -38,10 +38,26 @@ export const ROUTES = {
   lessonStats: '/packages/lesson-admin/stats/index',
   lessonOverview: '/packages/lesson-admin/overview/index',
   topicAdopt: '/packages/lesson-admin/adopt/index',
+  activities: '/pages/activities/index',
+  activityDetail: '/pages/activities/detail',
+  myActivities: '/pages/activities/mine',
+  activityScan: '/pages/activities/scan',
+  volunteerRecord: '/pages/activities/record',
+  certificate: '/pages/activities/certificate',
+  teams: '/pages/activities/teams',
+  activityEdit: '/packages/activity-admin/edit/index',
+  activitySignups: '/packages/activity-admin/signups/index',
+  activityQr: '/packages/activity-admin/qr/index',
+  activityAttendance: '/packages/activity-admin/attendance/index',
+  activityHours: '/packages/activity-admin/hours/index',
+  activityMinutes: '/packages/activity-admin/minutes/index',
+  activityExport: '/packages/activity-admin/export/index',
+  attendanceStats: '/packages/activity-admin/stats/index',
+  goodDeeds: '/packages/activity-admin/deeds/index',
 } as const;
 
 /** Tab pages (app.json tabBar) must be opened with switchTab. */
-const TAB_ROUTES = new Set<string>([ROUTES.home, ROUTES.lessons, ROUTES.mine]);
+const TAB_ROUTES = new Set<string>([ROUTES.home, ROUTES.lessons, ROUTES.activities, ROUTES.mine]);
 
 export interface TabItem {
   value: string;
@@ -52,10 +68,11 @@ export interface TabItem {
   membersOnly?: boolean;
 }
 
-/** Every tab, in order; 活动 and 联户 join with their own issues (UX.md, Navigation). */
+/** Every tab, in order; 联户 joins with its own issue (UX.md, Navigation). */
 export const TABS: readonly TabItem[] = [
   { value: 'home', label: '首页', icon: 'home', url: ROUTES.home },
   { value: 'lessons', label: '学习', icon: 'book-open', url: ROUTES.lessons, membersOnly: true },
+  { value: 'activities', label: '活动', icon: 'calendar', url: ROUTES.activities },
   { value: 'mine', label: '我的', icon: 'user', url: ROUTES.mine },
 ];
 
