@@ -344,10 +344,19 @@ export class Emulator {
     return { added, skipped };
   }
 
-  /** Reads a seed file: `{"collections": {name: [EJSON documents]}}`. */
-  static readSeedFile(file: string): Record<string, Record<string, unknown>[]> {
+  /**
+   * Reads a seed file: `{"collections": {name: [EJSON documents]}}`. Dates relative to the
+   * seeding (`{"$seedDate": …}`, see `resolveSeedDates`) become real dates at `now`.
+   */
+  static readSeedFile(
+    file: string,
+    now: Date = new Date(),
+  ): Record<string, Record<string, unknown>[]> {
     const json = decode(fs.readFileSync(file, 'utf8'));
-    return json.collections ?? {};
+    return resolveSeedDates(json.collections ?? {}, now) as Record<
+      string,
+      Record<string, unknown>[]
+    >;
   }
 
   close(): void {
@@ -358,6 +367,69 @@ export class Emulator {
     this.releaseLock = null;
     if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
+}
+
+const CHINA_OFFSET_MS = 8 * 3600_000;
+const SEED_DATE_KEYS = new Set(['days', 'hours', 'minutes', 'at']);
+
+/**
+ * A date relative to the seeding, so demo data stays "upcoming" however long after it was
+ * written it is loaded:
+ *
+ * - `{"$seedDate": {"days": 7, "at": "09:00"}}`: 09:00 China time (UTC+8), 7 days after the
+ *   seeding day (`days` may be negative or 0);
+ * - `{"$seedDate": {"days": -1, "hours": 2, "minutes": -30}}` (no `at`): the seeding instant
+ *   moved by that much.
+ *
+ * Anything else in the object, or a malformed value, is an error naming the spec.
+ */
+export function seedDate(spec: unknown, now: Date): Date {
+  const bad = () => new Error(`invalid $seedDate ${JSON.stringify(spec)}`);
+  if (!spec || typeof spec !== 'object' || Array.isArray(spec)) throw bad();
+  const s = spec as Record<string, unknown>;
+  for (const k of Object.keys(s)) if (!SEED_DATE_KEYS.has(k)) throw bad();
+  const num = (k: string) => {
+    const v = s[k] ?? 0;
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad();
+    return v;
+  };
+  const days = num('days');
+  const hours = num('hours');
+  const minutes = num('minutes');
+  const shift = ((days * 24 + hours) * 60 + minutes) * 60_000;
+  if (s.at === undefined) return new Date(now.getTime() + shift);
+  const m = typeof s.at === 'string' ? /^([01]\d|2[0-3]):([0-5]\d)$/.exec(s.at) : null;
+  if (!m) throw bad();
+  // Midnight China time of the seeding day, then the day offset and the clock time.
+  const local = now.getTime() + CHINA_OFFSET_MS;
+  const midnight = local - (((local % 86_400_000) + 86_400_000) % 86_400_000) - CHINA_OFFSET_MS;
+  return new Date(midnight + shift + (Number(m[1]) * 60 + Number(m[2])) * 60_000);
+}
+
+/**
+ * `{"$seedYear": spec}`: the China-time calendar year (a number) of `{"$seedDate": spec}`, for
+ * fields that store the year of a relative date (an activity's `year`).
+ */
+export function seedYear(spec: unknown, now: Date): number {
+  return new Date(seedDate(spec, now).getTime() + CHINA_OFFSET_MS).getUTCFullYear();
+}
+
+/** Replaces every `{"$seedDate": …}` and `{"$seedYear": …}` in `value` (documents, arrays, nested fields). */
+export function resolveSeedDates(value: unknown, now: Date): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveSeedDates(v, now));
+  if (
+    value &&
+    typeof value === 'object' &&
+    !(value instanceof Date) &&
+    !(value instanceof RegExp)
+  ) {
+    const obj = value as Record<string, unknown>;
+    const keys = Object.keys(obj);
+    if (keys.length === 1 && keys[0] === '$seedDate') return seedDate(obj.$seedDate, now);
+    if (keys.length === 1 && keys[0] === '$seedYear') return seedYear(obj.$seedYear, now);
+    return Object.fromEntries(keys.map((k) => [k, resolveSeedDates(obj[k], now)]));
+  }
+  return value;
 }
 
 export class FunctionNotFound extends Error {

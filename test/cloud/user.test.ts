@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MeResponse, Result } from '../../typings/api';
 import { createTestEmulator } from '../helpers/emulator';
+import { reviveDates } from '../helpers/branch';
 
 type Emulator = Awaited<ReturnType<typeof createTestEmulator>>;
 type Docs = Record<string, Record<string, unknown>[]>;
@@ -194,18 +195,6 @@ describe('user.me', () => {
     }
   });
 });
-
-/** EJSON `{"$date": …}` as the seed file stores it, turned into Dates for `emu.seed`. */
-function reviveDates(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reviveDates);
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj);
-    if (keys.length === 1 && keys[0] === '$date') return new Date(obj.$date as string);
-    return Object.fromEntries(keys.map((k) => [k, reviveDates(obj[k])]));
-  }
-  return value;
-}
 
 describe('demo data (database/seed/demo.json)', () => {
   const file = path.join(__dirname, '..', '..', 'database', 'seed', 'demo.json');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ActionName, ActionRes, ApiError, Result } from '../../typings/api';
 import { createTestEmulator, type TestEmulator } from './emulator';
+import { seedDate, seedYear } from '../../emulator/src/emulator';
 
 export type Docs = Record<string, Record<string, unknown>[]>;
 export type BranchAction = ActionName<'branch'>;
@@ -10,14 +11,19 @@ export type BranchAction = ActionName<'branch'>;
 export const READ_BUDGET = 3;
 export const WRITE_BUDGET = 5;
 
-/** EJSON `{"$date": …}` as the seed file stores it, turned into Dates for `emu.seed`. */
-export function reviveDates(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(reviveDates);
+/**
+ * EJSON `{"$date": …}` as the seed file stores it, and the seed's relative `{"$seedDate": …}` /
+ * `{"$seedYear": …}` (docs/emulator.md), turned into Dates (years) for `emu.seed`.
+ */
+export function reviveDates(value: unknown, now: Date = new Date()): unknown {
+  if (Array.isArray(value)) return value.map((v) => reviveDates(v, now));
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
     const keys = Object.keys(obj);
     if (keys.length === 1 && keys[0] === '$date') return new Date(obj.$date as string);
-    return Object.fromEntries(keys.map((k) => [k, reviveDates(obj[k])]));
+    if (keys.length === 1 && keys[0] === '$seedDate') return seedDate(obj.$seedDate, now);
+    if (keys.length === 1 && keys[0] === '$seedYear') return seedYear(obj.$seedYear, now);
+    return Object.fromEntries(keys.map((k) => [k, reviveDates(obj[k], now)]));
   }
   return value;
 }
