@@ -491,7 +491,9 @@ export interface HoursCorrection {
  * Organisers, after the activity ended. Each entry confirms a sign-up's hours: `hours` omitted =
  * the computed hours; a value different from the computed (or from the already confirmed)
  * hours needs a `reason` (2–100 characters) and is kept as a correction. 0–24, half hours.
- * At most 50 entries a call.
+ * At most 50 entries a call. Precisely: the baseline is the confirmed hours once confirmed, the
+ * computed hours before; `hours` omitted keeps the baseline; a `hours` different from the
+ * baseline needs the reason. Confirming the same hours again changes nothing.
  */
 export interface ConfirmHoursRequest {
   activityId: string;
@@ -501,6 +503,13 @@ export interface ConfirmHoursRequest {
 export interface ConfirmHoursResponse {
   confirmed: number;
   corrected: number;
+  /**
+   * Sign-ups not confirmed by this call, to send again (with the same hours and reasons). One
+   * call writes entries with the same change together and holds only as many different changes
+   * as its database budget allows (activity/hours.ts); each call confirms at least one group, so
+   * calling again with `pending` until it is empty always ends. Empty when all were confirmed.
+   */
+  pending: string[];
 }
 
 // ---------------------------------------------------------------- teams
@@ -634,6 +643,11 @@ export interface ExportResponse {
   url: string;
   fileName: string;
   rows: number;
+  /**
+   * `exportHours` only: the range held more confirmed entries than one file takes (4 000); the
+   * file holds the first ones and says so. Export a shorter range.
+   */
+  truncated?: boolean;
 }
 
 // ---------------------------------------------------------------- the function

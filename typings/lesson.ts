@@ -685,8 +685,17 @@ export interface MyPointsResponse {
   /** Points counted today (UTC+8). */
   today: number;
   dailyCap: number;
-  /** What each event is worth and the pass mark, for the page to explain. */
-  rules: { lessonStudied: number; quizPassed: number; passPercent: number };
+  /**
+   * What each event is worth and the pass mark, for the page to explain. `volunteerHours` is
+   * per confirmed hour of volunteer service (issue #6), at most `volunteerMax` per activity.
+   */
+  rules: {
+    lessonStudied: number;
+    quizPassed: number;
+    passPercent: number;
+    volunteerHours: number;
+    volunteerMax: number;
+  };
   /** Entries of the last 7 days, newest first (at most 50). No ranking exists. */
   recent: PointsEntryView[];
 }

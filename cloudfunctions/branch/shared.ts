@@ -11,9 +11,8 @@ import {
   type Database,
   type MembershipDoc,
   type PolicyAction,
-  type ReportDoc,
 } from '../common';
-import { MAX_MEMBERSHIPS, UTIL_MESSAGES, chinaDay, loadActor } from '../common/util';
+import { MAX_MEMBERSHIPS, UTIL_MESSAGES, chinaDay, loadActor, maskPhone } from '../common/util';
 
 // Generic helpers live in common/util.ts (shared with the `lesson` function); re-exported so
 // the branch actions keep importing them from here.
@@ -31,7 +30,10 @@ export {
   isKeyCursor,
   keyPage,
   loadActor,
+  loadActorWithReports,
+  maskPhone,
   newId,
+  reportId,
   secCheck,
   slicePage,
   updatedCount,
@@ -79,25 +81,6 @@ export interface Loaded {
   actor: Actor;
   /** Every membership document of the caller (and of `others`), all states. */
   docs: MembershipDoc[];
-}
-
-/**
- * As `loadActor`, plus the caller's reports (双报到) joined by `$lookup` in the same
- * aggregate: still one database request. A reporter always has membership documents (only
- * a party member may report, and membership documents are never deleted).
- */
-export async function loadActorWithReports(db: Database, openid: string) {
-  const res = (await db
-    .collection(COLLECTIONS.memberships)
-    .aggregate()
-    .match({ openid })
-    .limit(MAX_MEMBERSHIPS)
-    .lookup({ from: COLLECTIONS.reports, localField: 'openid', foreignField: 'openid', as: 'r' })
-    .end()) as unknown as { list: (MembershipDoc & { r?: ReportDoc[] })[] };
-  const rows = res.list ?? [];
-  const reports = rows[0]?.r ?? [];
-  const docs = rows.map(({ r: _r, ...m }) => m as MembershipDoc);
-  return { actor: actorFrom(openid, docs, reports), docs, reports };
 }
 
 /**
@@ -153,17 +136,6 @@ export function standing(joinedPartyAt: unknown, now = new Date()) {
  */
 export function membershipId(openid: string, orgId: string): string {
   return `m${createHash('sha256').update(`${openid}\n${orgId}`).digest('hex').slice(0, 31)}`;
-}
-
-/** The report (双报到) id of a person to a branch: derived, like `membershipId`. */
-export function reportId(openid: string, branchId: string): string {
-  return `r${createHash('sha256').update(`${openid}\n${branchId}`).digest('hex').slice(0, 31)}`;
-}
-
-/** `138****1234`; anything not an 11-digit number is hidden entirely. */
-export function maskPhone(phone: string | null | undefined): string | null {
-  if (!phone) return null;
-  return /^\d{11}$/.test(phone) ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '****';
 }
 
 /** `phone` in full when `reveal`, else masked, and whether it was masked. */

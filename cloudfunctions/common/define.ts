@@ -64,6 +64,11 @@ export interface TimerContext {
   db: Database;
   cloud: Cloud;
   triggerName: string;
+  /**
+   * The trigger's time (the event's `Time`, the minute the cron matched), else now. Timers
+   * decide what is due by it, so a late or replayed trigger acts for the minute it stood for.
+   */
+  at: Date;
 }
 
 export interface FunctionDef<F extends FunctionName> {
@@ -148,8 +153,16 @@ function logInternal(fn: string, action: string, err: unknown): void {
   console.error(JSON.stringify({ level: 'error', fn, action, error: loggable(err) }));
 }
 
-function isTimerEvent(event: unknown): event is { Type: 'Timer'; TriggerName: string } {
+function isTimerEvent(
+  event: unknown,
+): event is { Type: 'Timer'; TriggerName: string; Time?: unknown } {
   return isRecord(event) && event.Type === 'Timer' && typeof event.TriggerName === 'string';
+}
+
+/** The timer event's `Time` (ISO 8601), or now when absent or unreadable. */
+function timerTime(event: { Time?: unknown }): Date {
+  const t = typeof event.Time === 'string' ? Date.parse(event.Time) : NaN;
+  return Number.isFinite(t) ? new Date(t) : new Date();
 }
 
 /**
@@ -172,7 +185,7 @@ export function defineFunction<F extends FunctionName>(def: FunctionDef<F>): Clo
         action = `timer:${event.TriggerName}`;
         const timer = def.timers?.[event.TriggerName];
         if (!timer) throw new Error('unknown timer trigger');
-        await timer({ db: database, cloud, triggerName: event.TriggerName });
+        await timer({ db: database, cloud, triggerName: event.TriggerName, at: timerTime(event) });
         return { ok: true, data: null };
       }
 

@@ -321,7 +321,7 @@ export type PointsReasonDoc = 'lessonStudied' | 'quizPassed' | 'volunteerHours';
 /**
  * One ledger entry per (openid, reason, refId): `_id` derived from the three (and a unique
  * index on them), so a retried or concurrent award inserts once. `points` is what the event
- * is worth; the daily cap is applied when the ledger is read (lesson/points.ts).
+ * is worth; the daily cap is applied when the ledger is read (common/points.ts).
  */
 export interface PointsDoc {
   _id: string;
@@ -485,6 +485,8 @@ export interface GoodDeedDoc {
   title: string;
   count: number;
   note: string;
+  /** Content security asked for review: members see a neutral text instead of the note. */
+  noteHeld?: boolean;
   year: number;
   by: string;
   at: Date;

@@ -140,6 +140,30 @@ const RULES = {
   /** Also lists held topics. */
   adoptTopic: { kind: 'branch', roles: LESSON_COMPOSERS },
   myPoints: { kind: 'anyone' },
+  // ------------------------------------------------ `activity` function (issue #6)
+  /**
+   * Organisers of the branch's activities (the committee): create, update, cancelActivity,
+   * listSignups, attendance, markAttendance, attendanceStats, checkInToken, confirmHours,
+   * createTeam, recordGoodDeeds, exportSignups, exportHours; also see held activities.
+   */
+  organiseActivity: { kind: 'branch', roles: COMMITTEE },
+  /** Secretary and deputy: decideLeave, postMinutes, the text of held minutes. */
+  moderateActivity: { kind: 'branch', roles: SECRETARIES },
+  /**
+   * Taking part by the activity's audience (get, list, signUp, cancel, checkIn, checkOut):
+   * `branch` → the branch's members; `reported` → members and reporters (双报到); `public` →
+   * anyone, residents included. activity/shared.ts `admits` picks the rule; a team activity
+   * also needs the team, a meeting's reply and check-in the expected audience.
+   */
+  joinBranchActivity: { kind: 'branch', roles: EVERY_ROLE },
+  joinReportedActivity: { kind: 'branch', roles: EVERY_ROLE, orReported: true },
+  joinPublicActivity: { kind: 'anyone' },
+  /** listTeams, joinTeam (leaveTeam: members of the team). */
+  volunteerTeams: { kind: 'branch', roles: EVERY_ROLE },
+  /** goodDeeds: the branch's tally. */
+  viewGoodDeeds: { kind: 'branch', roles: EVERY_ROLE },
+  /** mine, myRecord, certificate: the caller's own. */
+  myActivities: { kind: 'anyone' },
 } as const satisfies Record<string, Rule>;
 
 export type PolicyAction = keyof typeof RULES;

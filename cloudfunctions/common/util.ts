@@ -4,9 +4,9 @@
  * `lesson` function came, so both functions share one implementation (branch/shared.ts
  * re-exports them under the old names).
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import { AppError } from './errors';
-import { COLLECTIONS, type CollectionName, type MembershipDoc } from './model';
+import { COLLECTIONS, type CollectionName, type MembershipDoc, type ReportDoc } from './model';
 import { actorFrom } from './policy';
 import { fetchAll, toTime } from './db';
 import type { Cloud, Database } from './define';
@@ -38,6 +38,36 @@ export async function loadActor(db: Database, openid: string, others: string[] =
       .limit(MAX_MEMBERSHIPS * ids.length),
   );
   return { actor: actorFrom(openid, docs), docs };
+}
+
+/**
+ * As `loadActor`, plus the caller's reports (双报到) joined by `$lookup` in the same
+ * aggregate: still one database request. A reporter always has membership documents (only
+ * a party member may report, and membership documents are never deleted).
+ */
+export async function loadActorWithReports(db: Database, openid: string) {
+  const res = (await db
+    .collection(COLLECTIONS.memberships)
+    .aggregate()
+    .match({ openid })
+    .limit(MAX_MEMBERSHIPS)
+    .lookup({ from: COLLECTIONS.reports, localField: 'openid', foreignField: 'openid', as: 'r' })
+    .end()) as unknown as { list: (MembershipDoc & { r?: ReportDoc[] })[] };
+  const rows = res.list ?? [];
+  const reports = rows[0]?.r ?? [];
+  const docs = rows.map(({ r: _r, ...m }) => m as MembershipDoc);
+  return { actor: actorFrom(openid, docs, reports), docs, reports };
+}
+
+/** The report (双报到) id of a person to a branch: derived, so it is found by `_id`. */
+export function reportId(openid: string, branchId: string): string {
+  return `r${createHash('sha256').update(`${openid}\n${branchId}`).digest('hex').slice(0, 31)}`;
+}
+
+/** `138****1234`; anything not an 11-digit number is hidden entirely. */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  return /^\d{11}$/.test(phone) ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '****';
 }
 
 export function activeIn(docs: MembershipDoc[], openid: string, branchId: string) {

@@ -1,111 +1,51 @@
 /**
- * The points ledger (积分). Studying a lesson and first passing its quiz each earn points,
- * once per lesson: one `points` entry per (openid, reason, refId), `_id` derived from the
- * three, so a retried or concurrent award inserts once (the database decides).
- *
- * The daily cap (DOMAIN.md: points are capped, never a race of study time) is applied when
- * the ledger is READ, not by a counter: within a member's day (UTC+8) the entries count in
- * their order (`orderKey`: time + id) until the cap is reached; the entry that crosses it
- * counts in part and later ones count 0. Entries are never updated, so nothing can
- * double-count or overbook, whatever runs concurrently: a day's counted points are always
- * min(cap, sum of its entries). The entry keeps the points the event is worth (`points`) and
- * every view shows both what it was worth and what counted.
- *
- * The award an action reports is computed from the day's entries read at the start of the
- * call plus its own; only a second award made in the same instant could make the ledger
- * count it lower later, and `myPoints` always shows the ledger's answer.
+ * Lesson points (积分): studying a lesson and first passing its quiz each earn points, once per
+ * lesson, in the ledger shared with the `activity` function (common/points.ts: one entry per
+ * (openid, reason, refId), the daily cap applied when the ledger is read). This module adapts
+ * a lesson to the ledger's award and serves `myPoints`, the member's view of the whole ledger
+ * (lessons and volunteer hours alike).
  */
-import { createHash } from 'crypto';
 import * as z from 'zod';
 import type { PointsAward, PointsEntryView } from '../../typings/api';
 import { COLLECTIONS, fetchAll, type ActionDef, type Database } from '../common';
-import type { LessonDoc, PointsDoc, PointsReasonDoc } from '../common/model';
-import { chinaDay, dayStart, isDuplicateKey, iso } from '../common/util';
+import type { LessonDoc, PointsDoc } from '../common/model';
+import {
+  DAILY_CAP,
+  MAX_DAY_ENTRIES,
+  POINTS,
+  VOLUNTEER_MAX,
+  award as awardEntry,
+  countDay,
+  todayEntries,
+} from '../common/points';
+import { chinaDay, dayStart, iso } from '../common/util';
 import { PASS_PERCENT } from './shared';
 
-/** Points per event and per day (docs/api.md, the `lesson` section). */
-export const POINTS = { lessonStudied: 2, quizPassed: 3 } as const satisfies Record<
-  PointsReasonDoc,
-  number
->;
-export const DAILY_CAP = 10;
+export { DAILY_CAP, POINTS, todayEntries };
 /** Days of entries `myPoints` lists. */
 const RECENT_DAYS = 7;
-/** Entries a day can hold in practice is far below this; it bounds the read. */
-const MAX_DAY_ENTRIES = 200;
 const MAX_RECENT = 50;
 
-export function entryId(openid: string, reason: PointsReasonDoc, refId: string): string {
-  return `e${createHash('sha256').update(`${openid}\n${reason}\n${refId}`).digest('hex').slice(0, 31)}`;
-}
-
-/** Points counted for each entry of one day, in ledger order. */
-function countDay(entries: Pick<PointsDoc, '_id' | 'points' | 'orderKey'>[]) {
-  const sorted = [...entries].sort((a, b) => (a.orderKey < b.orderKey ? -1 : 1));
-  let used = 0;
-  const counted = new Map<string, number>();
-  for (const e of sorted) {
-    const c = Math.max(0, Math.min(e.points, DAILY_CAP - used));
-    used += c;
-    counted.set(e._id, c);
-  }
-  return { counted, total: used };
-}
-
-/** The caller's entries of today, read at the start of an awarding action (one request). */
-export function todayEntries(db: Database, openid: string, now: Date) {
-  return fetchAll<PointsDoc>(
-    db
-      .collection(COLLECTIONS.points)
-      .where({ openid, day: chinaDay(now) })
-      .orderBy('orderKey', 'asc')
-      .limit(MAX_DAY_ENTRIES),
-  );
-}
-
-/**
- * Inserts the entry (one request). A duplicate means the event was already awarded (a retry
- * or a concurrent call): null, nothing counted twice.
- */
-export async function award(
+/** Awards a lesson event once (common/points.ts `award`): null when already awarded. */
+export function award(
   db: Database,
   p: {
     openid: string;
-    reason: PointsReasonDoc;
+    reason: 'lessonStudied' | 'quizPassed';
     lesson: Pick<LessonDoc, '_id' | 'branchId' | 'title'>;
     now: Date;
     today: PointsDoc[];
   },
 ): Promise<PointsAward | null> {
-  const id = entryId(p.openid, p.reason, p.lesson._id);
-  const entry: PointsDoc = {
-    _id: id,
+  return awardEntry(db, {
     openid: p.openid,
     reason: p.reason,
     refId: p.lesson._id,
     branchId: p.lesson.branchId,
     title: p.lesson.title,
-    points: POINTS[p.reason],
-    day: chinaDay(p.now),
-    orderKey: `${p.now.toISOString()}#${id}`,
-    createdAt: p.now,
-  };
-  try {
-    await db.collection(COLLECTIONS.points).add({ data: entry });
-  } catch (err) {
-    if (isDuplicateKey(err)) return null;
-    throw err;
-  }
-  const { counted, total } = countDay([...p.today.filter((e) => e._id !== id), entry]);
-  const points = counted.get(id) ?? 0;
-  return {
-    reason: p.reason,
-    points,
-    nominal: entry.points,
-    capped: points < entry.points,
-    today: total,
-    dailyCap: DAILY_CAP,
-  };
+    now: p.now,
+    today: p.today,
+  });
 }
 
 /** Whether `score` of `total` passes (≥ 60 %). */
@@ -174,7 +114,7 @@ export const myPoints: ActionDef<'lesson', 'myPoints'> = {
       balance: balance ?? 0,
       today: countDay(byDay.get(today) ?? []).total,
       dailyCap: DAILY_CAP,
-      rules: { ...POINTS, passPercent: PASS_PERCENT },
+      rules: { ...POINTS, volunteerMax: VOLUNTEER_MAX, passPercent: PASS_PERCENT },
       recent: items,
     };
   },

@@ -620,7 +620,13 @@ describe('points', () => {
     expect(mine.today).toBe(10);
     // The seed gave demo-member 2 points in March for the audio lesson.
     expect(mine.balance).toBe(12);
-    expect(mine.rules).toEqual({ lessonStudied: 2, quizPassed: 3, passPercent: 60 });
+    expect(mine.rules).toEqual({
+      lessonStudied: 2,
+      quizPassed: 3,
+      passPercent: 60,
+      volunteerHours: 1,
+      volunteerMax: 5,
+    });
     expect(mine.recent.map((e) => [e.refId, e.reason, e.points, e.nominal])).toEqual([
       ['cap-3', 'quizPassed', 0, 3],
       ['cap-2', 'quizPassed', 1, 3],

@@ -1,0 +1,63 @@
+/**
+ * Timer `remind` (config.json, every 10 minutes): a subscribe message 24 hours and again 2
+ * hours before an activity starts, to its confirmed volunteers or to the expected members of a
+ * meeting who have not asked for leave. `nextRemindAt` says which reminder is due; each run
+ * claims it with a conditional update on the value it read, so however many runs overlap, each
+ * reminder goes out once. A run that comes late (the timer was down) sends one reminder, not
+ * two in a row: past the 2-hour mark the 24-hour one is skipped.
+ */
+import { COLLECTIONS, fetchAll, toTime, type TimerContext } from '../common';
+import type { ActivityDoc, ParticipantDoc } from '../common/model';
+import { updatedCount } from '../common/util';
+import { confirmedCount, notify } from './shared';
+
+/** Activities handled per run (the rest on the next run, 10 minutes later). */
+const BATCH = 20;
+const TWO_HOURS = 2 * 3600_000;
+
+/** Who hears the reminder: confirmed volunteers, or expected members not on leave. */
+function recipients(doc: ActivityDoc, participants: ParticipantDoc[]): string[] {
+  if (doc.kind === 'volunteer') {
+    const confirmed = new Set((doc.queue ?? []).slice(0, confirmedCount(doc)));
+    return participants.filter((p) => confirmed.has(p._id)).map((p) => p.openid);
+  }
+  const onLeave = new Set(
+    participants
+      .filter((p) => p.reply === 'leave' && p.leave?.status !== 'rejected')
+      .map((p) => p.openid),
+  );
+  return (doc.expected ?? []).map((e) => e.openid).filter((o) => !onLeave.has(o));
+}
+
+/**
+ * Requests: the due activities (1, index `nextRemindAt`), then per activity the claim (1) and
+ * its participants (1, index `activityId_state_cancelledAt`).
+ */
+export async function remind({ db, cloud, at }: TimerContext): Promise<void> {
+  const _ = db.command;
+  const now = at.getTime();
+  const due = await fetchAll<ActivityDoc>(
+    db
+      .collection(COLLECTIONS.activities)
+      .where({ nextRemindAt: _.lte(at) })
+      .orderBy('nextRemindAt', 'asc')
+      .field({ tokenSecret: false, description: false })
+      .limit(BATCH),
+  );
+  for (const doc of due) {
+    const start = toTime(doc.startAt);
+    const over = doc.cancelled || now >= start;
+    // The 2-hour reminder follows the 24-hour one unless its time has come too.
+    const next = !over && now < start - TWO_HOURS ? new Date(start - TWO_HOURS) : null;
+    const claim = await db
+      .collection(COLLECTIONS.activities)
+      .where({ _id: doc._id, nextRemindAt: doc.nextRemindAt })
+      .update({ data: { nextRemindAt: next } });
+    if (updatedCount(claim) !== 1 || over || doc.visibility !== 'visible') continue;
+    const participants = await fetchAll<ParticipantDoc>(
+      db.collection(COLLECTIONS.activityParticipants).where({ activityId: doc._id }).limit(1000),
+    );
+    const hours = Math.max(1, Math.round((start - now) / 3600_000));
+    await notify(cloud, doc, recipients(doc, participants), `活动将于${hours}小时后开始`);
+  }
+}

@@ -1,0 +1,327 @@
+/**
+ * Places in volunteer activities: sign up, cancel, and the organisers' list.
+ *
+ * The activity's `queue` (participant ids in arrival order) is the truth of who holds a place:
+ * the first `capacity` entries are confirmed, the rest waitlisted in order. Signing up is ONE
+ * atomic `_.addToSet` on the activity (a person can never be in twice; the order is the
+ * database's serialisation order), so however many people sign up at once, exactly `capacity`
+ * are confirmed and the rest get distinct waitlist positions. Cancelling is one `_.pull`: the
+ * first waitlisted moves into the confirmed range by itself and is told at once. The
+ * participant document (name, phone of a resident, state) is written BEFORE the place is taken:
+ * a crash in between leaves a document that is not in the queue, which means not signed up.
+ */
+import * as z from 'zod';
+import type { SignupItem } from '../../typings/api';
+import {
+  AppError,
+  COLLECTIONS,
+  can,
+  fetchAll,
+  toTime,
+  type ActionDef,
+  type Database,
+} from '../common';
+import type { ActivityDoc, ParticipantDoc } from '../common/model';
+import {
+  PAGE,
+  decodeCursor,
+  encodeCursor,
+  iso,
+  isoOrNull,
+  loadActor,
+  maskPhone,
+} from '../common/util';
+import { computeHours } from './hours';
+import {
+  MSG,
+  activityFor,
+  admits,
+  assertSees,
+  confirmedCount,
+  cursorSchema,
+  forbidden,
+  idSchema,
+  maxQueue,
+  nameSchema,
+  notify,
+  participantId,
+  phoneSchema,
+  queueState,
+  sees,
+  waitlistCount,
+} from './shared';
+
+/** The queue and what decides a place, read back after taking or leaving one. */
+async function readQueue(db: Database, activityId: string) {
+  const rows = await fetchAll<Pick<ActivityDoc, '_id' | 'queue' | 'capacity' | 'cancelled'>>(
+    db
+      .collection(COLLECTIONS.activities)
+      .where({ _id: activityId })
+      .field({ queue: true, capacity: true, cancelled: true })
+      .limit(1),
+  );
+  return rows[0] ?? null;
+}
+
+function answer(doc: Pick<ActivityDoc, '_id' | 'queue' | 'capacity'>, pid: string) {
+  const q = queueState(doc, pid);
+  return {
+    activityId: doc._id,
+    status: q.status as 'confirmed' | 'waitlisted',
+    position: q.position,
+  };
+}
+
+/**
+ * Takes a place (or a waitlist position). Already in the queue: the current state, nothing
+ * written (so a retry, with or without a requestId, changes nothing: `idempotent: false`).
+ * Members give nothing; reporters (双报到) are named by their report; anyone else (residents)
+ * gives `realName` and `phone`, unless they are a party member elsewhere (named by their
+ * membership). Requests: the activity with the caller's membership and report in its branch,
+ * team and participant document (1) and the caller's memberships (1), in parallel; the
+ * participant document (1), the place (1), the queue read back (1): 5.
+ */
+export const signUp: ActionDef<'activity', 'signUp'> = {
+  kind: 'write',
+  idempotent: false,
+  schema: z
+    .object({
+      activityId: idSchema,
+      realName: nameSchema.optional(),
+      phone: phoneSchema.optional(),
+    })
+    .refine((v) => (v.realName === undefined) === (v.phone === undefined), {
+      message: '姓名和手机号需同时填写',
+      path: ['phone'],
+    }),
+  async handler(data, { openid, db }) {
+    const [a, { docs }] = await Promise.all([
+      activityFor(db, openid, data.activityId),
+      loadActor(db, openid),
+    ]);
+    assertSees(a);
+    const doc = a.doc;
+    if (doc.kind !== 'volunteer') throw new AppError('CONFLICT', MSG.notVolunteer);
+    const pid = participantId(doc._id, openid);
+    if (queueState(doc, pid).status) return answer(doc, pid);
+    if (doc.cancelled) throw new AppError('CONFLICT', MSG.cancelled);
+    const now = Date.now();
+    if (now >= toTime(doc.deadline)) throw new AppError('CONFLICT', MSG.deadlinePassed);
+    if (!admits(a)) throw forbidden(doc.teamId && !a.inTeam ? MSG.teamOnly : MSG.notForYou);
+    const max = maxQueue(doc.capacity);
+    if ((doc.queue ?? []).length >= max) throw new AppError('FULL', MSG.full);
+
+    let who: ParticipantDoc['who'] = 'resident';
+    let name: string;
+    let phone: string | null = null;
+    const elsewhere = docs.find((d) => d.openid === openid && d.status === 'active');
+    if (a.membership) {
+      who = 'member';
+      name = a.membership.realName ?? '';
+    } else if (a.report) {
+      who = 'reported';
+      name = a.report.realName;
+    } else if (elsewhere) {
+      name = elsewhere.realName ?? '';
+    } else {
+      if (!data.realName || !data.phone) {
+        throw new AppError('INVALID_ARGUMENT', MSG.needContact, { fields: ['realName', 'phone'] });
+      }
+      name = data.realName;
+      phone = data.phone;
+    }
+
+    const at = new Date(now);
+    const participant: Omit<ParticipantDoc, '_id'> = {
+      activityId: doc._id,
+      branchId: doc.branchId,
+      branchName: doc.branchName,
+      kind: doc.kind,
+      title: doc.title,
+      startAt: doc.startAt,
+      year: doc.year,
+      openid,
+      name,
+      phone,
+      who,
+      state: 'active',
+      signedUpAt: at,
+      cancelledAt: null,
+      lateCancel: false,
+      reply: null,
+      leave: null,
+      attendance: null,
+      checkedInAt: null,
+      checkedOutAt: null,
+      confirmedHours: null,
+      corrections: [],
+      createdAt: a.mine?.createdAt ?? at,
+      updatedAt: at,
+    };
+    const _ = db.command;
+    await db.collection(COLLECTIONS.activityParticipants).doc(pid).set({ data: participant });
+    // One atomic update: the place, bounded by the queue's limit, never on a cancelled activity.
+    await db
+      .collection(COLLECTIONS.activities)
+      .where({ _id: doc._id, cancelled: false, [`queue.${max - 1}`]: _.exists(false) })
+      .update({ data: { queue: _.addToSet(pid) } });
+    const after = await readQueue(db, doc._id);
+    if (after && queueState(after, pid).status) return answer(after, pid);
+    if (!after || after.cancelled) throw new AppError('CONFLICT', MSG.cancelled);
+    throw new AppError('FULL', MSG.full);
+  },
+};
+
+/**
+ * Leaves the queue: allowed until the start; after the deadline it is flagged (`lateCancel`)
+ * for the organisers. Whoever moved into a place because of it is notified at once. Cancelling
+ * again answers the same (`idempotent: false`). Requests: the activity with the caller's
+ * participant document (1), the pull (1), the queue read back and the participant document
+ * (2, parallel), the promoted people's documents for their openids (1, only when someone
+ * moved up): at most 5.
+ */
+export const cancel: ActionDef<'activity', 'cancel'> = {
+  kind: 'write',
+  idempotent: false,
+  schema: z.object({ activityId: idSchema }),
+  async handler(data, { openid, db, cloud }) {
+    const a = await activityFor(db, openid, data.activityId);
+    const doc = a.doc;
+    const pid = participantId(doc._id, openid);
+    const late = Date.now() > toTime(doc.deadline);
+    if (!queueState(doc, pid).status) {
+      if (!sees(a)) assertSees(a);
+      if (doc.kind !== 'volunteer') throw new AppError('CONFLICT', MSG.notVolunteer);
+      if (a.mine?.state === 'cancelled') {
+        return {
+          activityId: doc._id,
+          status: 'cancelled',
+          late: a.mine.lateCancel,
+          promoted: false,
+        };
+      }
+      throw new AppError('CONFLICT', MSG.notSignedUp);
+    }
+    if (doc.cancelled) throw new AppError('CONFLICT', MSG.cancelled);
+    const now = Date.now();
+    if (now >= toTime(doc.startAt)) throw new AppError('CONFLICT', MSG.started);
+
+    const _ = db.command;
+    await db
+      .collection(COLLECTIONS.activities)
+      .where({ _id: doc._id })
+      .update({ data: { queue: _.pull(pid) } });
+    const at = new Date(now);
+    const [after] = await Promise.all([
+      readQueue(db, doc._id),
+      db
+        .collection(COLLECTIONS.activityParticipants)
+        .where({ _id: pid })
+        .update({ data: { state: 'cancelled', cancelledAt: at, lateCancel: late, updatedAt: at } }),
+    ]);
+    // Who holds a place now and did not before (the first on the waitlist, usually one).
+    const before = new Set((doc.queue ?? []).slice(0, confirmedCount(doc)));
+    const promoted = after
+      ? (after.queue ?? []).slice(0, confirmedCount(after)).filter((id) => !before.has(id))
+      : [];
+    if (promoted.length) {
+      const people = await fetchAll<Pick<ParticipantDoc, 'openid'>>(
+        db
+          .collection(COLLECTIONS.activityParticipants)
+          .where({ _id: _.in(promoted) })
+          .field({ openid: true })
+          .limit(promoted.length),
+      );
+      await notify(
+        cloud,
+        doc,
+        people.map((p) => p.openid),
+        '候补转正，您已获得名额',
+      );
+    }
+    return { activityId: doc._id, status: 'cancelled', late, promoted: promoted.length > 0 };
+  },
+};
+
+type SignupCursor = { id: string; i: number };
+const isSignupCursor = (v: unknown): v is SignupCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as SignupCursor).id === 'string' &&
+  typeof (v as SignupCursor).i === 'number';
+
+/**
+ * Organisers: the active sign-ups in queue order (confirmed, then the waitlist with positions)
+ * or the cancelled ones, newest first, with check-in times and hours. Residents' phones are
+ * whole for the secretary and deputy only (`viewPhones`). The cursor is the last person shown
+ * (and its index, used if they have since left). Requests: the activity with the caller's
+ * memberships and every participant document (1): 1.
+ */
+export const listSignups: ActionDef<'activity', 'listSignups'> = {
+  kind: 'read',
+  schema: z.object({
+    activityId: idSchema,
+    status: z.enum(['active', 'cancelled']).optional(),
+    cursor: cursorSchema.optional(),
+  }),
+  async handler(data, { openid, db }) {
+    const cursor = decodeCursor(data.cursor, isSignupCursor);
+    const a = await activityFor(db, openid, data.activityId, { all: true });
+    if (!a.organiser) throw forbidden(MSG.notOrganiser);
+    const doc = a.doc;
+    const reveal = can(a.actor, 'viewPhones', { branchId: doc.branchId });
+    const byId = new Map(a.participants.map((p) => [p._id, p]));
+    let ids: string[];
+    if ((data.status ?? 'active') === 'active') {
+      ids = doc.queue ?? [];
+    } else {
+      ids = a.participants
+        .filter((p) => p.state === 'cancelled')
+        .sort((x, y) => toTime(y.cancelledAt) - toTime(x.cancelledAt) || (x._id < y._id ? -1 : 1))
+        .map((p) => p._id);
+    }
+    let from = 0;
+    if (cursor) {
+      const i = ids.indexOf(cursor.id);
+      from = i >= 0 ? i + 1 : Math.min(cursor.i + 1, ids.length);
+    }
+    const pageIds = ids.slice(from, from + PAGE);
+    const nextCursor =
+      from + PAGE < ids.length
+        ? encodeCursor({ id: pageIds[pageIds.length - 1], i: from + PAGE - 1 })
+        : null;
+    const items: SignupItem[] = pageIds.map((id) => {
+      const p = byId.get(id);
+      const q = queueState(doc, id);
+      return {
+        signupId: id,
+        name: p?.name ?? '',
+        phone: reveal ? (p?.phone ?? null) : maskPhone(p?.phone),
+        who: p?.who ?? 'member',
+        status: q.status ?? 'cancelled',
+        position: q.position,
+        signedUpAt: p?.signedUpAt ? iso(p.signedUpAt) : iso(doc.createdAt),
+        cancelledAt: isoOrNull(p?.cancelledAt),
+        lateCancel: !!p?.lateCancel,
+        checkedInAt: isoOrNull(p?.checkedInAt),
+        checkedOutAt: isoOrNull(p?.checkedOutAt),
+        computedHours: p ? computeHours(doc, p).hours : 0,
+        confirmedHours: p?.confirmedHours ?? null,
+        corrections: (p?.corrections ?? []).map((c) => ({
+          from: c.from,
+          to: c.to,
+          reason: c.reason,
+          byName: c.byName,
+          at: iso(c.at),
+        })),
+      };
+    });
+    return {
+      items,
+      nextCursor,
+      capacity: doc.capacity,
+      confirmedCount: confirmedCount(doc),
+      waitlistCount: waitlistCount(doc),
+    };
+  },
+};
