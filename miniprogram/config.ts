@@ -41,10 +41,20 @@ export const CLOUD_ENV_ID = '';
  * `lessonReminder` must be the `lesson` function's `LESSON_TEMPLATE_ID` (「提醒未学的党员」,
  * `lesson.remind`): keywords `thing1` (lesson title) and `thing2` (a hint); the message opens
  * `pages/lessons/detail?id=<lessonId>`.
+ *
+ * `activityReminder` must be the `activity` function's `ACTIVITY_TEMPLATE_ID`: reminders 24 h
+ * and 2 h before an activity, a place taken from the waitlist, a cancelled activity; the
+ * message opens `pages/activities/detail?id=<activityId>`. Asked for when signing up or
+ * answering 参加.
  */
-export const SUBSCRIBE_TEMPLATES: Readonly<{ noticeReminder: string; lessonReminder: string }> = {
+export const SUBSCRIBE_TEMPLATES: Readonly<{
+  noticeReminder: string;
+  lessonReminder: string;
+  activityReminder: string;
+}> = {
   noticeReminder: '',
   lessonReminder: '',
+  activityReminder: '',
 };
 
 export const DEFAULT_LOCAL_CONFIG: Readonly<RuntimeConfig> = {

@@ -34,10 +34,10 @@ test('role tools live in the secretary subpackage, not the main package', () => 
   expect(app.lazyCodeLoading).toBe('requiredComponents');
 });
 
-test('the tab bar is custom and lists 首页, 学习 and 我的 (UX.md), as the bar itself does', () => {
+test('the tab bar is custom and lists 首页, 学习, 活动 and 我的 (UX.md), as the bar itself does', () => {
   expect(app.tabBar.custom).toBe(true);
   const list = app.tabBar.list.map((t: { pagePath: string }) => `/${t.pagePath}`);
-  expect(list).toEqual([ROUTES.home, ROUTES.lessons, ROUTES.mine]);
+  expect(list).toEqual([ROUTES.home, ROUTES.lessons, ROUTES.activities, ROUTES.mine]);
   // Every tab of the custom bar is a tabBar page (switchTab needs it), and the reverse.
   expect(TABS.map((t) => t.url)).toEqual(list);
 });
@@ -77,6 +77,8 @@ describe('custom tab bar', () => {
     const switchTab = stubWx('switchTab', jest.fn());
     const outsider = loadPage('custom-tab-bar/index');
     expect(outsider.text()).not.toContain('学习');
+    // 活动 is for everyone: residents sign up for open volunteer activities.
+    expect(outsider.text()).toMatch(/首页.*活动.*我的/);
     outsider.detach();
 
     useStorage({
@@ -88,7 +90,7 @@ describe('custom tab bar', () => {
       },
     });
     const member = loadPage('custom-tab-bar/index');
-    expect(member.text()).toMatch(/首页.*学习.*我的/);
+    expect(member.text()).toMatch(/首页.*学习.*活动.*我的/);
     member.instance.onChange({ detail: { value: 'lessons' } });
     await waitFor(() => expect(switchTab).toHaveBeenCalledWith({ url: ROUTES.lessons }));
     member.detach();

@@ -5,9 +5,12 @@
  * members the 工作台 (approvals with their pending badge, post a notice, invite; for the
  * secretary also roles, party groups, incoming transfers with their badge, held notices,
  * 双报到 reports; for the secretary, deputy and propaganda committee 发布微党课 and 微党课管理).
- * Members reach 微党课 (the 学习 tab) from a 学习 group. A newcomer
+ * Members reach 微党课 (the 学习 tab) from a 学习 group and activities (the 活动 tab, 我的活动)
+ * from an 活动 group; committee members get 发布活动 in the 工作台. `branch.me` carries no
+ * activities, so the home stays one call and does not list upcoming ones. A newcomer
  * is told how to join; an applicant sees the application is being reviewed; a rejected
- * applicant (`me.rejectedApplications`) reads the reason with 重新申请 (→ join page).
+ * applicant (`me.rejectedApplications`) reads the reason with 重新申请 (→ join page); anyone
+ * without a branch (residents too) gets 志愿活动 (the open activities on the 活动 tab).
  * Coming back to the tab reloads (unread counts change as notices are read). The answer's
  * branch is remembered (utils/branch-context.ts) for the tab bar's 学习 and the 学习 tab.
  */
@@ -232,6 +235,15 @@ Component({
         branchId: this.data.branchId,
         canModerate: this.data.canModerate ? '1' : '',
       });
+    },
+    onActivities() {
+      go(ROUTES.activities);
+    },
+    onMyActivities() {
+      go(ROUTES.myActivities);
+    },
+    onCreateActivity() {
+      go(ROUTES.activityEdit, { branchId: this.data.branchId });
     },
     onInvite() {
       go(ROUTES.invite, { branchId: this.data.branchId, branchName: this.data.branchName });

@@ -1,8 +1,10 @@
 /**
  * 我的. One call on open (`branch.me`): who I am in each branch (name, branch, role,
  * application state), my 双报到 reports and their state, my identity card, editing my
- * profile, my points (积分, from 微党课), reporting to a community branch, leaving the branch, and the 长辈模式 setting, which
- * is stored on the phone (`settings.elderlyMode`) and needs no call.
+ * profile, my points (积分, from 微党课 and confirmed volunteer hours), reporting to a community
+ * branch, leaving the branch, 我的活动 / 志愿记录 / 服务证明 (for everyone, residents included) and
+ * 志愿服务队 (members), and the 长辈模式 setting, which is stored on the phone
+ * (`settings.elderlyMode`) and needs no call.
  */
 import type { BranchMeResponse, MembershipState } from '../../../typings/api';
 import { call } from '../../services/call';
@@ -122,6 +124,18 @@ Component({
     },
     onPoints() {
       go(ROUTES.points);
+    },
+    onMyActivities() {
+      go(ROUTES.myActivities);
+    },
+    onVolunteerRecord() {
+      go(ROUTES.volunteerRecord);
+    },
+    onCertificate() {
+      go(ROUTES.certificate);
+    },
+    onTeams() {
+      go(ROUTES.teams, { branchId: this.data.firstBranchId });
     },
     onLeave() {
       go(ROUTES.leave, { branchId: this.data.firstBranchId });

@@ -1,6 +1,7 @@
 /**
  * 我的积分. One call on open: `lesson.myPoints` — my balance, what I earned today against the
- * daily cap, how points are earned (studying a lesson, passing its quiz), and my entries of the
+ * daily cap, how points are earned (studying a lesson, passing its quiz, confirmed volunteer
+ * hours: 志愿服务), and my entries of the
  * last 7 days (up to 50 from the server, shown 20 at a time with 显示更多). Only my own
  * numbers: there is no ranking of anyone by points or study time (DOMAIN.md). Pull to refresh.
  */
@@ -16,6 +17,7 @@ type Status = 'loading' | 'error' | 'ready';
 const REASON_TEXT: Record<PointsReason, string> = {
   lessonStudied: '学完微党课',
   quizPassed: '课后测试通过',
+  volunteerHours: '志愿服务',
 };
 
 interface Row {
@@ -47,7 +49,8 @@ function toView(p: MyPointsResponse) {
     todayText: `今天 ${p.today} / ${p.dailyCap} 分`,
     rulesText:
       `学完一节微党课 +${p.rules.lessonStudied} 分，课后测试答对 ${p.rules.passPercent}% 及以上 ` +
-      `+${p.rules.quizPassed} 分；每节课各记一次，每天最多 ${p.dailyCap} 分。`,
+      `+${p.rules.quizPassed} 分；每节课各记一次。志愿服务时长经组织者确认后，每小时 +1 分，` +
+      `每次活动最多 5 分。每天最多 ${p.dailyCap} 分。`,
   };
 }
 
