@@ -158,7 +158,15 @@ async function fixtures(emu) {
     { branchId: secretary.branchId },
     'demo-secretary',
   );
+  // The seeded activities (database/seed/demo.json, dates relative to the seeding): each
+  // read once as the secretary so a missing one fails here, by name, not as a blank page.
+  const activities = {};
+  for (const [key, id] of Object.entries(ACTIVITY_IDS)) {
+    const got = await call('activity', 'get', { activityId: id }, 'demo-secretary');
+    activities[key] = { ...got, activityId: got.activityId ?? id };
+  }
   return {
+    activities,
     member,
     memberships,
     lesson: lessons.items[0],
@@ -172,6 +180,20 @@ async function fixtures(emu) {
     other,
   };
 }
+
+/** Seeded activities of 第一支部 the activity pages are opened on. */
+const ACTIVITY_IDS = {
+  themeDay: 'act-b1-themeday',
+  memberMeeting: 'act-b1-member-meeting',
+  groupMeeting: 'act-b1-group-meeting',
+  lessonPast: 'act-b1-lesson-past',
+  // Public, 5 places, 4 confirmed: nearly full.
+  volunteerOpen: 'act-b1-volunteer-open',
+  // Running now (inside the check-in window), demo-member confirmed.
+  volunteerToday: 'act-b1-volunteer-today',
+  // Over, hours confirmed for demo-member.
+  volunteerPast: 'act-b1-volunteer-past',
+};
 
 /**
  * Members as each kind of member sees the branch pages: a full member, the secretary, a
@@ -193,12 +215,19 @@ const EVERYONE = [
 const ELDERLY = new Set(['demo-elder']);
 const ELDERLY_STORAGE_KEY = 'settings.elderlyMode';
 
-/** [route, openids, query(fixtures, openid)] for every page; a page missing here fails the run. */
+/**
+ * For every page: `[openids, query(openid)]` (one picture per caller), or `{ shots: [[openid,
+ * query, tag?], …] }` where one caller is shown in several states (the tag names the file).
+ * A page missing here fails the run.
+ */
 function plan(f) {
   const branch = (m) => ({ branchId: m.branchId });
   const mine = (openid) =>
     openid === 'demo-committee' ? f.committee : (f.memberships[openid] ?? f.member);
   const s = f.secretary;
+  const a = f.activities;
+  // The organiser pages take the activity and its branch (pages/activities/detail adminQuery).
+  const act = (x) => ({ activityId: x.activityId, branchId: x.branchId ?? s.branchId });
   return {
     'pages/index/index': [EVERYONE, () => ({})],
     'pages/join/index': [['demo-newcomer', 'demo-resident', 'demo-member'], () => ({})],
@@ -278,6 +307,62 @@ function plan(f) {
         title: f.topic?.title ?? '',
       }),
     ],
+    // Activities (issue #6): the tab for everyone, residents included.
+    'pages/activities/index': [
+      ['demo-member', 'demo-secretary', 'demo-elder', 'demo-resident', 'demo-newcomer'],
+      () => ({}),
+    ],
+    'pages/activities/detail': {
+      shots: [
+        // Nearly full (4 of 5): 报名.
+        ['demo-member', { id: a.volunteerOpen.activityId }],
+        // Running, confirmed: 扫码签到.
+        ['demo-member', { id: a.volunteerToday.activityId }, 'checkin'],
+        // Over, hours confirmed.
+        ['demo-member', { id: a.volunteerPast.activityId }, 'hours'],
+        // A past 党课 with minutes and attendance.
+        ['demo-member', { id: a.lessonPast.activityId }, 'minutes'],
+        // 主题党日 in 长辈模式: 参加 / 请假.
+        ['demo-elder', { id: a.themeDay.activityId }],
+        // A resident on the public activity: 姓名 + 手机号 to sign up.
+        ['demo-resident', { id: a.volunteerOpen.activityId }],
+        // The organiser on the member meeting: replies, the pending leave, the tools.
+        ['demo-secretary', { id: a.memberMeeting.activityId }],
+        ['demo-secretary', { id: a.groupMeeting.activityId }, 'group'],
+      ],
+    },
+    'pages/activities/mine': [['demo-member', 'demo-elder', 'demo-resident'], () => ({})],
+    'pages/activities/scan': [['demo-member'], () => ({})],
+    'pages/activities/record': [['demo-member', 'demo-elder'], () => ({})],
+    'pages/activities/certificate': [['demo-member', 'demo-elder'], () => ({})],
+    'pages/activities/teams': [['demo-member', 'demo-secretary'], (o) => branch(mine(o))],
+    'packages/activity-admin/edit/index': {
+      shots: [
+        ['demo-secretary', branch(s), 'new'],
+        ['demo-secretary', act(a.volunteerOpen)],
+      ],
+    },
+    'packages/activity-admin/signups/index': [['demo-secretary'], () => act(a.volunteerOpen)],
+    // Running now: inside the check-in window, so the live code shows.
+    'packages/activity-admin/qr/index': [['demo-secretary'], () => act(a.volunteerToday)],
+    // As the secretary reaches it: leave decisions too (`canModerate`).
+    'packages/activity-admin/attendance/index': {
+      shots: [
+        ['demo-secretary', { ...act(a.memberMeeting), canModerate: '1' }],
+        ['demo-secretary', { ...act(a.lessonPast), canModerate: '1' }, 'past'],
+      ],
+    },
+    'packages/activity-admin/hours/index': [['demo-secretary'], () => act(a.volunteerPast)],
+    'packages/activity-admin/minutes/index': [['demo-secretary'], () => act(a.lessonPast)],
+    'packages/activity-admin/export/index': [['demo-secretary'], () => branch(s)],
+    'packages/activity-admin/stats/index': [['demo-secretary'], () => branch(s)],
+    // The branch's tally; with an activity, the form to record its good deeds.
+    'packages/activity-admin/deeds/index': {
+      shots: [
+        ['demo-secretary', branch(s)],
+        ['demo-secretary', act(a.volunteerPast), 'record'],
+      ],
+    },
     'packages/committee/create-branch/index': [
       ['demo-committee'],
       () => ({ committeeId: f.committee.committeeId }),
@@ -405,7 +490,7 @@ function inspect(phoneWidth) {
   };
 }
 
-async function shoot(browser, gateway, route, openid, query) {
+async function shoot(browser, gateway, route, openid, query, tag = '') {
   const context = await browser.newContext({
     viewport: { width: 1280, height: 900 },
     deviceScaleFactor: 2,
@@ -429,7 +514,7 @@ async function shoot(browser, gateway, route, openid, query) {
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   const q = qs(query);
   const url = `${gateway}/preview/?openid=${encodeURIComponent(openid)}#/${route}${q ? `?${q}` : ''}`;
-  const file = `${route.replace(/\//g, '_')}__${openid}.png`;
+  const file = `${route.replace(/\//g, '_')}__${openid}${tag ? `-${tag}` : ''}.png`;
   let info = { text: '', images: 0, overflow: [], title: '' };
   let metrics = null;
   try {
@@ -571,19 +656,21 @@ async function main() {
         failures.push(`${route}: not in the screenshot plan (scripts/screenshots.mjs)`);
         continue;
       }
-      const [openids, query] = entry;
-      for (const openid of openids) {
-        const shot = await shoot(browser, emu.url, route, openid, query(openid));
+      const planned = Array.isArray(entry)
+        ? entry[0].map((openid) => [openid, entry[1](openid), ''])
+        : entry.shots;
+      for (const [openid, query, tag] of planned) {
+        const shot = await shoot(browser, emu.url, route, openid, query, tag);
         shots.push(shot);
         const mark = shot.problems.length ? '✗' : '✓';
         const m = shot.metrics;
         const budget = m
           ? ` (${m.wxmlNodes} nodes, data ${m.initialDataBytes} B, largest setData ${m.largestSetDataBytes} B)`
           : '';
-        console.log(`${mark} ${route} as ${openid}${budget}`);
+        const as = `${openid}${tag ? ` (${tag})` : ''}`;
+        console.log(`${mark} ${route} as ${as}${budget}`);
         for (const p of shot.problems) console.log(`    ${p}`);
-        if (shot.problems.length)
-          failures.push(`${route} as ${openid}: ${shot.problems.join('; ')}`);
+        if (shot.problems.length) failures.push(`${route} as ${as}: ${shot.problems.join('; ')}`);
       }
     }
   } finally {

@@ -230,6 +230,10 @@ export async function buildPreview(root, { log = console.log } = {}) {
  * - WeChat passes `class` on a virtual-host component (every TDesign component) to its
  *   external class named `class`; j-component only sets it on the absent host node, so
  *   `<t-tag class="notice__tag">` would lose its class.
+ * - WeChat's webview renders a node's `id` as the element's id (`<view id="my-state">` →
+ *   `<wx-view id="my-state">`), so WXSS `#id` rules apply and tests and the screenshot
+ *   command find `#state-error`; j-component keeps it on the exparser node only. Reflected
+ *   onto the node's element where it has one (a virtual-host component has none, as in WeChat).
  * - IntersectionObserver's viewport is the browser window in j-component; in WeChat it is the
  *   page's window, here the phone's page area (`__previewViewport`, set by the runtime).
  */
@@ -237,7 +241,10 @@ const J_PATCHES = [
   {
     file: /j-component[\\/]src[\\/]render[\\/]render\.js$/,
     from: "exparserNode[name] = value || ''",
-    to: "exparserNode[name] = value || ''\n      if (isComponentNode && name === 'class' && exparserNode.hasExternalClass('class')) exparserNode.setExternalClass('class', value || '')",
+    to:
+      "exparserNode[name] = value || ''\n" +
+      "      if (isComponentNode && name === 'class' && exparserNode.hasExternalClass('class')) exparserNode.setExternalClass('class', value || '')\n" +
+      "      if (name === 'id' && exparserNode.$$ && exparserNode.$$.nodeType === 1) { if (value) exparserNode.$$.setAttribute('id', value); else exparserNode.$$.removeAttribute('id') }",
   },
   {
     file: /j-component[\\/]src[\\/]tool[\\/]intersectionobserver\.js$/,
@@ -271,7 +278,7 @@ const jComponentPatches = {
             `${args.path}: j-component changed; revisit J_PATCHES in ${import.meta.url}`,
           );
         }
-        return { contents: src.replace(patch.from, patch.to), loader: 'js' };
+        return { contents: src.replace(patch.from, () => patch.to), loader: 'js' };
       });
     }
   },

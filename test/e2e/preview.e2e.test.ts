@@ -235,3 +235,12 @@ test('typing key by key keeps the focus in the field and reaches the page', asyn
   await settle(page);
   await findText(page, '请填写正文');
 });
+
+test('a WXML id is the element’s id, as in WeChat’s webview (#id in WXSS, tests, screenshots)', async () => {
+  const page = e2e.page;
+  await openPreview(page, { openid: 'demo-member' });
+  const name = page.locator('#pages #branch-name');
+  await expect(name.innerText()).resolves.toContain('幸福里社区第一党支部');
+  // A custom component with a host element (state-view) carries it too.
+  await expect(page.locator('#pages state-view#state').count()).resolves.toBe(1);
+});

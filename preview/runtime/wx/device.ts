@@ -1,9 +1,9 @@
 /**
  * Device and system information for a 375×812 phone frame, plus small device services
- * (network, theme, vibration, keyboard, clipboard). Platform is 'devtools' so code that
+ * (network, theme, vibration, keyboard, clipboard, keeping the screen on). Platform is 'devtools' so code that
  * branches on it knows it is not on a phone.
  */
-import { asyncApi, noopApi, type Options } from './callback';
+import { asyncApi, noopApi, WxFailure, type Options } from './callback';
 import type { Gate } from './privacy';
 
 const SCREEN = { width: 375, height: 812 };
@@ -106,6 +106,30 @@ async function readClipboard(): Promise<string> {
   }
 }
 
+/** The screen wake lock while a page keeps the screen on (where the browser grants one). */
+let wakeLock: { release(): Promise<void> } | null = null;
+let brightness = 0.5;
+
+async function keepScreenOn(on: boolean): Promise<void> {
+  const api = (
+    navigator as Navigator & {
+      wakeLock?: { request(type: 'screen'): Promise<{ release(): Promise<void> }> };
+    }
+  ).wakeLock;
+  if (!on) {
+    const held = wakeLock;
+    wakeLock = null;
+    await held?.release().catch(() => undefined);
+    return;
+  }
+  if (wakeLock || !api) return;
+  try {
+    wakeLock = await api.request('screen');
+  } catch {
+    // Not granted (hidden tab, no secure context): the screen of a computer stays on anyway.
+  }
+}
+
 type Listener = (r: Record<string, unknown>) => void;
 
 export function deviceApis(gate: Gate, toast: (title: string) => void): Record<string, any> {
@@ -160,6 +184,20 @@ export function deviceApis(gate: Gate, toast: (title: string) => void): Record<s
     hideKeyboard: asyncApi('hideKeyboard', () => {
       const active = document.activeElement;
       if (active instanceof HTMLElement) active.blur();
+    }),
+
+    // The organiser's live check-in code stays on screen: a wake lock where the browser has one.
+    setKeepScreenOn: asyncApi('setKeepScreenOn', async (o: Options) => {
+      await keepScreenOn(!!o.keepScreenOn);
+    }),
+    getScreenBrightness: asyncApi('getScreenBrightness', () => ({ value: brightness })),
+    // A browser cannot change the screen's brightness; the value is only remembered.
+    setScreenBrightness: asyncApi('setScreenBrightness', (o: Options) => {
+      const value = Number(o.value);
+      if (!Number.isFinite(value) || value < 0 || value > 1) {
+        throw new WxFailure('parameter error: value should be between 0 and 1');
+      }
+      brightness = value;
     }),
 
     setClipboardData: asyncApi(

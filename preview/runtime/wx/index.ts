@@ -7,11 +7,13 @@ import type { PreviewHost } from '../host';
 import { appApis } from './app';
 import { cloudApis } from './cloud';
 import { deviceApis } from './device';
+import { documentApis } from './document';
 import { mediaApis } from './media';
 import { nativeApis } from './native';
 import { navigationApis } from './navigation';
 import { networkApis } from './network';
 import { createPrivacy } from './privacy';
+import { scanApis } from './scan';
 import { setStorageOwner, storageApis } from './storage';
 import { uiApis } from './ui';
 
@@ -100,6 +102,8 @@ export function createWx(host: PreviewHost): Record<string, any> {
     mediaApis(host, privacy.gate),
     deviceApis(privacy.gate, toast),
     nativeApis(host, privacy.gate),
+    scanApis(host),
+    documentApis(),
     privacy.apis,
     appApis(host),
     { cloud: loud(cloud, 'cloud.') },

@@ -1,6 +1,7 @@
 /**
  * What a phone does with its hardware: calling, scanning, locating. The browser stands in
- * with dialogs (paste the code, confirm the call) and a fixed demo position in 杭州.
+ * with dialogs (confirm the call, name a place and its coordinates) and a fixed demo position
+ * in 杭州. Scanning is scan.ts.
  */
 import type { PreviewHost } from '../host';
 import { asyncApi, WxFailure, type Options } from './callback';
@@ -28,14 +29,6 @@ async function browserPosition(): Promise<GeolocationCoordinates | null> {
   }
 }
 
-/** rawData: the code's UTF-8 bytes in base64. */
-function base64(text: string): string {
-  const binary = encodeURIComponent(text).replace(/%([0-9A-F]{2})/g, (_, hex: string) =>
-    String.fromCharCode(parseInt(hex, 16)),
-  );
-  return btoa(binary);
-}
-
 function coordinates(o: Options): { latitude: number; longitude: number } {
   const latitude = Number(o.latitude);
   const longitude = Number(o.longitude);
@@ -43,6 +36,63 @@ function coordinates(o: Options): { latitude: number; longitude: number } {
     throw new WxFailure('parameter error: latitude and longitude should be Number');
   }
   return { latitude, longitude };
+}
+
+/** A field of the 选择位置 dialog. */
+function placeField(label: string, value: string | number): HTMLInputElement {
+  const input = el('input', 'wxp-modal-field wxp-place-field');
+  if (typeof value === 'number') input.inputMode = 'decimal';
+  input.value = String(value);
+  input.placeholder = label;
+  input.setAttribute('aria-label', label);
+  return input;
+}
+
+/**
+ * The 选择位置 dialog: a name and 纬度 / 经度 (prefilled with the page's position or the demo
+ * one); asks again while a coordinate is not a number in range.
+ */
+async function pickPlace(
+  host: PreviewHost,
+  start: { latitude: number; longitude: number },
+): Promise<Record<string, unknown>> {
+  let name: string = DEMO_PLACE.name;
+  let latitude = start.latitude;
+  let longitude = start.longitude;
+  let problem = '';
+  for (;;) {
+    const body = el('div', 'wxp-text');
+    const place = placeField('位置名称', name);
+    const lat = placeField('纬度', latitude);
+    const lng = placeField('经度', longitude);
+    body.append(place, lat, lng);
+    if (problem) body.appendChild(el('div', 'wxp-scan-status wxp-scan-error', problem));
+    const { value } = await openDialog(host, {
+      title: '选择位置',
+      content: '浏览器预览没有地图，请填写位置名称和坐标（默认是杭州的示例位置）。',
+      body,
+      buttons: [
+        { text: '取消', color: '#000000', value: false },
+        { text: '确定', color: '#576B95', value: true },
+      ],
+      dismiss: false,
+    });
+    if (!value) throw new WxFailure('cancel');
+    name = place.value.trim() || DEMO_PLACE.name;
+    const la = Number(lat.value.trim());
+    const lo = Number(lng.value.trim());
+    if (lat.value.trim() && lng.value.trim() && Math.abs(la) <= 90 && Math.abs(lo) <= 180) {
+      return {
+        name,
+        address: name === DEMO_PLACE.name ? DEMO_PLACE.address : '',
+        latitude: la,
+        longitude: lo,
+      };
+    }
+    problem = '纬度应在 -90 到 90 之间，经度应在 -180 到 180 之间';
+    latitude = Number.isFinite(la) ? la : start.latitude;
+    longitude = Number.isFinite(lo) ? lo : start.longitude;
+  }
 }
 
 export function nativeApis(host: PreviewHost, gate: Gate): Record<string, any> {
@@ -53,28 +103,6 @@ export function nativeApis(host: PreviewHost, gate: Gate): Record<string, any> {
       const index = await openSheet(host, { header: number, items: [{ text: '呼叫' }] });
       if (index < 0) throw new WxFailure('cancel');
       console.info(`[preview] wx.makePhoneCall: 呼叫 ${number}`);
-    }),
-
-    scanCode: asyncApi('scanCode', async () => {
-      const { value, text } = await openDialog(host, {
-        title: '扫一扫',
-        content: '浏览器预览不能使用摄像头，请把二维码的内容粘贴到下面。',
-        field: { placeholder: '二维码内容' },
-        buttons: [
-          { text: '取消', color: '#000000', value: false },
-          { text: '确定', color: '#576B95', value: true },
-        ],
-        dismiss: false,
-      });
-      const result = text.trim();
-      if (!value || !result) throw new WxFailure('cancel');
-      return {
-        result,
-        scanType: 'QR_CODE',
-        charSet: 'utf-8',
-        path: result.startsWith('pages/') ? result : '',
-        rawData: base64(result),
-      };
     }),
 
     getLocation: asyncApi(
@@ -98,27 +126,13 @@ export function nativeApis(host: PreviewHost, gate: Gate): Record<string, any> {
       }),
     ),
 
-    // No map to pick from: the user names the place; the position is the demo one.
+    // No map to pick from: the user names the place and may type its coordinates.
     chooseLocation: asyncApi(
       'chooseLocation',
       gate('chooseLocation', async (o: Options) => {
-        const { value, text } = await openDialog(host, {
-          title: '选择位置',
-          content: '浏览器预览没有地图，请填写位置名称（坐标使用杭州的示例位置）。',
-          field: { value: DEMO_PLACE.name, placeholder: '位置名称' },
-          buttons: [
-            { text: '取消', color: '#000000', value: false },
-            { text: '确定', color: '#576B95', value: true },
-          ],
-          dismiss: false,
-        });
-        if (!value) throw new WxFailure('cancel');
         const given = o.latitude !== undefined && o.longitude !== undefined;
-        return {
-          name: text.trim() || DEMO_PLACE.name,
-          address: DEMO_PLACE.address,
-          ...(given ? coordinates(o) : DEMO_POSITION),
-        };
+        const start = given ? coordinates(o) : DEMO_POSITION;
+        return pickPlace(host, start);
       }),
     ),
 

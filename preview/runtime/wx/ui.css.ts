@@ -182,6 +182,22 @@ export const UI_CSS = `
 .wxp-hidden-input { position: absolute; width: 1px; height: 1px; opacity: 0; pointer-events: none; }
 .wxp-link { color: #576b95; word-break: break-all; }
 .wxp-text { font-size: 14px; line-height: 1.6; color: rgba(0, 0, 0, 0.7); text-align: left; }
+.wxp-scan.wxp-scan-over { outline: 3px dashed #576b95; outline-offset: -6px; }
+.wxp-scan .wxp-modal-content { font-size: 14px; }
+.wxp-layer .wxp-scan-pick {
+  display: block;
+  width: 100%;
+  margin-top: 16px;
+  height: 44px;
+  border-radius: 8px;
+  background: #07c160;
+  color: #fff;
+  font-size: 16px;
+  font-weight: 700;
+}
+.wxp-scan-status { min-height: 20px; margin-top: 8px; font-size: 13px; color: rgba(0, 0, 0, 0.5); }
+.wxp-scan-status.wxp-scan-error { color: #fa5151; }
+.wxp-modal-field.wxp-place-field { margin-top: 8px; }
 `;
 
 const STYLE_ID = 'wxp-style';
