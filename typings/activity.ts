@@ -94,8 +94,19 @@ export interface ActivityWriteResponse {
  * Every field but `branchId` and `kind` may change. Raising the capacity confirms the first on
  * the waitlist; lowering it below the confirmed count is `CONFLICT`.
  */
-export interface UpdateActivityRequest extends Partial<Omit<ActivityInput, 'branchId' | 'kind'>> {
+export interface UpdateActivityRequest extends Partial<
+  Omit<
+    ActivityInput,
+    'branchId' | 'kind' | 'place' | 'capacity' | 'teamId' | 'contactName' | 'contactPhone'
+  >
+> {
   activityId: string;
+  /** `null` clears the field: no place, no limit (不限), no team, no contact. */
+  place?: ActivityPlace | null;
+  capacity?: number | null;
+  teamId?: string | null;
+  contactName?: string | null;
+  contactPhone?: string | null;
 }
 
 /** Cancels the whole activity; everyone signed up / expected is notified. */
@@ -187,6 +198,8 @@ export interface ListActivitiesResponse {
   nextCursor: string | null;
   /** The caller may create activities in the listed branch. */
   canCreate: boolean;
+  /** The branch listed; null for the public activities of every branch. */
+  branchId: string | null;
 }
 
 export interface GetActivityRequest {
@@ -360,6 +373,8 @@ export interface AttendanceListResponse {
   items: AttendanceItem[];
   nextCursor: string | null;
   summary: AttendanceSummary;
+  /** The caller may decide leave requests (secretary, deputy). */
+  canModerate: boolean;
 }
 
 export interface DecideLeaveRequest {
@@ -437,6 +452,9 @@ export interface CheckInTokenRequest {
 
 export interface CheckInTokenResponse {
   activityId: string;
+  title: string;
+  /** People checked in so far (live count on the organiser's screen). */
+  checkedIn: number;
   /** The QR code's text. */
   token: string;
   /**

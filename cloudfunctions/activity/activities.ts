@@ -148,13 +148,25 @@ const createSchema = z
     checkCombined(v, (path, message) => ctx.addIssue({ code: 'custom', path: [path], message })),
   );
 
+/** `null` clears an optional field (no limit, no team, no place, no contact). */
 const updateSchema = z.object({
   activityId: idSchema,
   ...fields,
   title: fields.title.optional(),
   startAt: fields.startAt.optional(),
   endAt: fields.endAt.optional(),
+  place: placeSchema.nullable().optional(),
+  capacity: fields.capacity.nullable(),
+  teamId: fields.teamId.nullable(),
+  contactName: fields.contactName.nullable(),
+  contactPhone: fields.contactPhone.nullable(),
 });
+
+/** The new value of an optional field: `null` clears it, `undefined` keeps the old one. */
+function pick<T>(given: T | null | undefined, old: T | null | undefined): T | undefined {
+  if (given === null) return undefined;
+  return given ?? old ?? undefined;
+}
 
 // ---------------------------------------------------------------- helpers
 
@@ -352,7 +364,7 @@ export const update: ActionDef<'activity', 'update'> = {
       groupId: data.groupId ?? old.groupId ?? undefined,
       title: data.title ?? old.title,
       description: data.description ?? old.description,
-      place: data.place ?? old.place ?? undefined,
+      place: pick(data.place, old.place),
       startAt: data.startAt ?? new Date(oldStart).toISOString(),
       endAt: data.endAt ?? new Date(toTime(old.endAt)).toISOString(),
       deadline:
@@ -361,10 +373,10 @@ export const update: ActionDef<'activity', 'update'> = {
           ? data.startAt
           : new Date(toTime(old.deadline)).toISOString()),
       audience: data.audience ?? old.audience,
-      capacity: data.capacity ?? old.capacity ?? undefined,
-      teamId: data.teamId ?? old.teamId ?? undefined,
-      contactName: data.contactName ?? old.contactName ?? undefined,
-      contactPhone: data.contactPhone ?? old.contactPhone ?? undefined,
+      capacity: pick(data.capacity, old.capacity),
+      teamId: pick(data.teamId, old.teamId),
+      contactName: pick(data.contactName, old.contactName),
+      contactPhone: pick(data.contactPhone, old.contactPhone),
     };
     const issues: { path: string; message: string }[] = [];
     checkCombined(merged, (path, message) => issues.push({ path, message }));
@@ -636,7 +648,7 @@ export const list: ActionDef<'activity', 'list'> = {
       }
     } else {
       // Nobody's branch: the public activities of every branch (upcoming only).
-      if (when === 'past') return { items: [], nextCursor: null, canCreate: false };
+      if (when === 'past') return { items: [], nextCursor: null, canCreate: false, branchId: null };
       where.audience = 'public';
     }
     const asc = when === 'upcoming';
@@ -679,7 +691,7 @@ export const list: ActionDef<'activity', 'list'> = {
     const items: ActivityItem[] = page.map((r) =>
       activityItem(r, now, openid, byActivity.get(r._id) ?? null),
     );
-    return { items, nextCursor, canCreate: organiser };
+    return { items, nextCursor, canCreate: organiser, branchId: branchId ?? null };
   },
 };
 

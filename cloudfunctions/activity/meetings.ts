@@ -183,7 +183,12 @@ export const attendance: ActionDef<'activity', 'attendance'> = {
       from + PAGE < people.length
         ? encodeCursor({ id: page[page.length - 1].personId, i: from + PAGE - 1 })
         : null;
-    return { items, nextCursor, summary: summaryOf(a.doc, a.participants) };
+    return {
+      items,
+      nextCursor,
+      summary: summaryOf(a.doc, a.participants),
+      canModerate: a.secretary,
+    };
   },
 };
 

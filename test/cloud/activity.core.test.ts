@@ -220,6 +220,43 @@ describe('update', () => {
     expect(doc.expected.map((e) => e.openid)).not.toContain('demo-member');
   });
 
+  test('null clears the limit, the team, the place and the contact; omitted keeps them', async () => {
+    const input = activityInput({
+      place: { name: '社区服务中心', latitude: 31.2, longitude: 121.4 },
+      contactName: '张丽',
+      contactPhone: '13800001004',
+      teamId: 'team-b1-elderly',
+      audience: 'branch',
+    });
+    const { activityId } = await within('write', call('demo-organizer', 'create', input));
+    await within('write', call('demo-organizer', 'update', { activityId, title: '改过的标题' }));
+    expect(await within('read', call('demo-organizer', 'get', { activityId }))).toMatchObject({
+      capacity: 5,
+      team: { teamId: 'team-b1-elderly' },
+      contactName: '张丽',
+      place: { name: '社区服务中心' },
+    });
+    await within(
+      'write',
+      call('demo-organizer', 'update', {
+        activityId,
+        capacity: null,
+        teamId: null,
+        place: null,
+        contactName: null,
+        contactPhone: null,
+      }),
+    );
+    expect(await within('read', call('demo-organizer', 'get', { activityId }))).toMatchObject({
+      capacity: null,
+      team: null,
+      contactName: null,
+      contactPhone: null,
+      place: null,
+      placeName: null,
+    });
+  });
+
   test('not after the end, not once cancelled, not by members', async () => {
     await emu.seed({
       activities: [

@@ -156,14 +156,14 @@ test('a member signs up, the organiser shows the live QR code, the member scans 
   });
   await settle(member);
   await until(member, 'the detail shows the check-in time', async () =>
-    /签到 \d{2}:\d{2}/.test(await byId(member, 'my-record').innerText()),
+    /已签到 \d{2}:\d{2}/.test(await byId(member, 'my-record').innerText()),
   );
   await button(member, '扫码签退').waitFor({ state: 'visible' });
   expect(await byId(member, 'action-error').count()).toBe(0);
 
   // After a reload the server says the same: checked in.
   await openDetail(member, 'demo-member', activityId);
-  expect(await byId(member, 'my-record').innerText()).toMatch(/签到 \d{2}:\d{2}/);
+  expect(await byId(member, 'my-record').innerText()).toMatch(/已签到 \d{2}:\d{2}/);
   await button(member, '扫码签退').waitFor({ state: 'visible' });
 
   fs.rmSync(path.dirname(shot), { recursive: true, force: true });

@@ -230,6 +230,22 @@ describe('活动 tab', () => {
     expect(page.text()).toContain('已显示全部活动');
   });
 
+  test('without a remembered branch, 发布活动 goes to the branch the server listed, even with no rows', async () => {
+    const navigateTo = stubWx('navigateTo', jest.fn());
+    const calls = stubBackend({
+      'activity.list': () => ok({ items: [], nextCursor: null, canCreate: true, branchId: 'b9' }),
+    });
+    const page = open(LIST);
+    await waitFor(() => expect($(page, '#create')).toBeTruthy());
+    expect(callsOf(calls, 'activity.list')[0].data).not.toHaveProperty('branchId');
+    tap($(page, '#create'));
+    await waitFor(() =>
+      expect(navigateTo).toHaveBeenCalledWith({
+        url: '/packages/activity-admin/edit/index?branchId=b9',
+      }),
+    );
+  });
+
   test('organisers get 发布活动 with the branch; header actions open 我的活动 and the scanner; a row opens the detail', async () => {
     useStorage(MEMBER_BRANCH);
     const navigateTo = stubWx('navigateTo', jest.fn());
@@ -555,6 +571,7 @@ describe('activity detail: volunteer', () => {
     await waitFor(() => expect(page.text()).toContain('签到成功，14:02'));
     await waitFor(() => expect($(page, '#checkout-btn')).toBeTruthy());
     expect($(page, '#checkin-btn')).toBeFalsy();
+    expect(textOf($(page, '#my-record'))).toMatch(/已签到 \d{2}:\d{2}/);
 
     tap($(page, '#checkout-btn'));
     await waitFor(() => expect(callsOf(calls, 'activity.checkOut')).toHaveLength(1));
@@ -968,7 +985,7 @@ describe('activity detail: organisers and errors', () => {
     tap($(meeting, '#go-stats'));
     await waitFor(() => expect(navigateTo).toHaveBeenCalledTimes(2));
     expect(navigateTo.mock.calls.map((c) => c[0].url)).toEqual([
-      '/packages/activity-admin/attendance/index?activityId=a1&canModerate=1',
+      '/packages/activity-admin/attendance/index?activityId=a1',
       '/packages/activity-admin/stats/index?branchId=b1',
     ]);
     meeting.detach();

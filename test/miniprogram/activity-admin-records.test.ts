@@ -49,6 +49,7 @@ describe('attendance', () => {
     ],
     nextCursor: null,
     summary: summary(),
+    canModerate: true,
   };
 
   test('the summary and each person’s reply; the secretary approves a leave request in one tap', async () => {
@@ -65,7 +66,7 @@ describe('attendance', () => {
           },
         }),
     });
-    const page = open(ATTENDANCE, { activityId: 'a1', canModerate: '1' });
+    const page = open(ATTENDANCE, { activityId: 'a1' });
     await waitFor(() => expect($(page, '#person-o3')).toBeTruthy());
     expect(calls.map((c) => `${c.fn}.${c.action}`)).toEqual(['activity.attendance']);
     expect(text(page, '#rate')).toBe('33.3%');
@@ -85,8 +86,9 @@ describe('attendance', () => {
   });
 
   test('leave decisions are offered only to those who may moderate; a refusal is said on the row', async () => {
-    stubBackend({ 'activity.attendance': () => ok(LIST) });
-    const page = open(ATTENDANCE, { activityId: 'a1' });
+    // The server's answer decides, not the query a page could be opened with.
+    stubBackend({ 'activity.attendance': () => ok({ ...LIST, canModerate: false }) });
+    const page = open(ATTENDANCE, { activityId: 'a1', canModerate: '1' });
     await waitFor(() => expect($(page, '#leave-o2')).toBeTruthy());
     expect($(page, '#approve-o2')).toBeFalsy();
     expect($(page, '#reject-o2')).toBeFalsy();
@@ -96,7 +98,7 @@ describe('attendance', () => {
       'activity.attendance': () => ok(LIST),
       'activity.decideLeave': () => err('FORBIDDEN', '请假由支部书记或副书记审批'),
     });
-    const sec = open(ATTENDANCE, { activityId: 'a1', canModerate: '1' });
+    const sec = open(ATTENDANCE, { activityId: 'a1' });
     await waitFor(() => expect($(sec, '#reject-o2')).toBeTruthy());
     tap($(sec, '#reject-o2'));
     await waitFor(() => expect(text(sec, '#person-o2')).toContain('请假由支部书记或副书记审批'));
@@ -182,7 +184,7 @@ describe('hours', () => {
   test('confirmed people only, prefilled; a changed value needs a reason; the payload confirms the rest as computed', async () => {
     const calls = stubBackend({
       'activity.listSignups': () => ok(LIST),
-      'activity.confirmHours': () => ok({ confirmed: 2, corrected: 1 }),
+      'activity.confirmHours': () => ok({ confirmed: 2, corrected: 1, pending: [] }),
     });
     const page = open(HOURS, { activityId: 'a1' });
     await waitFor(() => expect($(page, '#hours-s3')).toBeTruthy());
@@ -216,6 +218,46 @@ describe('hours', () => {
     await waitFor(() =>
       expect(text(page, '#hours-result')).toContain('已确认 2 人的时长，其中更正 1 人'),
     );
+  });
+
+  test('what the server answers as pending is sent again until nothing is left', async () => {
+    const calls = stubBackend({
+      'activity.listSignups': () => ok(LIST),
+      'activity.confirmHours': (_d, _c, nth) =>
+        nth === 0
+          ? ok({ confirmed: 1, corrected: 0, pending: ['s2'] })
+          : ok({ confirmed: 1, corrected: 1, pending: [] }),
+    });
+    const page = open(HOURS, { activityId: 'a1' });
+    await waitFor(() => expect($(page, '#stepper-s2')).toBeTruthy());
+    emit($(page, '#stepper-s2'), 'change', { value: 3 });
+    await waitFor(() => expect($(page, '#reason-s2')).toBeTruthy());
+    emit($(page, '#reason-s2'), 'change', { value: '忘记签退，现场确认全程参加' });
+    tap($(page, '#confirm-hours'));
+    await waitFor(() => expect(callsOf(calls, 'activity.confirmHours')).toHaveLength(2));
+    const [first, second] = callsOf(calls, 'activity.confirmHours');
+    expect(first.data.entries).toHaveLength(2);
+    expect(second.data.entries).toEqual([
+      { signupId: 's2', hours: 3, reason: '忘记签退，现场确认全程参加' },
+    ]);
+    // A new round is a new write: its own requestId, not a replay of the first.
+    expect(second.requestId).not.toBe(first.requestId);
+    await waitFor(() =>
+      expect(text(page, '#hours-result')).toContain('已确认 2 人的时长，其中更正 1 人'),
+    );
+  });
+
+  test('a call that confirms nothing and leaves everything pending stops with a message', async () => {
+    const calls = stubBackend({
+      'activity.listSignups': () => ok(LIST),
+      'activity.confirmHours': (d: { entries: { signupId: string }[] }) =>
+        ok({ confirmed: 0, corrected: 0, pending: d.entries.map((e) => e.signupId) }),
+    });
+    const page = open(HOURS, { activityId: 'a1' });
+    await waitFor(() => expect($(page, '#confirm-hours')).toBeTruthy());
+    tap($(page, '#confirm-hours'));
+    await waitFor(() => expect(text(page, '#save-error')).toContain('没有全部确认'));
+    expect(callsOf(calls, 'activity.confirmHours')).toHaveLength(1);
   });
 
   test('a value set back to what it was needs no reason; nothing left to confirm is said', async () => {

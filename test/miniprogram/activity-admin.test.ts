@@ -299,6 +299,25 @@ describe('edit: an existing activity', () => {
     });
   });
 
+  test('emptied optional fields are sent as null so the server clears them (不限名额, no contact)', async () => {
+    const calls = stubBackend({
+      'activity.get': () => ok(activityDetail()),
+      'activity.update': () => ok({ activityId: 'a1', visibility: 'visible' }),
+    });
+    const page = open(EDIT, { activityId: 'a1' });
+    await waitFor(() => expect($(page, '#capacity')).toBeTruthy());
+    emit($(page, '#capacity'), 'change', { value: '' });
+    emit($(page, '#contact-name'), 'change', { value: '' });
+    emit($(page, '#contact-phone'), 'change', { value: '' });
+    tap($(page, '#save-btn'));
+    await waitFor(() => expect(callsOf(calls, 'activity.update')).toHaveLength(1));
+    expect(callsOf(calls, 'activity.update')[0].data).toMatchObject({
+      capacity: null,
+      contactName: null,
+      contactPhone: null,
+    });
+  });
+
   test('取消活动 needs a reason, then cancels and says who was told', async () => {
     const calls = stubBackend({
       'activity.get': () => ok(activityDetail()),
@@ -491,6 +510,8 @@ describe('live QR', () => {
   const token = (n: number) =>
     ok({
       activityId: 'a1',
+      title: '清理楼道小广告',
+      checkedIn: n * 2,
       token: `ck1.a1.${n}.sig`,
       qrDataUrl: `data:image/png;base64,QR${n}`,
       expiresAt: '2030-05-01T01:00:45.000Z',
@@ -525,6 +546,7 @@ describe('live QR', () => {
     expect(keep).toHaveBeenCalledWith({ keepScreenOn: true });
     expect(text(page, '#qr-title')).toBe('清理楼道小广告');
     expect(text(page, '#countdown')).toBe('30 秒后刷新');
+    expect(text(page, '#checked-in')).toBe('已签到 0 人');
 
     jest.advanceTimersByTime(5000);
     await waitFor(() => expect(text(page, '#countdown')).toBe('25 秒后刷新'));
@@ -534,6 +556,8 @@ describe('live QR', () => {
     await waitFor(() => expect(callsOf(calls, 'activity.checkInToken')).toHaveLength(2));
     await waitFor(() => expect(qr(page)).toBe('data:image/png;base64,QR1'));
     expect(text(page, '#countdown')).toBe('30 秒后刷新');
+    // The live count follows each new code.
+    expect(text(page, '#checked-in')).toBe('已签到 2 人');
   });
 
   test('leaving the page stops the refresh and lets the screen sleep', async () => {

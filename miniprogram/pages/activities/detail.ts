@@ -562,10 +562,7 @@ Component({
       go(ROUTES.activityQr, { activityId: this.data.activityId, title: this.data.title });
     },
     onAttendance() {
-      go(ROUTES.activityAttendance, {
-        activityId: this.data.activityId,
-        canModerate: this.data.can.moderate ? '1' : '',
-      });
+      go(ROUTES.activityAttendance, { activityId: this.data.activityId });
     },
     onStats() {
       go(ROUTES.attendanceStats, { branchId: st(this).branchId });

@@ -88,7 +88,11 @@ Component({
         when,
         ...(cursor ? { cursor } : {}),
       }).then((res) => {
-        if (res.ok) s.canCreate = res.data.canCreate;
+        if (res.ok) {
+          s.canCreate = res.data.canCreate;
+          // Listed without a remembered branch: the server names the one it chose.
+          if (res.data.branchId) s.branchId = res.data.branchId;
+        }
         s.lastError = res.ok ? '' : res.error.code;
         return res;
       });
@@ -103,7 +107,7 @@ Component({
         this,
         (c) => this.fetchPage(branchId, c),
         toRow,
-        () => ({ canCreate: s.canCreate, branchId }),
+        () => ({ canCreate: s.canCreate, branchId: s.branchId }),
         { quiet },
       );
       if (rows) return;
@@ -149,9 +153,7 @@ Component({
       go(ROUTES.activityScan);
     },
     onCreate() {
-      // Listed without a remembered branch: the server chose the caller's own, which the
-      // answer names only through its rows (ListActivitiesResponse has no branchId).
-      const branchId = this.data.branchId || this.data.items[0]?.branchId || '';
+      const branchId = this.data.branchId;
       go(ROUTES.activityEdit, branchId ? { branchId } : {});
     },
     onEmptyAction() {

@@ -1,6 +1,6 @@
 /**
- * 考勤 of a meeting or theme day (organisers; `?activityId=`, `&canModerate=1` for the
- * secretary and deputy, who decide leave requests). One call on open: `activity.attendance`
+ * 考勤 of a meeting or theme day (organisers; `?activityId=`). The answer says whether the
+ * caller may decide leave requests (`canModerate`: the secretary and deputy). One call on open: `activity.attendance`
  * — the summary (应到 / 实到 / 请假 / 缺席 / 出勤率) and the expected people with their reply,
  * leave request and recorded attendance, 20 a page, more at the bottom, pull to refresh.
  *
@@ -72,6 +72,7 @@ interface PageState {
   list: PagedList;
   intents: Intents;
   summary: AttendanceSummary | null;
+  canModerate: boolean;
   /** personId → the attendance chosen and not yet saved. */
   changes: Map<string, Mark>;
 }
@@ -81,7 +82,13 @@ function st(page: object): PageState {
   if (!s)
     states.set(
       page,
-      (s = { list: new PagedList(), intents: new Intents(), summary: null, changes: new Map() }),
+      (s = {
+        list: new PagedList(),
+        intents: new Intents(),
+        summary: null,
+        canModerate: false,
+        changes: new Map(),
+      }),
     );
   return s;
 }
@@ -111,7 +118,6 @@ Component({
       this.setData({
         elderly: isElderlyMode(),
         activityId: o.activityId ?? '',
-        canModerate: o.canModerate === '1',
       });
       void this.loadFirst();
     },
@@ -122,7 +128,11 @@ Component({
         activityId: this.data.activityId,
         ...(cursor === undefined ? {} : { cursor }),
       }).then((res) => {
-        if (res.ok) s.summary = (res.data as AttendanceListResponse).summary;
+        if (res.ok) {
+          const data = res.data as AttendanceListResponse;
+          s.summary = data.summary;
+          s.canModerate = data.canModerate;
+        }
         return res;
       });
     },
@@ -138,6 +148,7 @@ Component({
           s.changes.clear();
           return {
             summary: s.summary ? summaryView(s.summary) : null,
+            canModerate: s.canModerate,
             changeCount: 0,
             saveError: '',
           };

@@ -497,6 +497,10 @@ Component({
         : undefined;
       const iso = (v: string) => parsePicker(v)!.toISOString();
       const contactName = d.contactName.trim();
+      // An edit sends null for an emptied optional field, so clearing it (不限名额, no team,
+      // no place or contact) sticks; a new activity simply leaves it out.
+      const clear = <K extends string>(key: K) =>
+        d.editing ? ({ [key]: null } as Record<K, null>) : {};
       return {
         ...(d.kind === 'meeting' ? { meetingType: d.meetingType } : {}),
         ...(d.kind === 'meeting' && d.meetingType === 'groupMeeting' && d.groupId
@@ -505,15 +509,19 @@ Component({
         title: d.title.trim(),
         // An edit sends the description even when emptied, so clearing it sticks.
         ...(description || d.editing ? { description } : {}),
-        ...(place ? { place } : {}),
+        ...(place ? { place } : clear('place')),
         startAt: iso(d.startAt),
         endAt: iso(d.endAt),
         ...(d.deadline ? { deadline: iso(d.deadline) } : {}),
         audience: d.audience,
-        ...(d.kind === 'volunteer' && d.capacity !== '' ? { capacity: Number(d.capacity) } : {}),
-        ...(d.kind === 'volunteer' && d.teamId ? { teamId: d.teamId } : {}),
-        ...(contactName ? { contactName } : {}),
-        ...(d.contactPhone ? { contactPhone: d.contactPhone } : {}),
+        ...(d.kind === 'volunteer'
+          ? {
+              ...(d.capacity !== '' ? { capacity: Number(d.capacity) } : clear('capacity')),
+              ...(d.teamId ? { teamId: d.teamId } : clear('teamId')),
+            }
+          : {}),
+        ...(contactName ? { contactName } : clear('contactName')),
+        ...(d.contactPhone ? { contactPhone: d.contactPhone } : clear('contactPhone')),
       };
     },
 

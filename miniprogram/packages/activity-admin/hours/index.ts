@@ -8,8 +8,9 @@
  * correction; earlier corrections are listed under the person.
  *
  * 确认时长 sends `activity.confirmHours` (at most 50 entries a call): every person not yet
- * confirmed (hours omitted when unchanged = the computed hours) and every changed one. The
- * list then reloads, so the confirmed hours and corrections are what the server kept.
+ * confirmed (hours omitted when unchanged = the computed hours) and every changed one, again
+ * with those the server answers as `pending` until none is left. The list then reloads, so
+ * the confirmed hours and corrections are what the server kept.
  */
 import type { HoursCorrection, SignupItem } from '../../../../typings/api';
 import { call } from '../../../services/call';
@@ -193,12 +194,16 @@ Component({
       this.setData({ saving: true, saveError: '', result: '' });
       let confirmed = 0;
       let corrected = 0;
-      for (let i = 0; i < entries.length; i += BATCH) {
+      // A call confirms what its database budget allows and answers the rest as `pending`
+      // (each call confirms at least one group): send those again until none is left.
+      let todo = entries;
+      for (let round = 0; todo.length > 0; round++) {
+        const batch = todo.slice(0, BATCH);
         const res = await call(
           'activity',
           'confirmHours',
-          { activityId: this.data.activityId, entries: entries.slice(i, i + BATCH) },
-          { requestId: s.intents.id(`confirm:${i}`) },
+          { activityId: this.data.activityId, entries: batch },
+          { requestId: s.intents.id(`confirm:${round}`) },
         );
         if (!res.ok) {
           this.setData({ saving: false, saveError: res.error.message });
@@ -206,6 +211,13 @@ Component({
         }
         confirmed += res.data.confirmed;
         corrected += res.data.corrected;
+        const pending = new Set(res.data.pending ?? []);
+        // Nothing confirmed and everything pending again would loop forever: stop and say so.
+        if (res.data.confirmed === 0 && pending.size >= batch.length) {
+          this.setData({ saving: false, saveError: '时长没有全部确认，请稍后重试' });
+          return;
+        }
+        todo = [...batch.filter((e) => pending.has(e.signupId)), ...todo.slice(BATCH)];
       }
       s.intents.doneAll('confirm');
       const result = `已确认 ${confirmed} 人的时长${corrected ? `，其中更正 ${corrected} 人` : ''}`;

@@ -1,5 +1,6 @@
 /**
- * 现场签到码 (organisers; `?activityId=`, optional `&title=` from the page that opens it).
+ * 现场签到码 (organisers; `?activityId=`; `&title=` from the page that opens it shows the title
+ * before the first answer, which then names the activity and the live check-in count).
  * The organiser's phone shows a QR code of a signed, short-lived token
  * (`activity.checkInToken`, drawn by the server as `qrDataUrl`); participants scan it to
  * check in and again to check out. A new code is fetched when the page shows and every
@@ -50,6 +51,7 @@ Component({
     title: '',
     qrDataUrl: '',
     countdown: 0,
+    checkedIn: 0,
     refreshing: false,
     warning: '',
   },
@@ -129,6 +131,8 @@ Component({
       this.setData({
         status: 'ready',
         qrDataUrl: res.data.qrDataUrl,
+        title: res.data.title,
+        checkedIn: res.data.checkedIn,
         countdown: every,
         refreshing: false,
         warning: '',
