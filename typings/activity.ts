@@ -668,6 +668,18 @@ export interface ExportResponse {
   truncated?: boolean;
 }
 
+// ---------------------------------------------------------------- moderation
+
+/**
+ * Secretary / deputy: release what content security held for review — the activity (members
+ * see it from then on) or its minutes (`what: 'minutes'`). Refusing is editing or cancelling.
+ */
+export interface ModerateActivityRequest {
+  activityId: string;
+  /** Default `activity`. */
+  what?: 'activity' | 'minutes';
+}
+
 // ---------------------------------------------------------------- the function
 
 /** Action name → { req, res } of the `activity` function. */
@@ -678,6 +690,8 @@ export interface ActivityApi {
   update: { req: UpdateActivityRequest; res: ActivityWriteResponse };
   /** Write. Organisers; notifies everyone signed up or expected. */
   cancelActivity: { req: CancelActivityRequest; res: CancelActivityResponse };
+  /** Write. Secretary, deputy: release a held activity or held minutes. */
+  moderate: { req: ModerateActivityRequest; res: ActivityWriteResponse };
   /** Read. By audience (see `ListActivitiesRequest`). */
   list: { req: ListActivitiesRequest; res: ListActivitiesResponse };
   /** Read. Anyone the activity's audience admits; organisers always. */

@@ -22,6 +22,7 @@ import { confirmHours } from './hours';
 import { certificate, goodDeeds, myRecord, recordGoodDeeds } from './records';
 import { exportHours, exportSignups } from './export';
 import { remind } from './remind';
+import { moderate } from './moderate';
 
 export const main = defineFunction({
   name: 'activity',
@@ -29,6 +30,7 @@ export const main = defineFunction({
     create,
     update,
     cancelActivity,
+    moderate,
     list,
     get,
     mine,

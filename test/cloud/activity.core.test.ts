@@ -121,7 +121,22 @@ describe('create', () => {
     expect(listed.items.map((i) => i.activityId)).not.toContain(activityId);
     const byOrganiser = await within('read', call('demo-organizer', 'list', { branchId: B1 }));
     expect(byOrganiser.items.map((i) => i.activityId)).toContain(activityId);
-    // Edited to pass: visible again.
+    // Organisers may not release it; the secretary or deputy may, and members then see it.
+    expect(err((await call('demo-organizer', 'moderate', { activityId })).result).code).toBe(
+      'FORBIDDEN',
+    );
+    await within('write', call('demo-deputy', 'moderate', { activityId }));
+    expect(ok((await call('demo-member', 'get', { activityId })).result).held).toBe(false);
+    expect(err((await call('demo-deputy', 'moderate', { activityId })).result)).toMatchObject({
+      code: 'CONFLICT',
+      message: '该活动不在待审核状态',
+    });
+    // Held again by an edit for review, then edited to pass: visible again.
+    await within(
+      'write',
+      call('demo-secretary', 'update', { activityId, description: '内容测试待审词，再改一次' }),
+    );
+    expect(err((await call('demo-member', 'get', { activityId })).result).code).toBe('NOT_FOUND');
     const edited = await within(
       'write',
       call('demo-secretary', 'update', { activityId, description: '为老人打扫卫生' }),

@@ -356,6 +356,17 @@ test('minutes: after the start, by the secretaries, risky refused, review held, 
   expect(byMember.minutes).toMatchObject({ held: true, text: '' });
   const bySecretary = await within('read', call('demo-secretary', 'get', { activityId }));
   expect(bySecretary.minutes?.text).toContain('测试待审词');
+  // Released by a secretary: members read the text too; a second release says nothing is held.
+  expect(
+    err((await call('demo-organizer', 'moderate', { activityId, what: 'minutes' })).result).code,
+  ).toBe('FORBIDDEN');
+  await within('write', call('demo-secretary', 'moderate', { activityId, what: 'minutes' }));
+  const released = await within('read', call('demo-member', 'get', { activityId }));
+  expect(released.minutes).toMatchObject({ held: false });
+  expect(released.minutes?.text).toContain('测试待审词');
+  expect(
+    err((await call('demo-secretary', 'moderate', { activityId, what: 'minutes' })).result),
+  ).toMatchObject({ code: 'CONFLICT', message: '会议记录不在待审核状态' });
 
   // Not before the start.
   const { activityId: future } = await within(

@@ -48,6 +48,7 @@ const TABLE: Record<string, string> = {
   create:          'Y Y Y Y Y Y · · · · · · ·',
   update:          'Y Y Y Y Y Y · · · · · · ·',
   cancelActivity:  'Y Y Y Y Y Y · · · · · · ·',
+  moderate:        'Y Y · · · · · · · · · · ·',
   list:            'Y Y Y Y Y Y Y Y Y Y Y Y Y',
   getBranch:       'Y Y Y Y Y Y Y Y Y · · · ·',
   getReported:     'Y Y Y Y Y Y Y Y Y · · Y ·',
@@ -100,6 +101,10 @@ const REQUESTS: Record<string, Req> = {
   cancelActivity: {
     action: 'cancelActivity',
     data: (r: Role) => ({ activityId: own(r, ORGANISERS, 'perm-cancel-'), reason: '天气原因' }),
+  },
+  moderate: {
+    action: 'moderate',
+    data: (r: Role) => ({ activityId: own(r, ['secretary', 'deputySecretary'], 'perm-held-') }),
   },
   list: { action: 'list', data: { branchId: B1 } },
   getBranch: { action: 'get', data: { activityId: 'act-b1-member-meeting' } },
@@ -188,6 +193,9 @@ beforeEach(async () => {
   await emu.seed({
     activities: [
       ...ORGANISERS.map((r) => activityDoc(`perm-cancel-${r}`, { startAt: soon })),
+      ...(['secretary', 'deputySecretary'] as const).map((r) =>
+        activityDoc(`perm-held-${r}`, { startAt: soon, visibility: 'held' }),
+      ),
       activityDoc('perm-branch', { audience: 'branch', capacity: null, startAt: soon }),
       activityDoc('perm-reported', { audience: 'reported', capacity: null, startAt: soon }),
       activityDoc('perm-public', { audience: 'public', capacity: null, startAt: soon }),

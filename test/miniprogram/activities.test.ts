@@ -922,6 +922,40 @@ describe('activity detail: meetings and theme days', () => {
 });
 
 describe('activity detail: organisers and errors', () => {
+  test('a held activity: the secretary releases it in one tap; an organiser only sees it is held', async () => {
+    useStorage(MEMBER_BRANCH);
+    stubBackend({
+      'activity.get': () =>
+        ok(activityDetail({ held: true, can: abilities({ manage: true, moderate: false }) })),
+    });
+    const organiser = open(DETAIL, { id: 'a1' });
+    await waitFor(() => expect(organiser.text()).toContain('待审核，仅组织者可见'));
+    expect($(organiser, '#release-btn')).toBeFalsy();
+    organiser.detach();
+
+    const calls = stubBackend({
+      'activity.get': (_d, _c, nth) =>
+        ok(
+          activityDetail({
+            held: nth === 0,
+            can: abilities({ manage: true, moderate: true }),
+          }),
+        ),
+      'activity.moderate': () => ok({ activityId: 'a1', visibility: 'visible' }),
+    });
+    const page = open(DETAIL, { id: 'a1' });
+    await waitFor(() => expect($(page, '#release-btn')).toBeTruthy());
+    expect($(page, '#release-minutes-btn')).toBeFalsy();
+    tap($(page, '#release-btn'));
+    await waitFor(() => expect(callsOf(calls, 'activity.moderate')).toHaveLength(1));
+    expect(callsOf(calls, 'activity.moderate')[0].data).toEqual({
+      activityId: 'a1',
+      what: 'activity',
+    });
+    await waitFor(() => expect(page.text()).toContain('已通过审核'));
+    await waitFor(() => expect($(page, '#review-card')).toBeFalsy());
+  });
+
   test('the organiser section appears only with can.manage, and its links carry the activity', async () => {
     useStorage(MEMBER_BRANCH);
     const navigateTo = stubWx('navigateTo', jest.fn());

@@ -122,6 +122,9 @@ function toView(d: ActivityDetail, now: Date) {
       ? `${d.minutes.authorName} · ${relativeTime(d.minutes.postedAt, now)}${d.minutes.held ? ' · 待审核' : ''}`
       : '',
     hasMinutes: !!d.minutes,
+    /** Secretary / deputy: what content security held waits for their release here. */
+    canRelease: d.held && d.can.moderate,
+    canReleaseMinutes: !!d.minutes?.held && d.can.moderate,
     goodDeeds: d.goodDeeds,
     attendance: d.attendance
       ? {
@@ -387,6 +390,30 @@ Component({
           'can.cancel': false,
         },
         what,
+      );
+    },
+
+    // ------------------------------------------------------------ moderation
+
+    onRelease() {
+      void this.release('activity');
+    },
+    onReleaseMinutes() {
+      void this.release('minutes');
+    },
+    async release(what: 'activity' | 'minutes') {
+      if (!this.begin(`release:${what}`)) return;
+      const res = await call('activity', 'moderate', { activityId: this.data.activityId, what });
+      if (!res.ok) {
+        this.fail(res.error.message);
+        return;
+      }
+      const done =
+        what === 'activity' ? '已通过审核，党员现在可以看到这个活动' : '会议记录已通过审核';
+      this.succeed(
+        `${done}。`,
+        what === 'activity' ? { canRelease: false } : { canReleaseMinutes: false },
+        '已通过审核',
       );
     },
 
