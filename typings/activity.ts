@@ -15,8 +15,8 @@
  * - Organisers (may create, edit, cancel, see sign-ups, show the check-in code, mark attendance,
  *   confirm hours, record good deeds, export): the branch committee (secretary, deputy and the
  *   committee members). Leave requests are decided and minutes posted by the secretary or deputy.
- * - Residents' phones are masked (`138****1234`) in every list; only the branch's secretary and
- *   deputy receive them whole (in `listSignups` and exports).
+ * - Residents' phones are masked (`138****1234`) in every list and export; the branch's secretary
+ *   and deputy reveal one on purpose (`revealPhone`), which is written to the audit log.
  */
 
 // ---------------------------------------------------------------- kinds and audience
@@ -301,7 +301,7 @@ export interface ListSignupsRequest {
 export interface SignupItem {
   signupId: string;
   name: string;
-  /** Masked unless the caller is the secretary or deputy. */
+  /** Always masked (`138****1234`); `revealPhone` gives it in full to the secretaries. */
   phone: string | null;
   /** `member` of the branch, `reported` (双报到), `resident`. */
   who: 'member' | 'reported' | 'resident';
@@ -325,6 +325,8 @@ export interface SignupItem {
 export interface ListSignupsResponse {
   items: SignupItem[];
   nextCursor: string | null;
+  /** The caller may reveal a phone (`revealPhone`: secretary, deputy). */
+  canRevealPhones: boolean;
   capacity: number | null;
   confirmedCount: number;
   waitlistCount: number;
@@ -668,6 +670,24 @@ export interface ExportResponse {
   truncated?: boolean;
 }
 
+// ---------------------------------------------------------------- residents' phones
+
+/**
+ * Secretary / deputy: one resident's phone in full, on purpose (a tap that says it is recorded).
+ * Every reveal is written to the audit log (`auditLogs`: who, whose, when). Lists and exports
+ * only ever carry masked phones (`138****1234`).
+ */
+export interface RevealPhoneRequest {
+  activityId: string;
+  signupId: string;
+}
+
+export interface RevealPhoneResponse {
+  signupId: string;
+  /** Null when the person left no phone (members: their phone is in the branch directory). */
+  phone: string | null;
+}
+
 // ---------------------------------------------------------------- moderation
 
 /**
@@ -704,6 +724,8 @@ export interface ActivityApi {
   cancel: { req: CancelSignUpRequest; res: CancelSignUpResponse };
   /** Read. Organisers. */
   listSignups: { req: ListSignupsRequest; res: ListSignupsResponse };
+  /** Write (writes the audit log). Secretary, deputy. */
+  revealPhone: { req: RevealPhoneRequest; res: RevealPhoneResponse };
   /** Write. Expected members of a meeting / theme day, before it starts. */
   reply: { req: ReplyRequest; res: ReplyResponse };
   /** Read. Organisers. */

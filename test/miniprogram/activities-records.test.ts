@@ -93,9 +93,9 @@ describe('扫码签到', () => {
     expect($(page, '#checkout-btn')).toBeTruthy();
   });
 
-  test('already checked in → 签退 with the same fresh code (no second scan); minutes and hours said', async () => {
+  test('already checked in → 签退 scans again (never the check-in code); minutes and hours said', async () => {
     useStorage(MEMBER_BRANCH);
-    const scan = stubScans(['ck1.a1.1900000000.sig']);
+    const scan = stubScans(['ck1.a1.1900000000.sig', 'ck1.a1.1900000030.sig']);
     const calls = stubBackend({
       'activity.checkIn': () =>
         ok({
@@ -119,9 +119,9 @@ describe('扫码签到', () => {
     expect(page.text()).toContain('您已在 09:00 签到过');
     tap($(page, '#checkout-btn'));
     await waitFor(() => expect($(page, '#result-hours')).toBeTruthy());
-    expect(scan).toHaveBeenCalledTimes(1);
+    expect(scan).toHaveBeenCalledTimes(2);
     expect(callsOf(calls, 'activity.checkOut').map((c) => c.data)).toEqual([
-      { token: 'ck1.a1.1900000000.sig', activityId: 'a1' },
+      { token: 'ck1.a1.1900000030.sig', activityId: 'a1' },
     ]);
     const text = page.text();
     expect(text).toContain('签退成功');

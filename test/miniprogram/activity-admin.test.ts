@@ -373,6 +373,7 @@ describe('signups', () => {
     capacity: 2,
     confirmedCount: 2,
     waitlistCount: 1,
+    canRevealPhones: false,
   };
 
   test('counts on top, rows with who, masked phone, place and check-in', async () => {
@@ -388,6 +389,35 @@ describe('signups', () => {
     expect(text(page, '#signup-s2')).toContain('139****8888');
     expect(text(page, '#signup-s3')).toContain('候补第 1 位');
     expect(text(page, '#signup-s3')).toContain('双报到');
+  });
+
+  test('organisers see masked phones only; a secretary reveals one on purpose, then may call it', async () => {
+    stubBackend({ 'activity.listSignups': () => ok(ACTIVE) });
+    const organiser = open(SIGNUPS, { activityId: 'a1' });
+    await waitFor(() => expect($(organiser, '#signup-s2')).toBeTruthy());
+    expect($(organiser, '#reveal-s2')).toBeFalsy();
+    organiser.detach();
+
+    const call = stubWx('makePhoneCall', jest.fn());
+    const calls = stubBackend({
+      'activity.listSignups': () => ok({ ...ACTIVE, canRevealPhones: true }),
+      'activity.revealPhone': () => ok({ signupId: 's2', phone: '13912348888' }),
+    });
+    const page = open(SIGNUPS, { activityId: 'a1' });
+    await waitFor(() => expect($(page, '#reveal-s2')).toBeTruthy());
+    expect(text(page, '#phone-s2')).toContain('会被记录');
+    expect($(page, '#call-s2')).toBeFalsy();
+    tap($(page, '#reveal-s2'));
+    await waitFor(() => expect(text(page, '#phone-s2')).toContain('13912348888'));
+    expect(callsOf(calls, 'activity.revealPhone')[0].data).toEqual({
+      activityId: 'a1',
+      signupId: 's2',
+    });
+    expect($(page, '#reveal-s2')).toBeFalsy();
+    tap($(page, '#call-s2'));
+    await waitFor(() =>
+      expect(call).toHaveBeenCalledWith(expect.objectContaining({ phoneNumber: '13912348888' })),
+    );
   });
 
   test('已取消 lists cancellations, flagging those after the deadline', async () => {

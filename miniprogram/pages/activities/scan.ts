@@ -2,9 +2,10 @@
  * 扫码签到: one big 「扫码签到 / 签退」 button. `wx.scanCode` (camera only) → `checkIn
  * { token }` (the token names its activity; the server checks it is fresh and the caller
  * signed up / expected). A first check-in says the activity and the time; when the answer
- * says I was already checked in, the page offers 签退 → `checkOut` with the same code while it
- * is still fresh (a code lives about 45 s), else after scanning again, and says the minutes
- * attended and the hours counted. Refusals (expired, another activity, not signed up) show the
+ * says I was already checked in, the page offers 签退 → a new scan → `checkOut`, and says the
+ * minutes attended and the hours counted. 签退 always scans again (as the issue has it: scan to
+ * check in, and again to check out): reusing the check-in code would let one slip of the
+ * thumb end the visit seconds after it began, with 0 hours. Refusals (expired, another activity, not signed up) show the
  * server's message under the button.
  */
 import { call } from '../../services/call';
@@ -14,18 +15,13 @@ import { Intents } from '../../utils/intents';
 import { ROUTES, go } from '../../utils/nav';
 import { toast } from '../../utils/page';
 
-/** A scanned code is reused for 签退 only while the server would still accept it. */
-const TOKEN_REUSE_MS = 35_000;
-
 interface PageState {
   intents: Intents;
-  token: string;
-  scannedAt: number;
 }
 const states = new WeakMap<object, PageState>();
 function st(page: object): PageState {
   let s = states.get(page);
-  if (!s) states.set(page, (s = { intents: new Intents(), token: '', scannedAt: 0 }));
+  if (!s) states.set(page, (s = { intents: new Intents() }));
   return s;
 }
 
@@ -85,8 +81,6 @@ Component({
         return;
       }
       const s = st(this);
-      s.token = token;
-      s.scannedAt = Date.now();
       const res = await call('activity', 'checkIn', { token }, { requestId: s.intents.id(token) });
       if (!res.ok) {
         this.setData({ acting: '', error: res.error.message });
@@ -112,15 +106,10 @@ Component({
       if (this.data.acting) return;
       this.setData({ acting: 'checkOut', error: '' });
       const s = st(this);
-      let token = Date.now() - s.scannedAt < TOKEN_REUSE_MS ? s.token : '';
+      const token = (await this.scan()) ?? '';
       if (!token) {
-        token = (await this.scan()) ?? '';
-        if (!token) {
-          this.setData({ acting: '' });
-          return;
-        }
-        s.token = token;
-        s.scannedAt = Date.now();
+        this.setData({ acting: '' });
+        return;
       }
       const res = await call(
         'activity',
@@ -129,8 +118,6 @@ Component({
         { requestId: s.intents.id(`out:${token}`) },
       );
       if (!res.ok) {
-        // The code went stale meanwhile: the next tap scans a fresh one.
-        s.scannedAt = 0;
         this.setData({ acting: '', error: res.error.message });
         toast(res.error.message);
         return;

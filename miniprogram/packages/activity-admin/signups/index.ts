@@ -3,7 +3,8 @@
  * `activity.listSignups` — the counts (已确认 x / 名额 y, 候补 z) and the sign-ups in queue
  * order, 20 a page, more at the bottom, pull to refresh. Tabs 报名中 / 已取消 load their own
  * list (`status: 'cancelled'`, newest first); a cancellation after the deadline is flagged
- * 截止后取消. Rows: name, phone as the server sends it (masked unless secretary / deputy),
+ * 截止后取消. Rows: name, masked phone (secretaries reveal one on purpose — recorded — and may
+ * call it),
  * who (党员 / 双报到 / 居民), status (已确认 / 候补第 n 位 / 已取消), check-in and check-out.
  *
  * Actions: 现场签到码 → the live QR; 导出名单 → `activity.exportSignups`, then the file is
@@ -27,6 +28,9 @@ interface Row {
   signupId: string;
   name: string;
   phone: string;
+  /** The list's phones are masked; a full one is shown only after `revealPhone`. */
+  revealed: boolean;
+  revealError: string;
   who: string;
   status: SignupItem['status'];
   statusText: string;
@@ -51,6 +55,8 @@ function toRow(s: SignupItem, now: Date): Row {
     signupId: s.signupId,
     name: s.name,
     phone: s.phone ?? '',
+    revealed: false,
+    revealError: '',
     who: WHO_LABEL[s.who] ?? '',
     status: s.status,
     statusText,
@@ -68,7 +74,10 @@ function toRow(s: SignupItem, now: Date): Row {
 interface PageState {
   list: PagedList;
   intents: Intents;
-  counts: Pick<ListSignupsResponse, 'capacity' | 'confirmedCount' | 'waitlistCount'> | null;
+  counts: Pick<
+    ListSignupsResponse,
+    'capacity' | 'confirmedCount' | 'waitlistCount' | 'canRevealPhones'
+  > | null;
 }
 const states = new WeakMap<object, PageState>();
 function st(page: object): PageState {
@@ -86,6 +95,7 @@ Component({
     elderly: false,
     activityId: '',
     tab: 'active' as Tab,
+    canReveal: false,
     countsText: '',
     waitlistText: '',
     items: [] as Row[],
@@ -124,6 +134,7 @@ Component({
       const c = st(this).counts;
       if (!c) return {};
       return {
+        canReveal: c.canRevealPhones,
         countsText: `已确认 ${c.confirmedCount} / 名额 ${c.capacity === null ? '不限' : c.capacity}`,
         waitlistText: c.capacity === null ? '' : `候补 ${c.waitlistCount}`,
       };
@@ -139,6 +150,34 @@ Component({
     },
     async loadMore() {
       await st(this).list.more(this, (c) => this.fetch(c), toRow);
+    },
+
+    /**
+     * 查看完整号码 (secretaries): a deliberate tap, said to be recorded; the server writes the
+     * audit log before it answers. The full number then offers 拨打.
+     */
+    async onReveal(e: WechatMiniprogram.BaseEvent) {
+      const id = String((e.currentTarget.dataset as { id?: string }).id ?? '');
+      const i = this.data.items.findIndex((r: Row) => r.signupId === id);
+      if (i < 0) return;
+      const res = await call('activity', 'revealPhone', {
+        activityId: this.data.activityId,
+        signupId: id,
+      });
+      if (!res.ok) {
+        this.setData({ [`items[${i}].revealError`]: res.error.message });
+        return;
+      }
+      this.setData({
+        [`items[${i}].phone`]: res.data.phone ?? '',
+        [`items[${i}].revealed`]: true,
+        [`items[${i}].revealError`]: '',
+      });
+    },
+    onCall(e: WechatMiniprogram.BaseEvent) {
+      const phone = String((e.currentTarget.dataset as { phone?: string }).phone ?? '');
+      if (!/^1\d{10}$/.test(phone)) return;
+      wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
     },
 
     onTab(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
