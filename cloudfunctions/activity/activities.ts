@@ -59,7 +59,10 @@ import {
   notify,
   participantId,
   phoneSchema,
+  PROMOTED_NOTE,
+  promotedBetween,
   queueState,
+  readQueue,
   summaryOf,
 } from './shared';
 
@@ -331,6 +334,9 @@ export const create: ActionDef<'activity', 'create'> = {
   },
 };
 
+/** What a held activity (content security asked for review) is called for non-organisers. */
+const HELD_TITLE = '活动信息审核中';
+
 // ---------------------------------------------------------------- update
 
 /**
@@ -341,7 +347,8 @@ export const create: ActionDef<'activity', 'create'> = {
  * meeting's type or group takes a new expected audience. Not wrapped in the requestId marker
  * (`idempotent: false`): saving the same fields again changes nothing. Requests: the activity
  * with the caller's memberships and its participants (1), the branch's members when the
- * audience changes or the team when it changes (1), the conditional update (1): at most 3.
+ * audience changes or the team when it changes (1), the conditional update (1), the queue read
+ * back when a raised capacity may confirm people from the waitlist (1): at most 4.
  */
 export const update: ActionDef<'activity', 'update'> = {
   kind: 'write',
@@ -451,20 +458,26 @@ export const update: ActionDef<'activity', 'update'> = {
       throw new AppError('CONFLICT', lowered ? MSG.capacityBelow : MSG.changed);
     }
 
-    // Raised capacity: whoever moved from the waitlist into a place hears it at once.
-    const before = new Set((old.queue ?? []).slice(0, confirmedCount(old)));
-    const after = { ...old, capacity };
-    const promoted = (old.queue ?? [])
-      .slice(0, confirmedCount(after))
-      .filter((id) => !before.has(id));
-    if (promoted.length && visibility === 'visible') {
-      const byId = new Map(a.participants.map((p) => [p._id, p.openid]));
-      await notify(
-        cloud,
-        { ...old, title: merged.title, startAt },
-        promoted.map((id) => byId.get(id)).filter((o): o is string => !!o),
-        '候补转正，您已获得名额',
-      );
+    // Raised capacity: whoever was waitlisted in the queue read before and holds a place in the
+    // queue read back now hears it at once — never someone who signed up meanwhile, nor someone
+    // who left meanwhile. (A cancel racing this edit may tell the same person too: docs/api.md.)
+    const raised =
+      old.kind === 'volunteer' &&
+      old.capacity !== null &&
+      (capacity === null || capacity > old.capacity) &&
+      (old.queue ?? []).length > old.capacity;
+    if (raised && visibility === 'visible') {
+      const after = await readQueue(db, old._id);
+      const promoted = after && !after.cancelled ? promotedBetween(old, after) : [];
+      if (promoted.length) {
+        const byId = new Map(a.participants.map((p) => [p._id, p.openid]));
+        await notify(
+          cloud,
+          { ...old, title: merged.title, startAt },
+          promoted.map((id) => byId.get(id)).filter((o): o is string => !!o),
+          PROMOTED_NOTE,
+        );
+      }
     }
     return { activityId: old._id, visibility };
   },
@@ -698,8 +711,11 @@ export const list: ActionDef<'activity', 'list'> = {
 /**
  * The caller's activities (signed up, waitlisted, replied, on leave, attended), newest start
  * first. Cancelled sign-ups with nothing else recorded are left out (so a page may hold fewer
- * than 20 while more follow). Requests: the caller's participant documents (1, index
- * `openid_startAt`), their activities (1, by `_id`): 2.
+ * than 20 while more follow). An activity held for review (content security) shows its
+ * organisers everything; anyone else who signed up before it was held sees it under the neutral
+ * title 「活动信息审核中」 without its place. Requests: the caller's participant documents (1,
+ * index `openid_startAt`), their activities (1, by `_id`), the caller's memberships (1, only
+ * when one is held): at most 3.
  */
 export const mine: ActionDef<'activity', 'mine'> = {
   kind: 'read',
@@ -741,10 +757,17 @@ export const mine: ActionDef<'activity', 'mine'> = {
       : [];
     const byId = new Map(activities.map((d) => [d._id, d]));
     const now = Date.now();
+    const actor = activities.some((d) => d.visibility === 'held')
+      ? (await loadActor(db, openid)).actor
+      : null;
     const items = kept
       .map((p) => {
         const doc = byId.get(p.activityId);
-        return doc ? activityItem(doc, now, openid, p) : null;
+        if (!doc) return null;
+        const item = activityItem(doc, now, openid, p);
+        if (doc.visibility !== 'held') return item;
+        if (actor && can(actor, 'organiseActivity', { branchId: doc.branchId })) return item;
+        return { ...item, title: HELD_TITLE, placeName: null };
       })
       .filter((x): x is ActivityItem => x !== null);
     return { items, nextCursor };

@@ -5,11 +5,15 @@
  * link. exceljs is large (≈2.4 MB bundled): it is loaded inside the handlers, so no other
  * action of the function pays for it at a cold start.
  *
- * Residents' phones are whole only for the secretary and deputy (policy `viewPhones`); every
- * other organiser gets them masked, in the file as in the lists. Both exports are writes (they
- * create a file) that are safe to repeat (a retry makes another file with the same rows), so
- * they skip the requestId marker and spend their budget on reading.
+ * Residents' phones are MASKED in every file, whoever exports (`138****1234`): a file is
+ * copied and forwarded out of reach of the audit log, so the whole number is revealed only one
+ * at a time, on purpose and logged (`revealPhone`). Correction reasons content security held
+ * for review read 「（原因审核中）」 except for the secretaries. Files are stored under
+ * `exports/<branchId>/` with a random suffix (the path cannot be guessed). Both exports are
+ * writes (they create a file) that are safe to repeat (a retry makes another file with the same
+ * rows), so they skip the requestId marker and spend their budget on reading.
  */
+import { randomBytes } from 'crypto';
 import * as z from 'zod';
 import type { Workbook, Worksheet } from 'exceljs';
 import type { ExportResponse } from '../../typings/api';
@@ -22,7 +26,7 @@ import {
   type Cloud,
   type Database,
 } from '../common';
-import type { ActivityDoc, HoursCorrectionDoc, ParticipantDoc } from '../common/model';
+import type { ActivityDoc, ParticipantDoc } from '../common/model';
 import { toTime } from '../common/db';
 import { chinaDay, dayStart, loadActor, maskPhone } from '../common/util';
 import {
@@ -34,7 +38,7 @@ import {
   queueState,
   shortTime,
 } from './shared';
-import { computeHours } from './hours';
+import { computeHours, correctionReason, type StoredCorrection } from './hours';
 
 export const EXPORT_MSG = {
   notOrganiser: '只有支部委员可以导出',
@@ -45,6 +49,8 @@ export const EXPORT_MSG = {
 
 /** Rows one read of `exportHours` fetches (the server SDK's largest page). */
 export const HOURS_PAGE = 1000;
+/** Random bytes in an export's file name (hex): a path nobody can guess. */
+const NAME_RANDOM_BYTES = 12;
 /**
  * Pages `exportHours` reads: the budget (5) less the memberships read. So one file holds at most
  * 4 000 confirmed hours entries (a branch of 100 volunteers serving weekly for a year is 5 200
@@ -86,13 +92,19 @@ function timeText(value: unknown): string | null {
   return value ? shortTime(value) : null;
 }
 
-function correctionsText(corrections: HoursCorrectionDoc[] | undefined): string {
+function correctionsText(corrections: StoredCorrection[] | undefined, secretary: boolean): string {
   return (corrections ?? [])
-    .map((c) => `${shortTime(c.at)} ${c.byName || '组织者'}：${c.from}→${c.to}（${c.reason}）`)
+    .map(
+      (c) =>
+        `${shortTime(c.at)} ${c.byName || '组织者'}：${c.from}→${c.to}（${correctionReason(c, secretary)}）`,
+    )
     .join('；');
 }
 
-/** `exports/<branchId>/<name>-<timestamp>.xlsx`, then a temporary link (no database request). */
+/**
+ * `exports/<branchId>/<name>-<timestamp>-<random>.xlsx`, then a temporary link (no database
+ * request).
+ */
 async function store(
   cloud: Cloud,
   wb: Workbook,
@@ -103,7 +115,8 @@ async function store(
 ): Promise<ExportResponse> {
   const content = Buffer.from(await wb.xlsx.writeBuffer());
   const stamp = new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15);
-  const cloudPath = `exports/${branchId}/${name}-${stamp}.xlsx`;
+  const random = randomBytes(NAME_RANDOM_BYTES).toString('hex');
+  const cloudPath = `exports/${branchId}/${name}-${stamp}-${random}.xlsx`;
   const up = (await cloud.uploadFile({ cloudPath, fileContent: content })) as { fileID?: string };
   if (!up?.fileID) throw new AppError('INTERNAL', EXPORT_MSG.uploadFailed);
   const temp = (await cloud.getTempFileURL({ fileList: [up.fileID] })) as {
@@ -138,7 +151,7 @@ const SIGNUP_COLUMNS = [
 ];
 
 /** The rows of a volunteer activity: the queue (confirmed, then waitlisted), then cancelled. */
-function volunteerRows(doc: ActivityDoc, participants: ParticipantDoc[], phones: boolean) {
+function volunteerRows(doc: ActivityDoc, participants: ParticipantDoc[], secretary: boolean) {
   const byId = new Map(participants.map((p) => [p._id, p]));
   const queued = (doc.queue ?? []).map((id) => byId.get(id)).filter((p) => !!p);
   const cancelled = participants
@@ -148,12 +161,11 @@ function volunteerRows(doc: ActivityDoc, participants: ParticipantDoc[], phones:
     const q = queueState(doc, p._id);
     const status =
       q.status === 'confirmed' ? '已确认' : q.status === 'waitlisted' ? '候补' : '已取消';
-    const phone = p.phone ? (phones ? p.phone : maskPhone(p.phone)) : null;
     return [
       i + 1,
       p.name,
       WHO_TEXT[p.who] ?? '',
-      phone,
+      maskPhone(p.phone),
       status,
       q.position,
       timeText(p.signedUpAt),
@@ -162,7 +174,7 @@ function volunteerRows(doc: ActivityDoc, participants: ParticipantDoc[], phones:
       timeText(p.checkedOutAt),
       q.status === 'confirmed' ? computeHours(doc, p).hours : null,
       p.confirmedHours,
-      correctionsText(p.corrections),
+      correctionsText(p.corrections, secretary),
     ];
   });
 }
@@ -212,10 +224,9 @@ export const exportSignups: ActionDef<'activity', 'exportSignups'> = {
     const a = await activityFor(db, openid, data.activityId, { all: true });
     if (!a.organiser) throw forbidden(EXPORT_MSG.notOrganiser);
     const doc = a.doc;
-    const phones = can(a.actor, 'viewPhones', { branchId: doc.branchId });
     const rows =
       doc.kind === 'volunteer'
-        ? volunteerRows(doc, a.participants, phones)
+        ? volunteerRows(doc, a.participants, a.secretary)
         : meetingRows(doc, a.participants);
     const wb = await newWorkbook();
     const label = kindLabel(doc.kind, doc.meetingType);
@@ -252,29 +263,53 @@ const hoursSchema = z
   );
 
 /**
- * The branch's confirmed volunteer hours (hours > 0) of activities that started in the range, in
- * pages of `HOURS_PAGE` read one after another, at most `HOURS_PAGES` (requests 2–5); served by
- * the index `activityParticipants.branchId_kind_startAt`.
+ * The branch's confirmed volunteer hours (hours > 0) of activities that started in the range,
+ * ordered by (start, id) and read by keyset, `HOURS_PAGE` at a time, at most `HOURS_PAGES`
+ * requests (2–5), never with `skip`: each page continues from the last row read (`startAt ≥
+ * its start`, the rows of that same instant already read dropped by id). When a whole page is
+ * one instant (over 1 000 sign-ups starting together), the next request finishes that instant
+ * by id (`startAt = t, _id > last`). Served by `activityParticipants.branchId_kind_startAt__id`.
  */
 async function hoursRows(db: Database, branchId: string, from: string, to: string) {
   const _ = db.command;
+  const coll = db.collection(COLLECTIONS.activityParticipants);
+  const base = { branchId, kind: 'volunteer', confirmedHours: _.gt(0) };
+  const upper = new Date(dayStart(to).getTime() + DAY_MS);
   const rows: ParticipantDoc[] = [];
+  let last: { t: number; id: string } | null = null;
+  // `from`: rows from the last row's instant on (those of it already read are dropped);
+  // `tie`: the rest of that instant by id; `past`: rows after that instant.
+  let mode: 'from' | 'tie' | 'past' = 'from';
   for (let page = 0; page < HOURS_PAGES; page++) {
-    const got = await fetchAll<ParticipantDoc>(
-      db
-        .collection(COLLECTIONS.activityParticipants)
-        .where({
-          branchId,
-          kind: 'volunteer',
-          startAt: _.gte(dayStart(from)).and(_.lt(new Date(dayStart(to).getTime() + DAY_MS))),
-          confirmedHours: _.gt(0),
-        })
-        .orderBy('startAt', 'asc')
-        .skip(page * HOURS_PAGE)
-        .limit(HOURS_PAGE),
-    );
-    rows.push(...got);
-    if (got.length < HOURS_PAGE) return { rows, truncated: false };
+    const at = last;
+    const query: ReturnType<typeof coll.where> =
+      mode === 'tie' && at
+        ? coll.where({ ...base, startAt: new Date(at.t), _id: _.gt(at.id) }).orderBy('_id', 'asc')
+        : coll
+            .where({
+              ...base,
+              startAt: (at
+                ? mode === 'past'
+                  ? _.gt(new Date(at.t))
+                  : _.gte(new Date(at.t))
+                : _.gte(dayStart(from))
+              ).and(_.lt(upper)),
+            })
+            .orderBy('startAt', 'asc')
+            .orderBy('_id', 'asc');
+    const got = await fetchAll<ParticipantDoc>(query.limit(HOURS_PAGE));
+    rows.push(...(at ? got.filter((r) => toTime(r.startAt) > at.t || r._id > at.id) : got));
+    const end = got[got.length - 1];
+    if (end) last = { t: toTime(end.startAt), id: end._id };
+    const full = got.length === HOURS_PAGE;
+    if (mode === 'tie') {
+      // The instant is finished when its page was not full: go on after it.
+      if (!full) mode = 'past';
+      continue;
+    }
+    if (!full) return { rows, truncated: false };
+    // A full page of one instant: the next page could not get past it by start time.
+    mode = toTime(got[0].startAt) === last?.t ? 'tie' : 'from';
   }
   return { rows, truncated: true };
 }
@@ -293,7 +328,7 @@ const HOURS_COLUMNS = [
 
 /**
  * The branch's confirmed hours over `from`–`to` (China days, inclusive, ≤ 366 days) as .xlsx,
- * with a per-person summary sheet. Requests: memberships (1), pages of 1 000 (≤ 4): ≤ 5.
+ * with a per-person summary sheet. Requests: memberships (1), keyset pages of 1 000 (≤ 4): ≤ 5.
  */
 export const exportHours: ActionDef<'activity', 'exportHours'> = {
   kind: 'write',
@@ -304,7 +339,7 @@ export const exportHours: ActionDef<'activity', 'exportHours'> = {
     if (!can(actor, 'organiseActivity', { branchId: data.branchId })) {
       throw forbidden(EXPORT_MSG.notOrganiser);
     }
-    const phones = can(actor, 'viewPhones', { branchId: data.branchId });
+    const secretary = can(actor, 'moderateActivity', { branchId: data.branchId });
     const { rows, truncated } = await hoursRows(db, data.branchId, data.from, data.to);
     const wb = await newWorkbook();
     const ws = sheetWith(wb, '服务时长', HOURS_COLUMNS);
@@ -315,11 +350,11 @@ export const exportHours: ActionDef<'activity', 'exportHours'> = {
         p.title,
         p.name,
         WHO_TEXT[p.who] ?? '',
-        p.phone ? (phones ? p.phone : maskPhone(p.phone)) : null,
+        maskPhone(p.phone),
         timeText(p.checkedInAt),
         timeText(p.checkedOutAt),
         p.confirmedHours,
-        correctionsText(p.corrections),
+        correctionsText(p.corrections, secretary),
       ]),
     );
     const total = rows.reduce((n, p) => n + (p.confirmedHours ?? 0), 0);

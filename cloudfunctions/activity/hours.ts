@@ -14,6 +14,7 @@ import type { ConfirmHoursRequest } from '../../typings/api';
 import { AppError, COLLECTIONS, type ActionDef, type Database } from '../common';
 import type { ActivityDoc, HoursCorrectionDoc, ParticipantDoc, PointsDoc } from '../common/model';
 import { toTime } from '../common/db';
+import { fetchAll } from '../common/db';
 import { pointsEntry, volunteerPoints } from '../common/points';
 import { isDuplicateKey, secCheck } from '../common/util';
 import { activityFor, forbidden, idSchema, personIdSchema, queueState } from './shared';
@@ -105,48 +106,82 @@ interface Group {
   to: number;
   correction: { from: number; reason: string } | null;
   ids: string[];
-  /** Participants confirmed for the first time with hours > 0: they earn points. */
+  /**
+   * Participants confirmed with hours > 0 who had no hours > 0 confirmed before (first
+   * confirmation, or 0 corrected upwards): they earn points unless an entry exists already.
+   */
   award: ParticipantDoc[];
 }
 
 /**
- * Inserts the points entries in one request. A duplicate means an earlier call inserted (some
- * of) them and stopped before confirming, or two organisers confirmed at once: then each entry
- * is inserted alone, duplicates skipped, so nobody is awarded twice or missed (this recovery
- * path alone may exceed the budget).
+ * Inserts the points entries in one request and answers the requests spent (0–3). A duplicate
+ * means some entries exist already: an earlier call inserted them and stopped before
+ * confirming, two organisers confirmed at once, or the hours were confirmed > 0 before, then
+ * corrected to 0 and now back (points are never taken back). Then one `_id in […]` read finds
+ * the existing entries and one insert adds the rest, if any: at most 3 requests whatever the
+ * number of entries, so nobody is awarded twice or missed.
  */
-async function insertPoints(db: Database, entries: PointsDoc[]) {
+async function insertPoints(db: Database, entries: PointsDoc[]): Promise<number> {
+  if (entries.length === 0) return 0;
   const coll = db.collection(COLLECTIONS.points);
   try {
     await coll.add({ data: entries } as never);
+    return 1;
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    for (const entry of entries) {
-      try {
-        await coll.add({ data: entry });
-      } catch (e) {
-        if (!isDuplicateKey(e)) throw e;
-      }
-    }
   }
+  const ids = entries.map((e) => e._id);
+  const existing = await fetchAll<Pick<PointsDoc, '_id'>>(
+    coll
+      .where({ _id: db.command.in(ids) })
+      .field({ _id: true })
+      .limit(ids.length),
+  );
+  const have = new Set(existing.map((e) => e._id));
+  const missing = entries.filter((e) => !have.has(e._id));
+  if (missing.length === 0) return 2;
+  try {
+    await coll.add({ data: missing } as never);
+  } catch (err) {
+    // Inserted meanwhile by a concurrent call: theirs counts, nothing twice.
+    if (!isDuplicateKey(err)) throw err;
+  }
+  return 3;
+}
+
+/** A correction as stored (with `reasonHeld` when content security asked for review). */
+export type StoredCorrection = HoursCorrectionDoc;
+
+/** Shown instead of a correction reason held for review (docs/api.md). */
+export const HELD_REASON = '（原因审核中）';
+
+/** The reason a reader sees: held reasons only to the secretaries (and deputy). */
+export function correctionReason(c: StoredCorrection, secretary: boolean): string {
+  return c.reasonHeld && !secretary ? HELD_REASON : c.reason;
 }
 
 /**
  * Organisers confirm the hours of confirmed volunteers after the end. For each entry the target
  * is `hours`, or when omitted the hours already confirmed, or the computed ones. A target that
  * differs from that baseline needs a `reason` and appends a correction {from, to, reason, by,
- * at}; corrections are never removed. The first confirmation with hours > 0 earns points
- * (common/points.ts, reason `volunteerHours`, refId the activity: once per person and activity,
- * capped by the same daily cap as lessons).
+ * at}; corrections are never removed. A reason content security sends to review is kept with
+ * `reasonHeld` (shown as 「（原因审核中）」 to all but the secretaries); a risky one is refused.
+ *
+ * Points: a confirmation with hours > 0 for someone who had no hours > 0 confirmed before (the
+ * first confirmation, or 0 corrected upwards) earns points (common/points.ts, reason
+ * `volunteerHours`, refId the activity: one entry per person and activity, unique by its id),
+ * dated by the activity's China day so the ledger's daily cap applies per service day.
+ * Corrections after the points were awarded do not change them.
  *
  * Budget: the activity with the caller's memberships and every participant (`activityFor`, 1),
  * then at most 4 writes. Entries with the same change are written by one conditional update
  * (`_id in […]`), so a call holds only as many distinct changes as fit: the points entries take
- * one write (one insert of all), the activity's `hoursConfirmed` flag one on the first call;
- * entries left over are answered in `pending` and the page sends them again (each call confirms
- * at least one group). In practice one call does it all: a first confirmation typically has a
- * few distinct values (0, 2, 2.5 hours). Idempotent by itself (confirming the same hours again
- * writes nothing): no requestId marker.
+ * one write (one insert of all; when some exist already, a read of those and an insert of the
+ * rest: 3), the activity's `hoursConfirmed` flag one on the first call; entries left over are
+ * answered in `pending` and the page sends them again (every call makes progress: confirms a
+ * group or stores the points the next call needs). In practice one call does it all: a first
+ * confirmation typically has a few distinct values (0, 2, 2.5 hours). Idempotent by itself
+ * (confirming the same hours again writes nothing): no requestId marker.
  */
 export const confirmHours: ActionDef<'activity', 'confirmHours'> = {
   kind: 'write',
@@ -195,18 +230,21 @@ export const confirmHours: ActionDef<'activity', 'confirmHours'> = {
       const key = JSON.stringify([to, correction]);
       const g = groups.get(key) ?? { to, correction, ids: [], award: [] };
       g.ids.push(p._id);
-      if (p.confirmedHours === null && to > 0) g.award.push(p);
+      if (to > 0 && !((p.confirmedHours ?? 0) > 0)) g.award.push(p);
       groups.set(key, g);
     }
-    // Reasons are shown to the volunteer and in exports: checked like all text.
-    for (const reason of reasons) await secCheck(cloud, openid, reason, 2);
+    // Reasons are shown to organisers and in exports: checked like all text. Risky is refused;
+    // review keeps the reason held (shown to the secretaries only, `correctionReason`).
+    const held = new Set<string>();
+    for (const reason of reasons) {
+      if ((await secCheck(cloud, openid, reason, 2)) === 'review') held.add(reason);
+    }
 
     // Which groups fit this call: the flag first (once), then groups, each group that earns
-    // points needing the one shared points insert.
-    let slots = WRITE_SLOTS;
+    // points needing the one shared points insert (which may cost up to 3: `insertPoints`).
     const setFlag = !activity.hoursConfirmed && groups.size > 0;
-    if (setFlag) slots--;
-    const chosen: Group[] = [];
+    let slots = WRITE_SLOTS - (setFlag ? 1 : 0);
+    let chosen: Group[] = [];
     const pending: string[] = [];
     let pointsNeeded = false;
     for (const g of groups.values()) {
@@ -221,33 +259,43 @@ export const confirmHours: ActionDef<'activity', 'confirmHours'> = {
     }
 
     const byName = a.membership?.realName ?? '';
-    if (pointsNeeded) {
-      // Before the hours: a call that stops in between leaves the participant unconfirmed, so
-      // the next call retries the points (duplicates are skipped) rather than losing them.
-      await insertPoints(
-        db,
-        chosen.flatMap((g) =>
-          g.award.map((p) =>
-            pointsEntry({
-              openid: p.openid,
-              reason: 'volunteerHours',
-              refId: activity._id,
-              branchId: activity.branchId,
-              title: activity.title,
-              points: volunteerPoints(g.to),
-              now,
-            }),
-          ),
+    // Dated by the activity's China day, not today: the ledger's daily cap applies per service
+    // day, so one organiser confirming several activities on one day does not cap them together.
+    const serviceDay = new Date(toTime(activity.startAt));
+    // Before the hours: a call that stops in between leaves the participant unconfirmed, so
+    // the next call retries the points (existing entries are skipped) rather than losing them.
+    const spent = await insertPoints(
+      db,
+      chosen.flatMap((g) =>
+        g.award.map((p) =>
+          pointsEntry({
+            openid: p.openid,
+            reason: 'volunteerHours',
+            refId: activity._id,
+            branchId: activity.branchId,
+            title: activity.title,
+            points: volunteerPoints(g.to),
+            now,
+            on: serviceDay,
+          }),
         ),
-      );
+      ),
+    );
+    // The duplicate recovery took more than the one request planned: the groups that no longer
+    // fit wait in `pending` (their points are in; the next call skips them).
+    const left = WRITE_SLOTS - (setFlag ? 1 : 0) - spent;
+    if (chosen.length > left) {
+      for (const g of chosen.slice(Math.max(0, left))) pending.push(...g.ids);
+      chosen = chosen.slice(0, Math.max(0, left));
     }
     const coll = db.collection(COLLECTIONS.activityParticipants);
     await Promise.all([
       ...chosen.map((g) => {
-        const correction: HoursCorrectionDoc | null = g.correction && {
+        const correction: StoredCorrection | null = g.correction && {
           from: g.correction.from,
           to: g.to,
           reason: g.correction.reason,
+          ...(held.has(g.correction.reason) ? { reasonHeld: true } : {}),
           by: openid,
           byName,
           at: now,

@@ -7,7 +7,7 @@
  */
 import { defineFunction } from '../common';
 import { cancelActivity, create, get, list, mine, update } from './activities';
-import { cancel, listSignups, signUp } from './signups';
+import { cancel, listSignups, revealPhone, signUp } from './signups';
 import {
   attendance,
   attendanceStats,
@@ -37,6 +37,7 @@ export const main = defineFunction({
     signUp,
     cancel,
     listSignups,
+    revealPhone,
     reply,
     attendance,
     decideLeave,

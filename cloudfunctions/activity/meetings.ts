@@ -371,15 +371,93 @@ export const postMinutes: ActionDef<'activity', 'postMinutes'> = {
 
 // ---------------------------------------------------------------- statistics
 
-/** Meetings in the statistics of a year. */
+/** Meetings in the statistics of a year (two a week at most: more than a branch holds). */
 const STATS_MEETINGS = 100;
+/**
+ * Groups the participants' aggregate answers: the meetings above plus room for cancelled ones
+ * (their participant documents are grouped too, then left out).
+ */
+const STATS_GROUPS = 2 * STATS_MEETINGS;
 
 /**
- * Organisers: the year's meetings and theme days that have started (newest first, with their
- * attendance) and, per member, present / leave / absent over the meetings whose attendance was
- * recorded. Rates are present / expected. Requests: the caller's memberships (1), then in
- * parallel the activities (1, index `branchId_startAt`) and the year's participant documents of
- * the branch (1, index `branchId_year`): 3.
+ * One meeting's participants as grouped by the database: the openids present, on leave, with
+ * attendance recorded (by hand or by check-in) and who replied. `null` stands for "not this
+ * one" (`$addToSet` of a `$cond`), dropped when read.
+ */
+interface MeetingGroup {
+  _id: string;
+  present: (string | null)[];
+  leave: (string | null)[];
+  recorded: (string | null)[];
+  replied: (string | null)[];
+}
+
+/**
+ * The year's participant documents of the branch's meetings and theme days (volunteer
+ * sign-ups never enter: `kind` is matched), grouped per meeting by the database into the sets
+ * of openids each count needs, however many documents there are: at most `STATS_GROUPS` rows
+ * (newest first) of at most the meeting's audience each. One request, `$match` served by
+ * `branchId_kind_startAt`. The same rule as `attendanceOf`: attendance recorded wins, then a
+ * check-in (present), then approved leave.
+ */
+async function meetingGroups(db: Database, branchId: string, from: number, to: number) {
+  const _ = db.command;
+  const $ = db.command.aggregate;
+  const noAttendance = $.eq([$.ifNull(['$attendance', null]), null]);
+  const checkedIn = $.neq([$.ifNull(['$checkedInAt', null]), null]);
+  const present = $.or([$.eq(['$attendance', 'present']), $.and([noAttendance, checkedIn])]);
+  const leave = $.or([
+    $.eq(['$attendance', 'leave']),
+    $.and([noAttendance, $.not([checkedIn]), $.eq(['$leave.status', 'approved'])]),
+  ]);
+  const recorded = $.or([$.not([noAttendance]), checkedIn]);
+  const replied = $.neq([$.ifNull(['$reply', null]), null]);
+  const res = (await db
+    .collection(COLLECTIONS.activityParticipants)
+    .aggregate()
+    .match({
+      branchId,
+      kind: _.in(['meeting', 'themeDay']),
+      startAt: _.gte(new Date(from)).and(_.lt(new Date(to))),
+    })
+    .group({
+      _id: '$activityId',
+      startAt: $.max('$startAt'),
+      present: $.addToSet($.cond([present, '$openid', null])),
+      leave: $.addToSet($.cond([leave, '$openid', null])),
+      recorded: $.addToSet($.cond([recorded, '$openid', null])),
+      replied: $.addToSet($.cond([replied, '$openid', null])),
+    })
+    .sort({ startAt: -1 })
+    .limit(STATS_GROUPS)
+    .end()) as unknown as { list?: MeetingGroup[] };
+  const sets = (xs: (string | null)[] | undefined) =>
+    new Set((xs ?? []).filter((x): x is string => typeof x === 'string'));
+  return new Map(
+    (res.list ?? []).map((g) => [
+      g._id,
+      {
+        present: sets(g.present),
+        leave: sets(g.leave),
+        recorded: sets(g.recorded),
+        replied: sets(g.replied),
+      },
+    ]),
+  );
+}
+
+/**
+ * Organisers: the year's meetings and theme days that have started (newest first, at most
+ * `STATS_MEETINGS`, with their attendance) and, per member, present / leave / absent over the
+ * meetings whose attendance was recorded. Rates are present / expected: only the expected
+ * audience (the activity's snapshot) counts, however many records there are.
+ *
+ * Requests, all in parallel: the caller's memberships (1), the meetings (1, index
+ * `branchId_startAt`, with their expected audience) and the participants grouped per meeting by
+ * the database (1, `meetingGroups`): 3. The per-member rows are counted from those two answers
+ * (a member without any record of a recorded meeting is absent from it), so no raw participant
+ * document is read. The answer is bounded: ≤ 100 meetings, one row per expected person (a
+ * branch is at most a few hundred members).
  */
 export const attendanceStats: ActionDef<'activity', 'attendanceStats'> = {
   kind: 'read',
@@ -388,16 +466,15 @@ export const attendanceStats: ActionDef<'activity', 'attendanceStats'> = {
     year: z.number().int('年份应为整数').min(2000, '年份有误').max(2100, '年份有误').optional(),
   }),
   async handler(data, { openid, db }) {
-    const { actor } = await loadActor(db, openid);
-    if (!can(actor, 'organiseActivity', { branchId: data.branchId })) {
-      throw forbidden(MSG.notOrganiser);
-    }
     const now = Date.now();
     const year = data.year ?? Number(chinaDay(now).slice(0, 4));
     const from = dayStart(`${year}-01-01`).getTime();
     const to = Math.min(dayStart(`${year + 1}-01-01`).getTime(), now + 1);
     const _ = db.command;
-    const [activities, participants] = await Promise.all([
+    const none = Promise.resolve(null);
+    // Read in parallel; nothing is answered before the permission check below.
+    const [{ actor }, activities, groups] = await Promise.all([
+      loadActor(db, openid),
       from < to
         ? fetchAll<ActivityDoc>(
             db
@@ -413,38 +490,49 @@ export const attendanceStats: ActionDef<'activity', 'attendanceStats'> = {
               .limit(STATS_MEETINGS),
           )
         : Promise.resolve([] as ActivityDoc[]),
-      fetchAll<ParticipantDoc>(
-        db
-          .collection(COLLECTIONS.activityParticipants)
-          .where({ branchId: data.branchId, year })
-          .limit(1000),
-      ),
+      from < to ? meetingGroups(db, data.branchId, from, to) : none,
     ]);
-    const byActivity = new Map<string, ParticipantDoc[]>();
-    for (const p of participants) {
-      byActivity.set(p.activityId, [...(byActivity.get(p.activityId) ?? []), p]);
+    if (!can(actor, 'organiseActivity', { branchId: data.branchId })) {
+      throw forbidden(MSG.notOrganiser);
     }
     const perMember = new Map<
       string,
       { personId: string; name: string; present: number; leave: number; absent: number }
     >();
     const meetings = activities.map((doc) => {
-      const ps = byActivity.get(doc._id) ?? [];
-      const summary = summaryOf(doc, ps);
-      if (summary.rate !== null) {
-        for (const { personId, name, p } of countedPeople(doc, ps)) {
-          const row = perMember.get(personId) ?? {
-            personId,
-            name,
+      const g = groups?.get(doc._id);
+      const expected = doc.expected ?? [];
+      let present = 0;
+      let leave = 0;
+      let unanswered = 0;
+      let recorded = false;
+      for (const e of expected) {
+        if (g?.present.has(e.openid)) present++;
+        else if (g?.leave.has(e.openid)) leave++;
+        if (g?.recorded.has(e.openid)) recorded = true;
+        if (!g?.replied.has(e.openid)) unanswered++;
+      }
+      const summary = {
+        expected: expected.length,
+        present,
+        leave,
+        absent: recorded ? expected.length - present - leave : 0,
+        unanswered,
+        rate: recorded ? rateOf(present, expected.length) : null,
+      };
+      if (recorded) {
+        for (const e of expected) {
+          const row = perMember.get(e.openid) ?? {
+            personId: e.openid,
+            name: e.name,
             present: 0,
             leave: 0,
             absent: 0,
           };
-          const value = attendanceOf(p);
-          if (value === 'present') row.present++;
-          else if (value === 'leave') row.leave++;
+          if (g?.present.has(e.openid)) row.present++;
+          else if (g?.leave.has(e.openid)) row.leave++;
           else row.absent++;
-          perMember.set(personId, row);
+          perMember.set(e.openid, row);
         }
       }
       return {

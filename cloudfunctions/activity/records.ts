@@ -109,9 +109,12 @@ const isRecordCursor = (v: unknown): v is RecordCursor =>
   (v as RecordCursor).ids.every((x) => typeof x === 'string');
 
 /**
- * The caller's volunteer record: totals (confirmed hours, activities with hours) and their
- * volunteer sign-ups newest first (cancelled ones left out), hours null until confirmed.
- * Requests: memberships, the totals and the page, in parallel: 3.
+ * The caller's volunteer record: totals (confirmed hours, activities with hours) and the
+ * volunteer activities they attended, newest first: present (by hand), checked in, or with
+ * hours > 0 confirmed. A sign-up alone (still waitlisted, or confirmed but never there) is not
+ * service. Hours are null until confirmed. Requests: memberships, the totals and the page (one
+ * aggregate: `$match` and `$sort` served by `openid_startAt`, then the attended filter), in
+ * parallel: 3.
  */
 export const myRecord: ActionDef<'activity', 'myRecord'> = {
   kind: 'read',
@@ -119,20 +122,28 @@ export const myRecord: ActionDef<'activity', 'myRecord'> = {
   async handler(data, { openid, db }) {
     const cursor = decodeCursor(data?.cursor, isRecordCursor);
     const _ = db.command;
-    const where: Record<string, unknown> = { openid, kind: 'volunteer', state: 'active' };
+    const where: Record<string, unknown> = { openid, kind: 'volunteer' };
     if (cursor) where.startAt = _.lte(new Date(cursor.t));
     const skip = new Set(cursor?.ids ?? []);
-    const [{ docs }, totals, rows] = await Promise.all([
+    const [{ docs }, totals, page0] = await Promise.all([
       loadActor(db, openid),
       volunteerTotals(db, openid),
-      fetchAll<ParticipantDoc>(
-        db
-          .collection(COLLECTIONS.activityParticipants)
-          .where(where)
-          .orderBy('startAt', 'desc')
-          .limit(PAGE + 1 + skip.size),
-      ),
+      db
+        .collection(COLLECTIONS.activityParticipants)
+        .aggregate()
+        .match(where)
+        .sort({ startAt: -1 })
+        .match(
+          _.or([
+            { attendance: 'present' },
+            { checkedInAt: _.neq(null) },
+            { confirmedHours: _.gt(0) },
+          ]),
+        )
+        .limit(PAGE + 1 + skip.size)
+        .end() as unknown as Promise<{ list?: ParticipantDoc[] }>,
     ]);
+    const rows = page0.list ?? [];
     // Records with the cursor's start time were partly shown: leave those out.
     const fresh = rows.filter((r) => !skip.has(r._id));
     const page = fresh.slice(0, PAGE);

@@ -17,6 +17,7 @@ import {
   COLLECTIONS,
   actorFrom,
   can,
+  fetchAll,
   findById,
   type Actor,
   type Cloud,
@@ -105,6 +106,20 @@ export function queueState(
 export function confirmedCount(doc: Pick<ActivityDoc, 'queue' | 'capacity'>): number {
   const n = (doc.queue ?? []).length;
   return doc.capacity === null ? n : Math.min(n, doc.capacity);
+}
+
+/**
+ * Who moved from the waitlist into a place: waitlisted in `before` (index ≥ capacity, the
+ * queue read before the change) and confirmed in `after` (the queue read after it). Someone
+ * whose sign-up landed meanwhile was never waitlisted in `before`, so is never "promoted".
+ */
+export function promotedBetween(
+  before: Pick<ActivityDoc, 'queue' | 'capacity'>,
+  after: Pick<ActivityDoc, 'queue' | 'capacity'> | null,
+): string[] {
+  if (!after) return [];
+  const waitlisted = new Set((before.queue ?? []).slice(confirmedCount(before)));
+  return (after.queue ?? []).slice(0, confirmedCount(after)).filter((id) => waitlisted.has(id));
 }
 
 export function waitlistCount(doc: Pick<ActivityDoc, 'queue' | 'capacity'>): number {
@@ -463,3 +478,21 @@ export async function notify(
   }
   return { sent, skipped: to.length - sent };
 }
+
+// ---------------------------------------------------------------- promotion from the waitlist
+
+type QueueDoc = Pick<ActivityDoc, '_id' | 'queue' | 'capacity' | 'cancelled'>;
+
+/** The queue and what decides a place, read back after taking a place (one database request). */
+export async function readQueue(db: Database, activityId: string): Promise<QueueDoc | null> {
+  const rows = await fetchAll<QueueDoc>(
+    db
+      .collection(COLLECTIONS.activities)
+      .where({ _id: activityId })
+      .field({ queue: true, capacity: true, cancelled: true })
+      .limit(1),
+  );
+  return rows[0] ?? null;
+}
+
+export const PROMOTED_NOTE = '候补转正，您已获得名额';

@@ -12,16 +12,8 @@
  */
 import * as z from 'zod';
 import type { SignupItem } from '../../typings/api';
-import {
-  AppError,
-  COLLECTIONS,
-  can,
-  fetchAll,
-  toTime,
-  type ActionDef,
-  type Database,
-} from '../common';
-import type { ActivityDoc, ParticipantDoc } from '../common/model';
+import { AppError, COLLECTIONS, can, toTime, type ActionDef } from '../common';
+import type { ActivityDoc, AuditLogDoc, ParticipantDoc } from '../common/model';
 import {
   PAGE,
   decodeCursor,
@@ -30,8 +22,9 @@ import {
   isoOrNull,
   loadActor,
   maskPhone,
+  newId,
 } from '../common/util';
-import { computeHours } from './hours';
+import { computeHours, correctionReason } from './hours';
 import {
   MSG,
   activityFor,
@@ -47,21 +40,12 @@ import {
   participantId,
   phoneSchema,
   queueState,
+  PROMOTED_NOTE,
+  promotedBetween,
+  readQueue,
   sees,
   waitlistCount,
 } from './shared';
-
-/** The queue and what decides a place, read back after taking or leaving one. */
-async function readQueue(db: Database, activityId: string) {
-  const rows = await fetchAll<Pick<ActivityDoc, '_id' | 'queue' | 'capacity' | 'cancelled'>>(
-    db
-      .collection(COLLECTIONS.activities)
-      .where({ _id: activityId })
-      .field({ queue: true, capacity: true, cancelled: true })
-      .limit(1),
-  );
-  return rows[0] ?? null;
-}
 
 function answer(doc: Pick<ActivityDoc, '_id' | 'queue' | 'capacity'>, pid: string) {
   const q = queueState(doc, pid);
@@ -132,6 +116,9 @@ export const signUp: ActionDef<'activity', 'signUp'> = {
     }
 
     const at = new Date(now);
+    // Signing up again after cancelling: what was recorded stays (an earlier late cancellation
+    // for the organisers, check-in times, confirmed hours and their corrections).
+    const was = a.mine;
     const participant: Omit<ParticipantDoc, '_id'> = {
       activityId: doc._id,
       branchId: doc.branchId,
@@ -147,15 +134,15 @@ export const signUp: ActionDef<'activity', 'signUp'> = {
       state: 'active',
       signedUpAt: at,
       cancelledAt: null,
-      lateCancel: false,
+      lateCancel: !!was?.lateCancel,
       reply: null,
       leave: null,
-      attendance: null,
-      checkedInAt: null,
-      checkedOutAt: null,
-      confirmedHours: null,
-      corrections: [],
-      createdAt: a.mine?.createdAt ?? at,
+      attendance: was?.attendance ?? null,
+      checkedInAt: was?.checkedInAt ?? null,
+      checkedOutAt: was?.checkedOutAt ?? null,
+      confirmedHours: was?.confirmedHours ?? null,
+      corrections: was?.corrections ?? [],
+      createdAt: was?.createdAt ?? at,
       updatedAt: at,
     };
     const _ = db.command;
@@ -173,19 +160,27 @@ export const signUp: ActionDef<'activity', 'signUp'> = {
 };
 
 /**
- * Leaves the queue: allowed until the start; after the deadline it is flagged (`lateCancel`)
- * for the organisers. Whoever moved into a place because of it is notified at once. Cancelling
- * again answers the same (`idempotent: false`). Requests: the activity with the caller's
- * participant document (1), the pull (1), the queue read back and the participant document
- * (2, parallel), the promoted people's documents for their openids (1, only when someone
- * moved up): at most 5.
+ * Leaves the queue: allowed until the start; after the deadline it is flagged (`lateCancel`,
+ * which stays on a later sign-up) for the organisers. Cancelling again answers the same
+ * (`idempotent: false`).
+ *
+ * 「候补转正」 goes at once to whoever was waitlisted in the queue read before the pull and is
+ * confirmed in the queue read after it (`promotedBetween`), so someone whose sign-up landed
+ * meanwhile (a non-full activity) is never told. Known limit (docs/api.md): cancels running at
+ * the same moment each see the others' pulls in their read-back, so a person promoted then may
+ * be told once per such cancel. Telling each exactly once needs the queue as it was right after
+ * this very pull — an atomic read-and-modify that wx-server-sdk does not offer on a query, or a
+ * transaction (start, read, update, commit) that with the activity's read and the participant's
+ * update exceeds the 5-request budget. Nobody is ever left untold. Requests: the activity with
+ * the caller's memberships and every participant document (1, for the promoted people's
+ * openids), the pull (1), the queue read back and the participant document (2, parallel): 4.
  */
 export const cancel: ActionDef<'activity', 'cancel'> = {
   kind: 'write',
   idempotent: false,
   schema: z.object({ activityId: idSchema }),
   async handler(data, { openid, db, cloud }) {
-    const a = await activityFor(db, openid, data.activityId);
+    const a = await activityFor(db, openid, data.activityId, { all: true });
     const doc = a.doc;
     const pid = participantId(doc._id, openid);
     const late = Date.now() > toTime(doc.deadline);
@@ -217,26 +212,23 @@ export const cancel: ActionDef<'activity', 'cancel'> = {
       db
         .collection(COLLECTIONS.activityParticipants)
         .where({ _id: pid })
-        .update({ data: { state: 'cancelled', cancelledAt: at, lateCancel: late, updatedAt: at } }),
+        .update({
+          data: {
+            state: 'cancelled',
+            cancelledAt: at,
+            lateCancel: late || !!a.mine?.lateCancel,
+            updatedAt: at,
+          },
+        }),
     ]);
-    // Who holds a place now and did not before (the first on the waitlist, usually one).
-    const before = new Set((doc.queue ?? []).slice(0, confirmedCount(doc)));
-    const promoted = after
-      ? (after.queue ?? []).slice(0, confirmedCount(after)).filter((id) => !before.has(id))
-      : [];
+    const promoted = after && !after.cancelled ? promotedBetween(doc, after) : [];
     if (promoted.length) {
-      const people = await fetchAll<Pick<ParticipantDoc, 'openid'>>(
-        db
-          .collection(COLLECTIONS.activityParticipants)
-          .where({ _id: _.in(promoted) })
-          .field({ openid: true })
-          .limit(promoted.length),
-      );
+      const byId = new Map(a.participants.map((p) => [p._id, p.openid]));
       await notify(
         cloud,
         doc,
-        people.map((p) => p.openid),
-        '候补转正，您已获得名额',
+        promoted.map((id) => byId.get(id)).filter((o): o is string => !!o),
+        PROMOTED_NOTE,
       );
     }
     return { activityId: doc._id, status: 'cancelled', late, promoted: promoted.length > 0 };
@@ -253,7 +245,8 @@ const isSignupCursor = (v: unknown): v is SignupCursor =>
 /**
  * Organisers: the active sign-ups in queue order (confirmed, then the waitlist with positions)
  * or the cancelled ones, newest first, with check-in times and hours. Residents' phones are
- * whole for the secretary and deputy only (`viewPhones`). The cursor is the last person shown
+ * masked for everyone (`138****1234`, ARCHITECTURE §4); the secretary and deputy reveal one on
+ * purpose with `revealPhone` (`canRevealPhones`), which is audit-logged. The cursor is the last person shown
  * (and its index, used if they have since left). Requests: the activity with the caller's
  * memberships and every participant document (1): 1.
  */
@@ -269,7 +262,6 @@ export const listSignups: ActionDef<'activity', 'listSignups'> = {
     const a = await activityFor(db, openid, data.activityId, { all: true });
     if (!a.organiser) throw forbidden(MSG.notOrganiser);
     const doc = a.doc;
-    const reveal = can(a.actor, 'viewPhones', { branchId: doc.branchId });
     const byId = new Map(a.participants.map((p) => [p._id, p]));
     let ids: string[];
     if ((data.status ?? 'active') === 'active') {
@@ -296,7 +288,7 @@ export const listSignups: ActionDef<'activity', 'listSignups'> = {
       return {
         signupId: id,
         name: p?.name ?? '',
-        phone: reveal ? (p?.phone ?? null) : maskPhone(p?.phone),
+        phone: maskPhone(p?.phone),
         who: p?.who ?? 'member',
         status: q.status ?? 'cancelled',
         position: q.position,
@@ -310,7 +302,7 @@ export const listSignups: ActionDef<'activity', 'listSignups'> = {
         corrections: (p?.corrections ?? []).map((c) => ({
           from: c.from,
           to: c.to,
-          reason: c.reason,
+          reason: correctionReason(c, a.secretary),
           byName: c.byName,
           at: iso(c.at),
         })),
@@ -319,9 +311,46 @@ export const listSignups: ActionDef<'activity', 'listSignups'> = {
     return {
       items,
       nextCursor,
+      canRevealPhones: can(a.actor, 'revealResidentPhone', { branchId: doc.branchId }),
       capacity: doc.capacity,
       confirmedCount: confirmedCount(doc),
       waitlistCount: waitlistCount(doc),
     };
+  },
+};
+
+/**
+ * Secretary / deputy (`revealResidentPhone`): one sign-up's phone in full, on purpose. The
+ * reveal is written to `auditLogs` (who, whose sign-up, which activity, when — never the phone
+ * or the name) BEFORE the answer: if the log cannot be written the phone is not given. A
+ * sign-up without a phone (members) answers `phone: null` and logs nothing. Not wrapped in the
+ * requestId marker (`idempotent: false`): the marker would store the answer, a phone, in
+ * `requestLog`; every call is a reveal and is logged. Requests: the activity with the caller's
+ * memberships and every participant document (1), the log entry (1): 2.
+ */
+export const revealPhone: ActionDef<'activity', 'revealPhone'> = {
+  kind: 'write',
+  idempotent: false,
+  schema: z.object({ activityId: idSchema, signupId: idSchema }),
+  async handler(data, { openid, db }) {
+    const a = await activityFor(db, openid, data.activityId, { all: true });
+    const doc = a.doc;
+    if (!can(a.actor, 'revealResidentPhone', { branchId: doc.branchId })) {
+      throw forbidden(a.organiser ? MSG.notSecretary : MSG.notOrganiser);
+    }
+    const p = a.participants.find((x) => x._id === data.signupId);
+    if (!p) throw new AppError('NOT_FOUND', MSG.personNotFound);
+    if (!p.phone) return { signupId: p._id, phone: null };
+    const entry: AuditLogDoc = {
+      _id: newId(),
+      at: new Date(),
+      actorOpenid: openid,
+      action: 'revealPhone',
+      subjectId: p._id,
+      activityId: doc._id,
+      branchId: doc.branchId,
+    };
+    await db.collection(COLLECTIONS.auditLogs).add({ data: entry });
+    return { signupId: p._id, phone: p.phone };
   },
 };

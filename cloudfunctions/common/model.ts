@@ -38,6 +38,8 @@ export const COLLECTIONS = {
   goodDeeds: 'goodDeeds',
   /** Minutes (会议记录) history: every posted version, newest in the activity. */
   activityMinutes: 'activityMinutes',
+  /** Audit log of on-purpose reveals of personal data (a resident's phone): who, whose, when. */
+  auditLogs: 'auditLogs',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -419,6 +421,8 @@ export interface HoursCorrectionDoc {
   from: number;
   to: number;
   reason: string;
+  /** Content security asked for review: the reason is shown to the secretaries only. */
+  reasonHeld?: boolean;
   by: string;
   byName: string;
   at: Date;
@@ -501,4 +505,19 @@ export interface ActivityMinutesDoc {
   authorOpenid: string;
   authorName: string;
   postedAt: Date;
+}
+
+/**
+ * One per on-purpose reveal of personal data (ARCHITECTURE §4): who revealed whose phone, when,
+ * in which activity. Never the phone or the name itself.
+ */
+export interface AuditLogDoc {
+  _id: string;
+  at: Date;
+  actorOpenid: string;
+  action: 'revealPhone';
+  /** The sign-up (participant `_id`) whose phone was revealed. */
+  subjectId: string;
+  activityId: string;
+  branchId: string;
 }

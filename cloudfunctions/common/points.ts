@@ -85,6 +85,11 @@ export interface AwardInput {
   now: Date;
   /** The person's entries of today (`todayEntries`), for the award's report. */
   today: PointsDoc[];
+  /**
+   * When the event happened, if not `now`: the entry's ledger day (and its order within it),
+   * so the daily cap applies to that day. Volunteer hours are dated by the activity's start.
+   */
+  on?: Date;
 }
 
 /** The entry `award` inserts (also for callers that insert several in one request). */
@@ -98,8 +103,8 @@ export function pointsEntry(p: Omit<AwardInput, 'today'>): PointsDoc {
     branchId: p.branchId,
     title: p.title,
     points: p.points ?? POINTS[p.reason],
-    day: chinaDay(p.now),
-    orderKey: `${p.now.toISOString()}#${id}`,
+    day: chinaDay(p.on ?? p.now),
+    orderKey: `${(p.on ?? p.now).toISOString()}#${id}`,
     createdAt: p.now,
   };
 }

@@ -150,6 +150,11 @@ const RULES = {
   /** Secretary and deputy: decideLeave, postMinutes, the text of held minutes. */
   moderateActivity: { kind: 'branch', roles: SECRETARIES },
   /**
+   * Secretary and deputy: revealPhone (one resident's phone in full, written to `auditLogs`);
+   * every list and export carries masked phones only.
+   */
+  revealResidentPhone: { kind: 'branch', roles: SECRETARIES },
+  /**
    * Taking part by the activity's audience (get, list, signUp, cancel, checkIn, checkOut):
    * `branch` → the branch's members; `reported` → members and reporters (双报到); `public` →
    * anyone, residents included. activity/shared.ts `admits` picks the rule; a team activity

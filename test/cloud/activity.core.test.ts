@@ -340,6 +340,7 @@ describe('lists', () => {
       'act-b1-volunteer-today',
       'act-b1-volunteer-open',
       'act-b1-member-meeting',
+      'act-b1-committee-meeting',
       'act-b1-themeday',
       'act-b1-group-meeting',
     ]);
@@ -356,12 +357,44 @@ describe('lists', () => {
     expect(past.items.map((i) => i.activityId)).toEqual([
       'act-b1-volunteer-past',
       'act-b1-lesson-past',
+      'act-b1-themeday-past',
     ]);
     expect(past.items[0].my).toMatchObject({ hours: 3, attendance: 'present' });
 
     const vol = await within('read', call('demo-member', 'list', { kind: 'volunteer' }));
     expect(vol.items.every((i) => i.kind === 'volunteer')).toBe(true);
     expect((await within('read', call('demo-secretary', 'list'))).canCreate).toBe(true);
+  });
+
+  test('the demo seed has upcoming and past activities of every kind, one nearly full', async () => {
+    const up = await within('read', call('demo-secretary', 'list', { branchId: B1 }));
+    const past = await within(
+      'read',
+      call('demo-secretary', 'list', { branchId: B1, when: 'past' }),
+    );
+    const kinds = (items: { kind: string }[]) => new Set(items.map((i) => i.kind));
+    expect(kinds(up.items)).toEqual(new Set(['meeting', 'themeDay', 'volunteer']));
+    expect(kinds(past.items)).toEqual(new Set(['meeting', 'themeDay', 'volunteer']));
+    const committee = up.items.find((i) => i.activityId === 'act-b1-committee-meeting');
+    expect(committee).toMatchObject({ meetingType: 'committeeMeeting', kindLabel: '支委会' });
+    expect(committee?.my.expected).toBe(true);
+    const member = await within('read', call('demo-member', 'list', { branchId: B1 }));
+    expect(member.items.find((i) => i.activityId === 'act-b1-committee-meeting')?.my.expected).toBe(
+      false,
+    );
+    const theme = await within(
+      'read',
+      call('demo-secretary', 'attendance', { activityId: 'act-b1-themeday-past' }),
+    );
+    expect(theme.summary).toMatchObject({ expected: 16, present: 13, leave: 1, absent: 2 });
+    const detail = await within(
+      'read',
+      call('demo-member', 'get', { activityId: 'act-b1-themeday-past' }),
+    );
+    expect(detail.minutes?.text).toContain('重温入党誓词');
+    expect(up.items.some((i) => i.capacity !== null && i.confirmedCount === i.capacity - 1)).toBe(
+      true,
+    );
   });
 
   test('residents see the public activities of every branch; a reporter the reported ones', async () => {
@@ -413,6 +446,7 @@ describe('lists', () => {
       'act-b1-volunteer-today',
       'act-b1-volunteer-past',
       'act-b1-lesson-past',
+      'act-b1-themeday-past',
     ]);
     const elder = async () =>
       (await within('read', call('demo-elder', 'mine'))).items.map((i) => i.activityId);
@@ -422,6 +456,38 @@ describe('lists', () => {
     expect(
       (await within('read', call('demo-resident', 'mine'))).items.map((i) => i.activityId),
     ).toEqual(['act-b1-volunteer-open']);
+  });
+
+  test('mine: a held activity shows a neutral title and no place to a signed-up non-organiser', async () => {
+    const startAt = new Date(Date.now() + 2 * DAY);
+    const held = activityDoc('act-held-mine', {
+      startAt,
+      visibility: 'held',
+      title: '待审核的标题文字',
+      place: { name: '待审核的地点' },
+      queue: [
+        participantId('act-held-mine', 'demo-member'),
+        participantId('act-held-mine', 'demo-organizer'),
+      ],
+    });
+    await emu.seed({
+      activities: [held],
+      activityParticipants: [
+        participantDoc(participantId('act-held-mine', 'demo-member'), held, 'demo-member'),
+        participantDoc(participantId('act-held-mine', 'demo-organizer'), held, 'demo-organizer'),
+      ],
+    });
+    const member = await call('demo-member', 'mine');
+    expect(member.dbRequests).toBeLessThanOrEqual(READ_BUDGET);
+    const item = ok(member.result).items.find((i) => i.activityId === 'act-held-mine');
+    expect(item).toMatchObject({ title: '活动信息审核中', placeName: null, held: true });
+    expect(JSON.stringify(ok(member.result))).not.toContain('待审核的');
+
+    const organiser = await within('read', call('demo-organizer', 'mine'));
+    expect(organiser.items.find((i) => i.activityId === 'act-held-mine')).toMatchObject({
+      title: '待审核的标题文字',
+      placeName: '待审核的地点',
+    });
   });
 
   test('the detail: the right buttons for the caller’s state', async () => {
@@ -628,6 +694,13 @@ test('budgets: database requests of every action of the core, exactly', async ()
   await measure('cancel (waitlisted)', call(people[30], 'cancel', { activityId }));
   await measure('listSignups', call('demo-secretary', 'listSignups', { activityId }));
   await measure(
+    'revealPhone',
+    call('demo-secretary', 'revealPhone', {
+      activityId,
+      signupId: participantId(activityId, people[1]),
+    }),
+  );
+  await measure(
     'update (capacity up)',
     call('demo-secretary', 'update', { activityId, capacity: 7 }),
   );
@@ -714,10 +787,11 @@ test('budgets: database requests of every action of the core, exactly', async ()
     'create (meeting)': 5,
     'signUp (new, waitlisted)': 5,
     'signUp (again)': 2,
-    'cancel (promotes)': 5,
+    'cancel (promotes)': 4,
     'cancel (waitlisted)': 4,
     listSignups: 1,
-    'update (capacity up)': 2,
+    revealPhone: 2,
+    'update (capacity up)': 3,
     'update (meeting type)': 3,
     get: 1,
     list: 3,

@@ -1,8 +1,10 @@
 /**
  * Excel exports through the emulator: the file is a real .xlsx in cloud storage under
  * `exports/<branchId>/`, read back here with exceljs, whose rows match the stored sign-ups
- * and hours; residents' phones are whole only for the secretary and deputy; organisers only;
- * the date range is checked; the budget holds, also when the hours span several pages.
+ * and hours; residents' phones are masked for everyone (no 11-digit number anywhere in a
+ * workbook), held correction reasons read 「（原因审核中）」 except for the secretaries; file names
+ * carry a random suffix; organisers only; the date range is checked; the budget holds, also
+ * when the hours span several keyset pages (and over 1 000 rows share one start time).
  */
 import { readFileSync } from 'node:fs';
 import { Workbook, type Worksheet } from 'exceljs';
@@ -34,6 +36,14 @@ async function workbookOf(fileID: string): Promise<Workbook> {
   const wb = new Workbook();
   await wb.xlsx.load(readFileSync(file!) as never);
   return wb;
+}
+
+/** Every cell text of every sheet: no whole phone (11 digits in a row) may be among them. */
+function expectNoPhone(wb: Workbook) {
+  const texts: string[] = [];
+  wb.eachSheet((ws) => texts.push(...rowsOf(ws).flat()));
+  expect(texts.length).toBeGreaterThan(0);
+  expect(texts.filter((t) => /\d{11}/.test(t))).toEqual([]);
 }
 
 /** Rows as arrays of cell texts (exceljs rows are 1-based with a leading hole). */
@@ -69,6 +79,15 @@ async function endedWithSignups() {
           confirmedHours: 2,
           corrections: [
             { from: 1.5, to: 2, reason: '提前到场', by: ORGANISER, byName: '张丽', at: at(200) },
+            {
+              from: 2,
+              to: 2,
+              reason: '核实测试待审词',
+              reasonHeld: true,
+              by: ORGANISER,
+              byName: '张丽',
+              at: at(210),
+            },
           ],
         },
       },
@@ -94,11 +113,11 @@ async function endedWithSignups() {
 }
 
 describe('exportSignups', () => {
-  test('a real xlsx in storage whose rows are the sign-ups; phones whole for the secretary', async () => {
+  test('a real xlsx in storage whose rows are the sign-ups; phones masked for the secretary too', async () => {
     await endedWithSignups();
     const r = await within('write', call('demo-secretary', 'exportSignups', { activityId: 'v1' }));
     expect(r.rows).toBe(4);
-    expect(r.fileID).toMatch(/\/exports\/org-branch-1\/signups-v1-\d{8}T\d{6}\.xlsx$/);
+    expect(r.fileID).toMatch(/\/exports\/org-branch-1\/signups-v1-\d{8}T\d{6}-[0-9a-f]{24}\.xlsx$/);
     expect(r.url).toMatch(/^https?:\/\//);
     expect(r.fileName).toBe('助老服务-报名与时长.xlsx');
 
@@ -123,27 +142,35 @@ describe('exportSignups', () => {
     const body = rows.slice(1, 5);
     expect(body.map((x) => [x[1], x[2], x[3], x[4], x[5], x[10], x[11]])).toEqual([
       ['李秀英', '党员', '', '已确认', '', '1.5', '2'],
-      ['赵大妈', '居民', PHONE, '已确认', '', '2', '2'],
+      ['赵大妈', '居民', '138****5678', '已确认', '', '2', '2'],
       ['何永福', '党员', '', '候补', '1', '', ''],
       ['田秀兰', '党员', '', '已取消', '', '', ''],
     ]);
     expect(body[0][12]).toContain('1.5→2（提前到场）');
+    // The secretary reads a held reason.
+    expect(body[0][12]).toContain('2→2（核实测试待审词）');
     expect(body[0][8]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expectNoPhone(wb);
+    // Another export of the same rows: another, unguessable file.
+    const again = await within(
+      'write',
+      call('demo-secretary', 'exportSignups', { activityId: 'v1' }),
+    );
+    expect(again.fileID).not.toBe(r.fileID);
   });
 
-  test('other organisers get residents’ phones masked; members may not export', async () => {
+  test('every organiser gets phones masked, held reasons hidden but for secretaries; members may not export', async () => {
     await endedWithSignups();
-    for (const who of [ORGANISER, 'demo-propaganda']) {
+    for (const who of [ORGANISER, 'demo-propaganda', 'demo-deputy']) {
       const r = await within('write', call(who, 'exportSignups', { activityId: 'v1' }));
-      const rows = rowsOf((await workbookOf(r.fileID)).getWorksheet(1)!);
+      const wb = await workbookOf(r.fileID);
+      const rows = rowsOf(wb.getWorksheet(1)!);
       expect(rows[2][3]).toBe('138****5678');
-      expect(JSON.stringify(rows)).not.toContain(PHONE);
+      expectNoPhone(wb);
+      const secretary = who === 'demo-deputy';
+      expect(rows[1][12]).toContain(secretary ? '（核实测试待审词）' : '2→2（（原因审核中））');
+      if (!secretary) expect(rows[1][12]).not.toContain('待审词');
     }
-    const deputy = await within(
-      'write',
-      call('demo-deputy', 'exportSignups', { activityId: 'v1' }),
-    );
-    expect(rowsOf((await workbookOf(deputy.fileID)).getWorksheet(1)!)[2][3]).toBe(PHONE);
     for (const who of ['demo-member', 'demo-resident', 'demo-secretary-2']) {
       expect((await refused(call(who, 'exportSignups', { activityId: 'v1' }))).code).toBe(
         'FORBIDDEN',
@@ -212,7 +239,7 @@ describe('exportHours', () => {
     );
   }
 
-  test('confirmed hours of the range, a total and a per-person sheet; phones by role', async () => {
+  test('confirmed hours of the range, a total and a per-person sheet; phones masked', async () => {
     await emu.seed({
       activityParticipants: [
         record('a', 'demo-member', 10, 2, { name: '李秀英' }),
@@ -229,7 +256,9 @@ describe('exportHours', () => {
     const r = await within('write', call(ORGANISER_2, 'exportHours', { branchId: B2, from, to }));
     expect(r.rows).toBe(3);
     expect(r.truncated).toBe(false);
-    expect(r.fileID).toContain(`/exports/org-branch-2/hours-${from}-${to}-`);
+    expect(r.fileID).toMatch(
+      new RegExp(`/exports/org-branch-2/hours-${from}-${to}-\\d{8}T\\d{6}-[0-9a-f]{24}\\.xlsx$`),
+    );
     const wb = await workbookOf(r.fileID);
     const rows = rowsOf(wb.getWorksheet('服务时长')!);
     expect(rows[0]).toEqual([
@@ -254,12 +283,15 @@ describe('exportHours', () => {
       ['李秀英', '党员', '2', '3.5'],
       ['赵大妈', '居民', '1', '3'],
     ]);
-    // The secretary sees the phone.
+    expectNoPhone(wb);
+    // The secretary too gets it masked (revealed one at a time by `revealPhone` only).
     const sec = await within(
       'write',
       call('demo-secretary-2', 'exportHours', { branchId: B2, from, to }),
     );
-    expect(rowsOf((await workbookOf(sec.fileID)).getWorksheet(1)!)[3][4]).toBe(PHONE);
+    const secWb = await workbookOf(sec.fileID);
+    expect(rowsOf(secWb.getWorksheet(1)!)[3][4]).toBe('138****5678');
+    expectNoPhone(secWb);
   });
 
   test('the range: from ≤ to, at most 366 days; organisers of the branch only', async () => {
@@ -303,5 +335,40 @@ describe('exportHours', () => {
     expect(r.truncated).toBe(false);
     const rows = rowsOf((await workbookOf(r.fileID)).getWorksheet('服务时长')!);
     expect(rows.find((x) => x[0] === '合计')?.[7]).toBe('1005');
+  }, 30_000);
+
+  test('keyset pages: over 1 000 rows of one start time, every row once, within the budget', async () => {
+    // Two activities starting at the same instant (700 + 600 sign-ups), and 300 other rows.
+    const same = new Date(Date.now() - 3 * DAY);
+    const docs = [
+      ...Array.from({ length: 1300 }, (_, i) =>
+        participantDoc(
+          participantId(i < 700 ? 'p1' : 'p2', `vol-${i}`),
+          { _id: i < 700 ? 'p1' : 'p2', startAt: same, title: '同时开始' },
+          `vol-${i}`,
+          { ...B2_EXTRA, confirmedHours: 1, name: `志愿者${i}` },
+        ),
+      ),
+      ...Array.from({ length: 300 }, (_, i) =>
+        record(`y${i}`, `late-${i}`, 1 + (i % 2), 2, { name: `后来${i}` }),
+      ),
+    ];
+    await emu.seed({ activityParticipants: docs });
+    const r = await within(
+      'write',
+      call(ORGANISER_2, 'exportHours', {
+        branchId: B2,
+        from: chinaDay(Date.now() - 30 * DAY),
+        to: chinaDay(Date.now()),
+      }),
+    );
+    expect(r.rows).toBe(1600);
+    expect(r.truncated).toBe(false);
+    const rows = rowsOf((await workbookOf(r.fileID)).getWorksheet('服务时长')!);
+    const names = rows.slice(1, 1601).map((x) => x[2]);
+    expect(new Set(names).size).toBe(1600);
+    // Oldest first: the 1 300 of the shared start, then the later ones.
+    expect(names.slice(0, 1300).every((n) => n.startsWith('志愿者'))).toBe(true);
+    expect(rows.find((x) => x[0] === '合计')?.[7]).toBe(String(1300 + 600));
   }, 30_000);
 });

@@ -10,8 +10,13 @@ import { HOUR, activityCaller } from '../helpers/activity';
 import { lessonCaller } from '../helpers/lesson';
 import { demoEmulator, ok } from '../helpers/branch';
 import { participantId, refused, seedVolunteer, within } from '../helpers/volunteer';
-import { computeHours } from '../../cloudfunctions/activity/hours';
-import { DAILY_CAP, entryId } from '../../cloudfunctions/common/points';
+import {
+  HELD_REASON,
+  computeHours,
+  correctionReason,
+  type StoredCorrection,
+} from '../../cloudfunctions/activity/hours';
+import { entryId } from '../../cloudfunctions/common/points';
 import { chinaDay } from '../../cloudfunctions/common/util';
 
 const MIN = 60_000;
@@ -242,10 +247,10 @@ describe('confirmHours', () => {
     });
   });
 
-  test('points are capped by the daily cap shared with lessons', async () => {
-    const { pids } = await ended();
-    // A already has 9 points today from lessons.
-    const now = new Date();
+  test('points are capped by the daily cap shared with lessons, on the service day', async () => {
+    const { pids, start } = await ended();
+    // A already has 9 points from a lesson on the activity's day, before it started.
+    const before = new Date(start - 1000);
     await emu.seed({
       points: [
         {
@@ -256,9 +261,9 @@ describe('confirmHours', () => {
           branchId: 'org-branch-1',
           title: '一节课',
           points: 9,
-          day: chinaDay(now),
-          orderKey: `${new Date(now.getTime() - 1000).toISOString()}#x`,
-          createdAt: new Date(now.getTime() - 1000),
+          day: chinaDay(before),
+          orderKey: `${before.toISOString()}#x`,
+          createdAt: before,
         },
       ],
     });
@@ -266,11 +271,157 @@ describe('confirmHours', () => {
       'write',
       call(ORGANISER, 'confirmHours', { activityId: 'v1', entries: [{ signupId: pids[0] }] }),
     );
+    // Dated by the activity's day and start, not by when it was confirmed.
+    expect(pointsOf(A, 'v1')).toMatchObject({
+      day: chinaDay(new Date(start)),
+      orderKey: expect.stringMatching(new RegExp(`^${new Date(start).toISOString()}#`)),
+    });
     const mine = ok((await lesson(A, 'myPoints')).result);
-    expect(mine.today).toBe(DAILY_CAP);
     const entry = mine.recent.find((e) => e.reason === 'volunteerHours');
-    expect(entry).toMatchObject({ refId: 'v1', nominal: 2, points: 1 });
+    expect(entry).toMatchObject({
+      refId: 'v1',
+      nominal: 2,
+      points: 1,
+      day: chinaDay(new Date(start)),
+    });
     expect(mine.rules).toMatchObject({ volunteerHours: 1, volunteerMax: 5 });
+  });
+
+  test('activities of different days confirmed on one day: each earns, the cap is per service day', async () => {
+    // Three activities of 5 hours each, 1, 2 and 3 days ago; A attended them all.
+    const ids = ['d1', 'd2', 'd3'];
+    for (const [i, id] of ids.entries()) {
+      const start = Date.now() - (i + 1) * 24 * HOUR;
+      await seedVolunteer(emu, id, {
+        startAt: new Date(start),
+        endAt: new Date(start + 5 * HOUR),
+        people: [{ openid: A, extra: { attendance: 'present' } }],
+      });
+    }
+    // All confirmed by one organiser now: 5 points each, every one counted.
+    for (const id of ids) {
+      await within(
+        'write',
+        call(ORGANISER, 'confirmHours', {
+          activityId: id,
+          entries: [{ signupId: participantId(id, A) }],
+        }),
+      );
+    }
+    const days = new Set(ids.map((id) => pointsOf(A, id)?.day));
+    expect(days.size).toBe(3);
+    const mine = ok((await lesson(A, 'myPoints')).result);
+    const earned = mine.recent.filter((e) => e.reason === 'volunteerHours');
+    expect(earned.map((e) => e.points)).toEqual([5, 5, 5]);
+    expect(mine.balance).toBe(15);
+  });
+
+  test('confirmed 0, then corrected upwards: the correction earns the points, once', async () => {
+    const { pids } = await ended();
+    const pc = pids[2]; // C: checked in, never out: 0 computed
+    await within(
+      'write',
+      call(ORGANISER, 'confirmHours', { activityId: 'v1', entries: [{ signupId: pc }] }),
+    );
+    expect(participant('v1', C).confirmedHours).toBe(0);
+    expect(pointsOf(C, 'v1')).toBeNull();
+    await within(
+      'write',
+      call(ORGANISER, 'confirmHours', {
+        activityId: 'v1',
+        entries: [{ signupId: pc, hours: 3, reason: '忘记签退，核实全程在场' }],
+      }),
+    );
+    expect(pointsOf(C, 'v1')).toMatchObject({ points: 3 });
+    // Down to 0 and up again: still the one entry of 3 points (corrections do not change it).
+    for (const [hours, reason] of [
+      [0, '核实后未到场'],
+      [1, '核实后按一小时'],
+    ] as const) {
+      await within(
+        'write',
+        call(ORGANISER, 'confirmHours', {
+          activityId: 'v1',
+          entries: [{ signupId: pc, hours, reason }],
+        }),
+      );
+    }
+    expect(participant('v1', C).confirmedHours).toBe(1);
+    expect(emu.db.find('points', { refId: 'v1', openid: C })).toEqual([
+      expect.objectContaining({ points: 3 }),
+    ]);
+  });
+
+  test('points already in for many (an interrupted call): recovered within the budget', async () => {
+    const start = Date.now() - 3 * HOUR;
+    const people = Array.from({ length: 30 }, (_, i) => ({
+      openid: `vol-${i}`,
+      extra: { attendance: 'present' },
+    }));
+    const { pids } = await seedVolunteer(emu, 'v3', {
+      startAt: new Date(start),
+      endAt: new Date(start + 2 * HOUR),
+      extra: { capacity: 30 },
+      people,
+    });
+    // An earlier call stored the points of the first 20 and stopped before the hours.
+    await emu.seed({
+      points: people.slice(0, 20).map((p) => ({
+        _id: entryId(p.openid, 'volunteerHours', 'v3'),
+        openid: p.openid,
+        reason: 'volunteerHours',
+        refId: 'v3',
+        branchId: 'org-branch-1',
+        title: 't',
+        points: 2,
+        day: chinaDay(new Date(start)),
+        orderKey: `${new Date(start).toISOString()}#${p.openid}`,
+        createdAt: new Date(),
+      })),
+    });
+    let entries = pids.map((signupId) => ({ signupId }));
+    let calls = 0;
+    while (entries.length) {
+      const r = await within(
+        'write',
+        call(ORGANISER, 'confirmHours', { activityId: 'v3', entries }),
+      );
+      entries = entries.filter((e) => r.pending.includes(e.signupId));
+      if (++calls > 3) throw new Error('no progress');
+    }
+    people.forEach((p) => {
+      expect(participant('v3', p.openid).confirmedHours).toBe(2);
+      expect(emu.db.find('points', { refId: 'v3', openid: p.openid })).toHaveLength(1);
+    });
+  });
+
+  test('a correction reason held by content security: stored held, shown to secretaries only', async () => {
+    const { pids } = await ended();
+    const risky = await refused(
+      call(ORGANISER, 'confirmHours', {
+        activityId: 'v1',
+        entries: [{ signupId: pids[0], hours: 3, reason: '提前到场测试违规词' }],
+      }),
+    );
+    expect(risky.code).toBe('CONTENT_RISKY');
+    await within(
+      'write',
+      call(ORGANISER, 'confirmHours', {
+        activityId: 'v1',
+        entries: [{ signupId: pids[0], hours: 3, reason: '提前到场测试待审词' }],
+      }),
+    );
+    const [c] = participant('v1', A).corrections as StoredCorrection[];
+    expect(c).toMatchObject({ reason: '提前到场测试待审词', reasonHeld: true, to: 3 });
+    expect(correctionReason(c, false)).toBe(HELD_REASON);
+    expect(correctionReason(c, true)).toBe('提前到场测试待审词');
+    // Through listSignups: other organisers read the placeholder, the secretary the text.
+    const reasonFor = async (who: string) =>
+      (await within('read', call(who, 'listSignups', { activityId: 'v1' }))).items.find(
+        (i) => i.signupId === pids[0],
+      )!.corrections[0].reason;
+    expect(await reasonFor(ORGANISER)).toBe(HELD_REASON);
+    expect(await reasonFor('demo-secretary')).toBe('提前到场测试待审词');
   });
 
   test('who and when: organisers after the end, confirmed sign-ups of a volunteer activity', async () => {

@@ -297,7 +297,9 @@ test('attendance by hand for a whole branch within budget; rates per meeting and
     rate: Math.round((1 / PARTY_B1) * 1000) / 10,
   });
   const row = (id: string) => stats.members.find((m) => m.personId === id)!;
-  const lessonCounted = ids.includes('act-b1-lesson-past') ? 1 : 0;
+  const lessonCounted = ['act-b1-lesson-past', 'act-b1-themeday-past'].filter((id) =>
+    ids.includes(id),
+  ).length;
   expect(row('demo-member')).toMatchObject({
     name: '李秀英',
     present: 2 + lessonCounted,

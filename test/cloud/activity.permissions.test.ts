@@ -59,6 +59,7 @@ const TABLE: Record<string, string> = {
   signUpPublic:    'Y Y Y Y Y Y Y Y Y Y Y Y Y',
   cancel:          'Y Y Y Y Y Y Y Y Y · · · ·',
   listSignups:     'Y Y Y Y Y Y · · · · · · ·',
+  revealPhone:     'Y Y · · · · · · · · · · ·',
   reply:           'Y Y Y Y Y Y Y Y Y · · · ·',
   attendance:      'Y Y Y Y Y Y · · · · · · ·',
   decideLeave:     'Y Y · · · · · · · · · · ·',
@@ -119,6 +120,13 @@ const REQUESTS: Record<string, Req> = {
   },
   cancel: { action: 'cancel', data: { activityId: 'perm-signed' } },
   listSignups: { action: 'listSignups', data: { activityId: 'act-b1-volunteer-open' } },
+  revealPhone: {
+    action: 'revealPhone',
+    data: {
+      activityId: 'act-b1-volunteer-open',
+      signupId: participantId('act-b1-volunteer-open', 'demo-resident'),
+    },
+  },
   reply: { action: 'reply', data: { activityId: 'act-b1-themeday', answer: 'attend' } },
   attendance: { action: 'attendance', data: { activityId: 'act-b1-lesson-past' } },
   decideLeave: {

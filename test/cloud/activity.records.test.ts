@@ -1,5 +1,5 @@
 /**
- * Records through the emulator: the caller's volunteer record (confirmed hours only, newest
+ * Records through the emulator: the caller's volunteer record (attended activities only, newest
  * first, cursor pages without loss or repetition), the certificate (figures and a serial that
  * follows them), good deeds recorded by organisers on started activities (content checked,
  * a retried call counted once) and the branch's tally, with the budget of every call.
@@ -39,12 +39,25 @@ async function served(id: string, daysAgo: number, extra: Record<string, unknown
 }
 
 describe('myRecord and certificate', () => {
-  test('confirmed hours only, volunteer only, cancelled left out, newest first', async () => {
+  test('attended activities only, volunteer only, cancelled left out, newest first', async () => {
     const first = await served('v1', 40, { confirmedHours: 2 });
     const last = await served('v2', 10, { confirmedHours: 1.5 });
-    await served('v3', 5, { confirmedHours: 0 });
-    await served('v4', -3, {}); // ahead, not confirmed
+    // Checked in but stayed too short: attended, 0 hours confirmed.
+    await served('v3', 5, { confirmedHours: 0, checkedInAt: new Date(Date.now() - 5 * DAY) });
+    await served('v4', -3, {}); // ahead, not attended yet
     await served('v5', 2, { state: 'cancelled', confirmedHours: null });
+    // Checked in yesterday, hours not confirmed yet; marked present by hand 3 days ago.
+    await served('v7', 1, { checkedInAt: new Date(Date.now() - DAY) });
+    await served('v8', 3, { attendance: 'present' });
+    // Stayed waitlisted (in the queue beyond the only place), and confirmed but absent.
+    const waitStart = new Date(Date.now() - 4 * DAY);
+    await seedVolunteer(emu, 'v9', {
+      startAt: waitStart,
+      endAt: new Date(waitStart.getTime() + 2 * HOUR),
+      extra: { capacity: 1 },
+      people: [{ openid: 'someone-else' }, { openid: MEMBER, extra: { name: NAME } }],
+    });
+    await served('v10', 6, { attendance: 'absent' });
     await seedVolunteer(emu, 'm1', {
       startAt: new Date(Date.now() - DAY),
       endAt: new Date(Date.now() - DAY + HOUR),
@@ -56,14 +69,15 @@ describe('myRecord and certificate', () => {
     expect(r.totalHours).toBe(3.5);
     expect(r.count).toBe(2);
     expect(r.items.map((i) => [i.activityId, i.hours])).toEqual([
-      ['v4', null],
+      ['v7', null],
+      ['v8', null],
       ['v3', 0],
       ['v2', 1.5],
       ['v1', 2],
     ]);
     expect(r.items[0]).toEqual({
-      activityId: 'v4',
-      title: '测试活动 v4',
+      activityId: 'v7',
+      title: '测试活动 v7',
       branchName: '幸福里社区第一党支部',
       startAt: expect.any(String),
       hours: null,

@@ -184,6 +184,147 @@ test('cancelling promotes the first waitlisted, who is notified at once', async 
   expect(again.dbRequests).toBe(1);
 });
 
+describe('promotion notices: only the waitlisted who got a place', () => {
+  const sentTo = () =>
+    (emu.emulator.outbox.list() as { touser: string; data?: { thing3?: { value: string } } }[])
+      .filter((m) => m.data?.thing3?.value.startsWith('候补转正'))
+      .map((m) => m.touser);
+
+  test('a sign-up racing a cancel on a non-full activity is not told 候补转正', async () => {
+    for (const seed of [1, 2, 3]) {
+      const activityId = await createPublic(3);
+      await within('write', call('demo-member', 'signUp', { activityId }));
+      await within('write', call('demo-elder', 'signUp', { activityId }));
+      emu.emulator.outbox.clear();
+      const racers = shuffled(
+        [
+          () => call('demo-member', 'cancel', { activityId }),
+          () => call('demo-activist', 'signUp', { activityId }),
+          () => call('demo-probationary', 'signUp', { activityId }),
+        ],
+        seed,
+      );
+      const answers = await Promise.all(racers.map((f) => f()));
+      for (const a of answers) {
+        expect(a.result.ok).toBe(true);
+        expect(a.dbRequests).toBeLessThanOrEqual(WRITE_BUDGET);
+      }
+      expect(sentTo()).toEqual([]);
+    }
+  });
+
+  test.each([1, 2, 3, 4])(
+    'interleaving %i: two concurrent cancels on a full activity promote exactly the first two waitlisted',
+    async (seed) => {
+      const activityId = await createPublic(2);
+      const order = [
+        'demo-member',
+        'demo-elder',
+        'demo-activist',
+        'demo-probationary',
+        'demo-propaganda',
+      ];
+      for (const who of order) await within('write', call(who, 'signUp', { activityId }));
+      emu.emulator.outbox.clear();
+      const answers = await Promise.all(
+        shuffled(['demo-member', 'demo-elder'], seed).map((who) =>
+          call(who, 'cancel', { activityId }, rid()),
+        ),
+      );
+      for (const a of answers) {
+        expect(a.dbRequests).toBeLessThanOrEqual(WRITE_BUDGET);
+        expect(ok(a.result).status).toBe('cancelled');
+      }
+      expect(new Set(sentTo())).toEqual(new Set(['demo-activist', 'demo-probationary']));
+      // Concurrent cancels may each tell a promotion they both see (docs/api.md): never more
+      // than once per cancel.
+      expect(sentTo().length).toBeLessThanOrEqual(4);
+      const listed = await allSignups(activityId);
+      expect(listed.map((s) => [s.name, s.status])).toEqual([
+        ['吴磊', 'confirmed'],
+        ['周敏', 'confirmed'],
+        ['孙伟', 'waitlisted'],
+      ]);
+    },
+  );
+
+  test('one cancel after another: each promoted person is told once; a waitlisted person leaving tells nobody', async () => {
+    const activityId = await createPublic(1);
+    for (const who of ['demo-member', 'demo-elder', 'demo-activist', 'demo-probationary']) {
+      await within('write', call(who, 'signUp', { activityId }));
+    }
+    emu.emulator.outbox.clear();
+    await within('write', call('demo-member', 'cancel', { activityId }));
+    expect(sentTo()).toEqual(['demo-elder']);
+    await within('write', call('demo-activist', 'cancel', { activityId }));
+    expect(sentTo()).toEqual(['demo-elder']);
+    await within('write', call('demo-elder', 'cancel', { activityId }));
+    expect(sentTo()).toEqual(['demo-elder', 'demo-probationary']);
+  });
+
+  test('raising the capacity tells those who moved up, once, and not a newcomer', async () => {
+    const activityId = await createPublic(1);
+    for (const who of ['demo-member', 'demo-elder', 'demo-activist']) {
+      await within('write', call(who, 'signUp', { activityId }));
+    }
+    emu.emulator.outbox.clear();
+    const r = await call('demo-secretary', 'update', { activityId, capacity: 5 });
+    expect(r.dbRequests).toBeLessThanOrEqual(WRITE_BUDGET);
+    ok(r.result);
+    expect(new Set(sentTo())).toEqual(new Set(['demo-elder', 'demo-activist']));
+    emu.emulator.outbox.clear();
+    await within('write', call('demo-probationary', 'signUp', { activityId }));
+    ok((await call('demo-secretary', 'update', { activityId, capacity: 6 })).result);
+    await within('write', call('demo-member', 'cancel', { activityId }));
+    expect(sentTo()).toEqual([]);
+  });
+});
+
+test('signing up again after cancelling keeps the late cancellation, check-in, hours and corrections', async () => {
+  const startAt = new Date(Date.now() + 3 * HOUR);
+  const pid = participantId('act-again', 'demo-member');
+  const checkedInAt = new Date(Date.now() - 30 * 24 * HOUR);
+  const correction = {
+    from: 2,
+    to: 1.5,
+    reason: '提前离开',
+    by: 'demo-secretary',
+    byName: '王建国',
+    at: new Date(Date.now() - DAY),
+  };
+  await emu.seed({
+    activities: [activityDoc('act-again', { startAt, deadline: new Date(Date.now() + 2 * HOUR) })],
+    activityParticipants: [
+      // Cancelled late earlier (out of the queue), after a check-in and confirmed hours.
+      participantDoc(pid, { _id: 'act-again', startAt }, 'demo-member', {
+        state: 'cancelled',
+        cancelledAt: new Date(Date.now() - HOUR),
+        lateCancel: true,
+        checkedInAt,
+        checkedOutAt: new Date(checkedInAt.getTime() + HOUR),
+        confirmedHours: 1.5,
+        corrections: [correction],
+      }),
+    ],
+  });
+  const again = await within('write', call('demo-member', 'signUp', { activityId: 'act-again' }));
+  expect(again.status).toBe('confirmed');
+  const stored = emu.db.get('activityParticipants', pid) as Record<string, unknown>;
+  expect(stored).toMatchObject({
+    state: 'active',
+    lateCancel: true,
+    checkedInAt,
+    confirmedHours: 1.5,
+    corrections: [correction],
+  });
+  expect(stored.checkedOutAt).toEqual(new Date(checkedInAt.getTime() + HOUR));
+  const listed = await allSignups('act-again');
+  expect(listed[0]).toMatchObject({ lateCancel: true, confirmedHours: 1.5 });
+  expect(listed[0].corrections).toHaveLength(1);
+  const detail = await within('read', call('demo-secretary', 'get', { activityId: 'act-again' }));
+  expect(detail.lateCancellations).toBe(1);
+});
+
 test('a retried sign-up changes nothing (same call twice, and the same requestId)', async () => {
   const activityId = await createPublic(1);
   await within('write', call('demo-elder', 'signUp', { activityId }));
@@ -248,7 +389,7 @@ describe('deadlines', () => {
   });
 });
 
-test('a caller without a profile must give name and phone for a public activity; phones are masked but for the secretaries', async () => {
+test('a caller without a profile must give name and phone for a public activity; phones are masked for everyone', async () => {
   const activityId = await createPublic(5);
   const none = await call('stranger-1', 'signUp', { activityId });
   expect(err(none.result)).toMatchObject({
@@ -272,7 +413,7 @@ test('a caller without a profile must give name and phone for a public activity;
 
   const bySecretary = await allSignups(activityId);
   expect(bySecretary.map((s) => [s.name, s.who, s.phone])).toEqual([
-    ['张三丰', 'resident', '13812345678'],
+    ['张三丰', 'resident', '138****5678'],
     ['林淑珍', 'resident', null],
   ]);
   const byOrganiser = await within('read', call('demo-organizer', 'listSignups', { activityId }));
