@@ -249,6 +249,11 @@ export interface ActivityDetail extends ActivityItem {
   lateCancellations: number | null;
   /** Organisers: hours have been confirmed. */
   hoursConfirmed: boolean;
+  /**
+   * Volunteer, not signed up: the caller has no party membership (a resident), so `signUp` needs
+   * `realName` and `phone` — the page shows the form.
+   */
+  needsContact: boolean;
   can: ActivityAbilities;
 }
 

@@ -551,15 +551,21 @@ function minutesView(doc: ActivityDoc, secretary: boolean): MinutesView | null {
 
 /**
  * The detail with the caller's state and what they may do now. Requests: the activity with the
- * caller's memberships and report in its branch, its participants and team (1): 1.
+ * caller's memberships and report in its branch, its participants and team (1), in parallel
+ * with the caller's memberships anywhere (1, for `needsContact`): 2.
  */
 export const get: ActionDef<'activity', 'get'> = {
   kind: 'read',
   schema: z.object({ activityId: idSchema }),
   async handler(data, { openid, db }) {
-    const a = await activityFor(db, openid, data.activityId, { all: true });
+    const [a, { docs }] = await Promise.all([
+      activityFor(db, openid, data.activityId, { all: true }),
+      loadActor(db, openid),
+    ]);
     assertSees(a);
     const { doc, mine, organiser, secretary } = a;
+    // signUp names a party member of any branch by their membership; only others give contact.
+    const memberAnywhere = docs.some((d) => d.openid === openid && d.status === 'active');
     const now = Date.now();
     const item = activityItem(doc, now, openid, mine);
     const start = toTime(doc.startAt);
@@ -591,6 +597,7 @@ export const get: ActionDef<'activity', 'get'> = {
           : null,
       lateCancellations: organiser ? a.participants.filter((p) => p.lateCancel).length : null,
       hoursConfirmed: doc.hoursConfirmed,
+      needsContact: volunteer && q.status === null && !a.membership && !a.report && !memberAnywhere,
       can: {
         signUp: volunteer && live && now < toTime(doc.deadline) && q.status === null && admits(a),
         cancel: volunteer && live && q.status !== null && now < start,

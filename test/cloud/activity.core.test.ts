@@ -490,6 +490,23 @@ describe('lists', () => {
     });
   });
 
+  test('needsContact: only callers who are party members nowhere give name and phone', async () => {
+    const { activityId } = await within('write', call('demo-organizer', 'create', activityInput()));
+    const needs = async (who: string) =>
+      (await within('read', call(who, 'get', { activityId }))).needsContact;
+    expect(await needs('demo-resident')).toBe(true);
+    expect(await needs('a-stranger-openid')).toBe(true);
+    expect(await needs('demo-member')).toBe(false);
+    // A member of another branch is named by that membership.
+    expect(await needs('demo-secretary-2')).toBe(false);
+    // Once signed up, nothing is asked any more.
+    await within(
+      'write',
+      call('demo-resident', 'signUp', { activityId, realName: '陈桂兰', phone: '13700001234' }),
+    );
+    expect(await needs('demo-resident')).toBe(false);
+  });
+
   test('the detail: the right buttons for the caller’s state', async () => {
     const today = await within(
       'read',
@@ -793,7 +810,7 @@ test('budgets: database requests of every action of the core, exactly', async ()
     revealPhone: 2,
     'update (capacity up)': 3,
     'update (meeting type)': 3,
-    get: 1,
+    get: 2,
     list: 3,
     mine: 2,
     reply: 4,

@@ -696,10 +696,18 @@ describe('activity detail: volunteer', () => {
 });
 
 describe('activity detail: residents sign up with name and phone', () => {
+  test('a member opening the page without a remembered branch gets no form (the server says)', async () => {
+    useStorage();
+    stubBackend({ 'activity.get': () => ok(activityDetail({ needsContact: false })) });
+    const page = open(DETAIL, { id: 'a1' });
+    await waitFor(() => expect($(page, '#signup-btn')).toBeTruthy());
+    expect($(page, '#resident-form')).toBeFalsy();
+  });
+
   test('the form is checked here first; only a valid one is sent, with the name and phone', async () => {
     useStorage();
     const calls = stubBackend({
-      'activity.get': () => ok(activityDetail()),
+      'activity.get': () => ok(activityDetail({ needsContact: true })),
       'activity.signUp': () => ok({ activityId: 'a1', status: 'confirmed', position: null }),
     });
     const page = open(DETAIL, { id: 'a1' });
@@ -731,7 +739,7 @@ describe('activity detail: residents sign up with name and phone', () => {
   test('a field the server refuses is shown under that field', async () => {
     useStorage();
     stubBackend({
-      'activity.get': () => ok(activityDetail()),
+      'activity.get': () => ok(activityDetail({ needsContact: true })),
       'activity.signUp': () =>
         err('INVALID_ARGUMENT', '参数「phone」有误：请填写正确的手机号', { fields: ['phone'] }),
     });

@@ -251,9 +251,9 @@ Component({
       this.setData({
         status: 'ready',
         ...toView(d, new Date()),
-        // Only people without a branch sign up for open activities with name and phone (a
-        // hint: the server asks for them with INVALID_ARGUMENT when it needs them after all).
-        needsProfile: this.data.needsProfile || (!currentBranch() && d.audience === 'public'),
+        // The server knows whether the caller is a party member anywhere; a refusal asking for
+        // name and phone (INVALID_ARGUMENT) shows the form too.
+        needsProfile: this.data.needsProfile || d.needsContact,
       });
       if (!quiet) {
         try {

@@ -48,6 +48,7 @@ export function activityDetail(over: Partial<ActivityDetail> = {}): ActivityDeta
     attendance: null,
     lateCancellations: 0,
     hoursConfirmed: false,
+    needsContact: false,
     can: {
       signUp: false,
       cancel: false,

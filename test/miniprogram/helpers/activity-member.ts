@@ -84,6 +84,7 @@ export const activityDetail = (extra: Partial<ActivityDetail> = {}, id = 'a1'): 
   attendance: null,
   lateCancellations: null,
   hoursConfirmed: false,
+  needsContact: false,
   can: abilities({ signUp: true }),
   ...extra,
 });
