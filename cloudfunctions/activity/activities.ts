@@ -630,7 +630,8 @@ function ownBranch(docs: MembershipDoc[], openid: string): MembershipDoc | undef
  * Upcoming (not ended, soonest first; a cancelled one stays, marked, until its end) or past
  * (ended, newest first) activities of a branch: its members see every audience, reporters
  * (双报到) the `reported` and `public` ones, anyone else the `public` ones; held ones only the
- * organisers. Without `branchId`: the caller's branch, or for someone in none the upcoming
+ * organisers. Without `branchId`: the caller's branch together with the `reported` and `public`
+ * activities of the branches they report to (双报到), or for someone in none the upcoming
  * public activities of every branch. Equal start times page correctly: the cursor keeps the
  * ids already shown at its time. Requests: the caller's memberships with reports (1), the page
  * (1, index `branchId_startAt` or `audience_startAt`), the caller's participant documents of
@@ -657,8 +658,13 @@ export const list: ActionDef<'activity', 'list'> = {
     const now = Date.now();
     const where: Record<string, unknown> = {};
     let organiser = false;
+    /**
+     * Branches whose `reported`/`public` activities join the caller's own list: without a
+     * `branchId`, a member's list also holds the community branches they report to (双报到),
+     * whose `branch`-only activities are dropped below (one query: `branchId` in the set).
+     */
+    let alsoReported: string[] = [];
     if (branchId) {
-      where.branchId = branchId;
       const resource = { branchId };
       organiser = can(actor, 'organiseActivity', resource);
       if (!can(actor, 'joinBranchActivity', resource)) {
@@ -666,11 +672,17 @@ export const list: ActionDef<'activity', 'list'> = {
           ? _.in(['reported', 'public'])
           : 'public';
       }
+      if (!data.branchId && !where.audience) {
+        alsoReported = (actor.reports ?? []).filter((b) => b !== branchId);
+      }
+      where.branchId = alsoReported.length ? _.in([branchId, ...alsoReported]) : branchId;
     } else {
       // Nobody's branch: the public activities of every branch (upcoming only).
       if (when === 'past') return { items: [], nextCursor: null, canCreate: false, branchId: null };
       where.audience = 'public';
     }
+    const visible = (r: ActivityDoc) =>
+      r.branchId === branchId || !alsoReported.length || r.audience !== 'branch';
     const asc = when === 'upcoming';
     const edge = asc ? now - 24 * 3600_000 : now;
     // An activity lasts at most 24 hours: one that started more than that ago has ended.
@@ -680,21 +692,32 @@ export const list: ActionDef<'activity', 'list'> = {
     if (data.kind) where.kind = data.kind;
     if (!organiser) where.visibility = 'visible';
     const seen = new Set(cursor?.ids ?? []);
-    const rows = (
-      await fetchAll<ActivityDoc>(
-        db
-          .collection(COLLECTIONS.activities)
-          .where(where)
-          .orderBy('startAt', asc ? 'asc' : 'desc')
-          .field({ tokenSecret: false, description: false })
-          .limit(PAGE + 1 + seen.size),
-      )
-    ).filter((r) => !seen.has(r._id));
-    const page = rows.slice(0, PAGE);
+    // Rows dropped by `visible` are read too: read ahead so a page still fills in one request.
+    const limit = (alsoReported.length ? 3 * PAGE : PAGE) + 1 + seen.size;
+    const fetched = await fetchAll<ActivityDoc>(
+      db
+        .collection(COLLECTIONS.activities)
+        .where(where)
+        .orderBy('startAt', asc ? 'asc' : 'desc')
+        .field({ tokenSecret: false, description: false })
+        .limit(limit),
+    );
+    const rows = fetched.filter((r) => !seen.has(r._id));
+    // Walk in order until a page is full; the cursor continues after the last row examined.
+    const page: ActivityDoc[] = [];
+    let examined = 0;
+    while (examined < rows.length && page.length < PAGE) {
+      const r = rows[examined++];
+      if (visible(r)) page.push(r);
+    }
+    const more = examined < rows.length || fetched.length === limit;
     let nextCursor: string | null = null;
-    if (rows.length > PAGE) {
-      const t = toTime(page[page.length - 1].startAt);
-      const ids = page.filter((r) => toTime(r.startAt) === t).map((r) => r._id);
+    if (more && examined > 0) {
+      const t = toTime(rows[examined - 1].startAt);
+      const ids = rows
+        .slice(0, examined)
+        .filter((r) => toTime(r.startAt) === t)
+        .map((r) => r._id);
       // Ties carried over from earlier pages at the same time stay excluded.
       if (cursor && cursor.t === t) ids.push(...cursor.ids);
       nextCursor = encodeCursor({ t, ids });

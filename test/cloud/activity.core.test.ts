@@ -412,6 +412,51 @@ describe('lists', () => {
     expect(other.items.map((i) => i.activityId)).toEqual(['act-b1-volunteer-open']);
   });
 
+  test('without a branchId a reporter’s list holds their own branch and what the branch they report to opens to them', async () => {
+    const own = await within('read', call('demo-member-2', 'list', { branchId: B2 }));
+    const mixed = await within('read', call('demo-member-2', 'list'));
+    const ids = mixed.items.map((i) => i.activityId);
+    // Branch 1's reported and public activities, none of its branch-only meetings.
+    expect(ids).toEqual(expect.arrayContaining(['act-b1-volunteer-open', 'act-b1-themeday']));
+    expect(ids).not.toContain('act-b1-member-meeting');
+    expect(ids).not.toContain('act-b1-volunteer-today');
+    for (const i of own.items) expect(ids).toContain(i.activityId);
+    expect(mixed.branchId).toBe(B2);
+    const starts = mixed.items.map((i) => Date.parse(i.startAt));
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+  });
+
+  test('a reporter’s pages stay full and complete when the other branch has many branch-only activities', async () => {
+    const base = Date.now() + 3 * DAY;
+    const docs = [];
+    for (let i = 0; i < 45; i++) {
+      docs.push(
+        activityDoc(`mix-${String(i).padStart(2, '0')}`, {
+          audience: i % 3 === 0 ? 'reported' : 'branch',
+          startAt: new Date(base + i * 60_000),
+          endAt: new Date(base + i * 60_000 + HOUR),
+        }),
+      );
+    }
+    await emu.seed({ activities: docs });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const res = await within(
+        'read',
+        call('demo-member-2', 'list', cursor ? { cursor } : undefined),
+      );
+      seen.push(...res.items.map((i) => i.activityId));
+      cursor = res.nextCursor ?? undefined;
+      if (cursor) expect(res.items.length).toBeGreaterThan(0);
+      pages++;
+    } while (cursor && pages < 10);
+    const mix = seen.filter((id) => id.startsWith('mix-'));
+    expect(mix).toEqual(docs.filter((d) => d.audience === 'reported').map((d) => d._id));
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
   test('pages of 20 in start order, equal start times included, none twice', async () => {
     const base = Date.now() + 5 * DAY;
     const docs = Array.from({ length: 45 }, (_, i) =>
