@@ -44,6 +44,7 @@ import {
 } from '../common/util';
 import {
   EARLY_MS,
+  HELD_TITLE,
   MAX_DURATION_MS,
   MSG,
   activityFor,
@@ -61,6 +62,7 @@ import {
   phoneSchema,
   PROMOTED_NOTE,
   promotedBetween,
+  publicTitle,
   queueState,
   readQueue,
   summaryOf,
@@ -334,9 +336,6 @@ export const create: ActionDef<'activity', 'create'> = {
   },
 };
 
-/** What a held activity (content security asked for review) is called for non-organisers. */
-const HELD_TITLE = '活动信息审核中';
-
 // ---------------------------------------------------------------- update
 
 /**
@@ -345,10 +344,15 @@ const HELD_TITLE = '活动信息审核中';
  * allowed only down to the people in the queue (a conditional update on the queue's length,
  * so a sign-up racing the edit cannot be pushed out of a place it was given). An edit of a
  * meeting's type or group takes a new expected audience. Not wrapped in the requestId marker
- * (`idempotent: false`): saving the same fields again changes nothing. Requests: the activity
+ * (`idempotent: false`): saving the same fields again changes nothing. Participant documents
+ * keep copies of the title, start and year (read by `mine`, `myRecord`, the certificate, the
+ * exports and `attendanceStats`): when the title (as non-organisers read it, `publicTitle`) or
+ * the start changes, one update by `activityId` refreshes them all. Requests: the activity
  * with the caller's memberships and its participants (1), the branch's members when the
- * audience changes or the team when it changes (1), the conditional update (1), the queue read
- * back when a raised capacity may confirm people from the waitlist (1): at most 4.
+ * audience changes or the team when it changes (1), the conditional update (1), then in
+ * parallel the participants' copies when the title or the start changed and there are
+ * participants (1) and the queue read back when a raised capacity may confirm people from the
+ * waitlist (1): at most 5.
  */
 export const update: ActionDef<'activity', 'update'> = {
   kind: 'write',
@@ -458,6 +462,21 @@ export const update: ActionDef<'activity', 'update'> = {
       throw new AppError('CONFLICT', lowered ? MSG.capacityBelow : MSG.changed);
     }
 
+    // The participants' copies (index `activityId_state_cancelledAt`), in parallel with the
+    // queue read back below. A held title is copied as 「活动信息审核中」 (`moderate` copies the
+    // real one on release).
+    const title = publicTitle({ title: merged.title, visibility });
+    const copiesChanged = title !== publicTitle(old) || startAt.getTime() !== oldStart;
+    const copies =
+      copiesChanged && a.participants.length > 0
+        ? db
+            .collection(COLLECTIONS.activityParticipants)
+            .where({ activityId: old._id })
+            .update({
+              data: { title, startAt, year: chinaYear(startAt), updatedAt: new Date(now) },
+            })
+        : Promise.resolve(null);
+
     // Raised capacity: whoever was waitlisted in the queue read before and holds a place in the
     // queue read back now hears it at once — never someone who signed up meanwhile, nor someone
     // who left meanwhile. (A cancel racing this edit may tell the same person too: docs/api.md.)
@@ -466,14 +485,17 @@ export const update: ActionDef<'activity', 'update'> = {
       old.capacity !== null &&
       (capacity === null || capacity > old.capacity) &&
       (old.queue ?? []).length > old.capacity;
+    const [after] = await Promise.all([
+      raised && visibility === 'visible' ? readQueue(db, old._id) : Promise.resolve(null),
+      copies,
+    ]);
     if (raised && visibility === 'visible') {
-      const after = await readQueue(db, old._id);
       const promoted = after && !after.cancelled ? promotedBetween(old, after) : [];
       if (promoted.length) {
         const byId = new Map(a.participants.map((p) => [p._id, p.openid]));
         await notify(
           cloud,
-          { ...old, title: merged.title, startAt },
+          { ...old, title: merged.title, startAt, visibility },
           promoted.map((id) => byId.get(id)).filter((o): o is string => !!o),
           PROMOTED_NOTE,
         );
@@ -487,7 +509,7 @@ export const update: ActionDef<'activity', 'update'> = {
 
 /**
  * Cancels the whole activity and tells everyone signed up (volunteers, waitlist included) or
- * expected (meetings) by subscribe message. A conditional update on `cancelled: false`, so two
+ * expected (meetings) by subscribe message — under 「活动信息审核中」 when it is held. A conditional update on `cancelled: false`, so two
  * organisers cancelling at once notify once. Requests: the activity with the caller's
  * memberships and its participants (1), the update (1); with a requestId 2 more: 4.
  */
@@ -527,10 +549,8 @@ export const cancelActivity: ActionDef<'activity', 'cancelActivity'> = {
     } else {
       openids = (doc.expected ?? []).map((e) => e.openid);
     }
-    const { sent, skipped } =
-      doc.visibility === 'visible'
-        ? await notify(cloud, doc, openids, `活动已取消：${reason}`)
-        : { sent: 0, skipped: 0 };
+    // A held activity is announced too, under the neutral title (`notify` → `publicTitle`).
+    const { sent, skipped } = await notify(cloud, doc, openids, `活动已取消：${reason}`);
     return { activityId: doc._id, status: 'cancelled', notified: sent, skipped };
   },
 };
@@ -600,7 +620,13 @@ export const get: ActionDef<'activity', 'get'> = {
       needsContact: volunteer && q.status === null && !a.membership && !a.report && !memberAnywhere,
       can: {
         signUp: volunteer && live && now < toTime(doc.deadline) && q.status === null && admits(a),
-        cancel: volunteer && live && q.status !== null && now < start,
+        cancel:
+          volunteer &&
+          live &&
+          q.status !== null &&
+          now < start &&
+          !mine?.checkedInAt &&
+          mine?.attendance !== 'present',
         reply: !volunteer && live && expected && now < start,
         checkIn: live && takingPart && inWindow && !mine?.checkedInAt,
         checkOut: live && !!mine?.checkedInAt && !mine?.checkedOutAt && now <= end + EARLY_MS,

@@ -25,6 +25,7 @@ import {
   idSchema,
   isExpected,
   participantId,
+  publicTitle,
   queueState,
   type ActivityFor,
 } from './shared';
@@ -202,7 +203,9 @@ function participantName(a: ActivityFor, openid: string, pid: string): string {
 
 /**
  * Checks the caller in (`attendance: present`). Checking in again keeps the first time and
- * answers `already` (idempotent by itself, so no requestId marker). Requests: the activity with
+ * answers `already` — also after the end while check-out is open, so the scan page can offer
+ * 签退 (idempotent by itself, so no requestId marker). The answer's title is `publicTitle`
+ * (neutral while the activity is held). Requests: the activity with
  * the caller's records (1), the write (1), a second conditional write when a concurrent reply
  * created the record meanwhile (1) and a re-read when a concurrent check-in won the race (1):
  * at most 4.
@@ -216,16 +219,18 @@ export const checkIn: ActionDef<'activity', 'checkIn'> = {
     if (now < toTime(activity.startAt) - EARLY_MS) {
       throw new AppError('CONFLICT', CHECKIN_MSG.tooEarly);
     }
-    if (now > toTime(activity.endAt)) throw new AppError('CONFLICT', CHECKIN_MSG.closed);
     const name = participantName(a, openid, pid);
-    const base = { activityId: activity._id, title: activity.title };
-    if (participant?.checkedInAt) {
+    const base = { activityId: activity._id, title: publicTitle(activity) };
+    // Already in: answered while check-out is open (until 30 minutes after the end), so the
+    // scan page offers 签退 after the end too.
+    if (participant?.checkedInAt && now <= toTime(activity.endAt) + LATE_OUT_MS) {
       return {
         ...base,
         checkedInAt: new Date(toTime(participant.checkedInAt)).toISOString(),
         already: true,
       };
     }
+    if (now > toTime(activity.endAt)) throw new AppError('CONFLICT', CHECKIN_MSG.closed);
     const at = new Date(now);
     const coll = db.collection(COLLECTIONS.activityParticipants);
     const _ = db.command;
@@ -244,7 +249,7 @@ export const checkIn: ActionDef<'activity', 'checkIn'> = {
         branchId: activity.branchId,
         branchName: activity.branchName,
         kind: activity.kind,
-        title: activity.title,
+        title: publicTitle(activity),
         startAt: activity.startAt,
         year: activity.year ?? chinaYear(activity.startAt),
         openid,
@@ -318,7 +323,7 @@ export const checkOut: ActionDef<'activity', 'checkOut'> = {
     });
     return {
       activityId: activity._id,
-      title: activity.title,
+      title: publicTitle(activity),
       checkedOutAt: at.toISOString(),
       attendedMinutes,
       computedHours: hours,

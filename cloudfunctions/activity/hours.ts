@@ -17,7 +17,14 @@ import { toTime } from '../common/db';
 import { fetchAll } from '../common/db';
 import { pointsEntry, volunteerPoints } from '../common/points';
 import { isDuplicateKey, secCheck } from '../common/util';
-import { activityFor, forbidden, idSchema, personIdSchema, queueState } from './shared';
+import {
+  activityFor,
+  forbidden,
+  idSchema,
+  personIdSchema,
+  publicTitle,
+  queueState,
+} from './shared';
 
 /** Share of the activity's time that must be attended for any hours to count. */
 export const MIN_ATTENDED_PERCENT = 60;
@@ -273,7 +280,8 @@ export const confirmHours: ActionDef<'activity', 'confirmHours'> = {
             reason: 'volunteerHours',
             refId: activity._id,
             branchId: activity.branchId,
-            title: activity.title,
+            // Shown by `myPoints`: neutral while the activity is held for review.
+            title: publicTitle(activity),
             points: volunteerPoints(g.to),
             now,
             on: serviceDay,

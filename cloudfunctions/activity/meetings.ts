@@ -41,8 +41,10 @@ import {
   isExpected,
   kindLabel,
   leaveView,
+  notFound,
   participantId,
   personIdSchema,
+  publicTitle,
   rateOf,
   sees,
   summaryOf,
@@ -60,7 +62,7 @@ function newParticipant(
     branchId: doc.branchId,
     branchName: doc.branchName,
     kind: doc.kind,
-    title: doc.title,
+    title: publicTitle(doc),
     startAt: doc.startAt,
     year: doc.year,
     openid,
@@ -88,7 +90,8 @@ function newParticipant(
 /**
  * An expected member answers: attend, or leave with a reason (checked by content security)
  * that waits for the secretary. Answering again replaces the answer (a new leave request is
- * pending again). Requests: the activity with the caller's document (1), the write (1); with a
+ * pending again). A held activity (content security review) is NOT_FOUND for members, as
+ * for `get`. Requests: the activity with the caller's document (1), the write (1); with a
  * requestId 2 more: 4.
  */
 export const reply: ActionDef<'activity', 'reply'> = {
@@ -111,6 +114,8 @@ export const reply: ActionDef<'activity', 'reply'> = {
   async handler(data, { openid, db, cloud }) {
     const a = await activityFor(db, openid, data.activityId);
     const doc = a.doc;
+    // Held for review: it does not exist for members (as for `get`), so nobody answers it.
+    if (doc.visibility === 'held' && !a.organiser) throw notFound();
     if (!isExpected(doc, openid)) {
       if (!sees(a)) assertSees(a);
       throw forbidden(MSG.notExpected);

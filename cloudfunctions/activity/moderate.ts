@@ -15,7 +15,10 @@ const NOT_HELD = {
 } as const;
 
 /**
- * Requests: the activity with the caller's memberships (1), the conditional update (1): 2. Not
+ * Releasing an activity also gives its participant documents the real title (they carried
+ * 「活动信息审核中」 while held, `publicTitle`). Requests: the activity with the caller's
+ * memberships (1), the conditional update (1), for an activity the participants' titles (1): at
+ * most 3. Not
  * wrapped in the requestId marker (`idempotent: false`): a second release finds nothing held and
  * says so.
  */
@@ -44,6 +47,12 @@ export const moderate: ActionDef<'activity', 'moderate'> = {
         data: what === 'activity' ? { visibility: 'visible' } : { 'minutes.held': false },
       });
     if (updatedCount(res) !== 1) throw new AppError('CONFLICT', MSG.changed);
+    if (what === 'activity') {
+      await db
+        .collection(COLLECTIONS.activityParticipants)
+        .where({ activityId: a.doc._id })
+        .update({ data: { title: a.doc.title } });
+    }
     return { activityId: a.doc._id, visibility: 'visible' };
   },
 };

@@ -24,12 +24,13 @@ import {
   newId,
   secCheck,
 } from '../common/util';
-import { activityFor, chinaYear, cursorSchema, forbidden, idSchema } from './shared';
+import { activityFor, chinaYear, cursorSchema, forbidden, idSchema, publicTitle } from './shared';
 
 export const RECORDS_MSG = {
   notOrganiser: '只有支部委员可以登记办好事实事',
   notStarted: '活动开始后才能登记办好事实事',
   cancelled: '该活动已取消',
+  held: '活动内容审核中，暂不能记录',
   notMember: '只有本支部成员可以查看办好事实事',
 } as const;
 
@@ -254,7 +255,8 @@ const deedsSchema = z.object({
 });
 
 /**
- * Organisers record good deeds done for residents on an activity that has started. The note is
+ * Organisers record good deeds done for residents on an activity that has started and is not
+ * held for review (members read the tally with the activity's title). The note is
  * checked by content security (risky: refused; review: kept, shown neutrally). With a
  * requestId the entry's `_id` is derived from it, so a retried call finds its entry and does
  * not count twice (idempotent by itself: no requestId marker). Requests: the activity with the
@@ -268,6 +270,8 @@ export const recordGoodDeeds: ActionDef<'activity', 'recordGoodDeeds'> = {
     const { doc: activity, organiser } = await activityFor(db, openid, data.activityId);
     if (!organiser) throw forbidden(RECORDS_MSG.notOrganiser);
     if (activity.cancelled) throw new AppError('CONFLICT', RECORDS_MSG.cancelled);
+    // The tally is shown to every member with the activity's title: not while it is held.
+    if (activity.visibility === 'held') throw new AppError('CONFLICT', RECORDS_MSG.held);
     const now = new Date();
     if (now.getTime() < toTime(activity.startAt)) {
       throw new AppError('CONFLICT', RECORDS_MSG.notStarted);
@@ -279,7 +283,7 @@ export const recordGoodDeeds: ActionDef<'activity', 'recordGoodDeeds'> = {
         : `g${newId()}`,
       branchId: activity.branchId,
       activityId: activity._id,
-      title: activity.title,
+      title: publicTitle(activity),
       count: data.count,
       note: data.note,
       noteHeld: verdict === 'review',

@@ -4,7 +4,10 @@
  * meeting who have not asked for leave. `nextRemindAt` says which reminder is due; each run
  * claims it with a conditional update on the value it read, so however many runs overlap, each
  * reminder goes out once. A run that comes late (the timer was down) sends one reminder, not
- * two in a row: past the 2-hour mark the 24-hour one is skipped.
+ * two in a row: past the 2-hour mark the 24-hour one is skipped. An activity held for review
+ * (content security) is not due: the query leaves it out, so its reminder stays unclaimed and
+ * goes out on the first run after it is released (`moderate`) — or not at all once it started —
+ * and held rows never fill a run's batch ahead of visible ones.
  */
 import { COLLECTIONS, fetchAll, toTime, type TimerContext } from '../common';
 import type { ActivityDoc, ParticipantDoc } from '../common/model';
@@ -30,7 +33,7 @@ function recipients(doc: ActivityDoc, participants: ParticipantDoc[]): string[] 
 }
 
 /**
- * Requests: the due activities (1, index `nextRemindAt`), then per activity the claim (1) and
+ * Requests: the due activities (1, index `nextRemindAt`: the range, then `visibility`), then per activity the claim (1) and
  * its participants (1, index `activityId_state_cancelledAt`).
  */
 export async function remind({ db, cloud, at }: TimerContext): Promise<void> {
@@ -39,7 +42,7 @@ export async function remind({ db, cloud, at }: TimerContext): Promise<void> {
   const due = await fetchAll<ActivityDoc>(
     db
       .collection(COLLECTIONS.activities)
-      .where({ nextRemindAt: _.lte(at) })
+      .where({ nextRemindAt: _.lte(at), visibility: 'visible' })
       .orderBy('nextRemindAt', 'asc')
       .field({ tokenSecret: false, description: false })
       .limit(BATCH),
@@ -53,7 +56,7 @@ export async function remind({ db, cloud, at }: TimerContext): Promise<void> {
       .collection(COLLECTIONS.activities)
       .where({ _id: doc._id, nextRemindAt: doc.nextRemindAt })
       .update({ data: { nextRemindAt: next } });
-    if (updatedCount(claim) !== 1 || over || doc.visibility !== 'visible') continue;
+    if (updatedCount(claim) !== 1 || over) continue;
     const participants = await fetchAll<ParticipantDoc>(
       db.collection(COLLECTIONS.activityParticipants).where({ activityId: doc._id }).limit(1000),
     );

@@ -51,6 +51,7 @@ export const MSG = {
   teamOnly: '该活动仅限本服务队队员报名',
   needContact: '请填写姓名和手机号后再报名',
   notSignedUp: '您没有报名该活动',
+  checkedIn: '您已签到，不能取消报名',
   notExpected: '您不在本次活动的应参加人员中',
   replyClosed: '活动已开始，不能再回复',
   leaveNotFound: '该同志没有请假申请',
@@ -435,6 +436,18 @@ export function activityItem(
   };
 }
 
+/** What anyone but an organiser reads instead of the title of an activity held for review. */
+export const HELD_TITLE = '活动信息审核中';
+
+/**
+ * The title as it may leave the function to someone who is not an organiser (answers, subscribe
+ * messages, points, good deeds, the copies on participant documents): the neutral
+ * 「活动信息审核中」 while content security holds the activity for review.
+ */
+export function publicTitle(doc: Pick<ActivityDoc, 'title' | 'visibility'>): string {
+  return doc.visibility === 'held' ? HELD_TITLE : doc.title;
+}
+
 /** `M月D日 HH:mm` in China time, for messages. */
 export function shortTime(value: unknown): string {
   const d = new Date(toTime(value) + 8 * 3600_000);
@@ -449,11 +462,12 @@ export function chinaYear(value: unknown): number {
 
 /**
  * Subscribe messages about one activity to `openids` (in rounds of `SEND_BATCH`; no database
- * request). `note` is the third line (≤ 20 characters). Returns how many went out.
+ * request). `note` is the third line (≤ 20 characters); the title is `publicTitle` (neutral
+ * while the activity is held). Returns how many went out.
  */
 export async function notify(
   cloud: Cloud,
-  doc: Pick<ActivityDoc, '_id' | 'title' | 'startAt'>,
+  doc: Pick<ActivityDoc, '_id' | 'title' | 'startAt' | 'visibility'>,
   openids: string[],
   note: string,
 ): Promise<{ sent: number; skipped: number }> {
@@ -467,7 +481,7 @@ export async function notify(
           templateId: ACTIVITY_TEMPLATE_ID,
           page: `${ACTIVITY_PAGE}?id=${doc._id}`,
           data: {
-            thing1: { value: doc.title.slice(0, 20) },
+            thing1: { value: publicTitle(doc).slice(0, 20) },
             time2: { value: shortTime(doc.startAt) },
             thing3: { value: note.slice(0, 20) },
           },

@@ -6,9 +6,15 @@
  * atomic `_.addToSet` on the activity (a person can never be in twice; the order is the
  * database's serialisation order), so however many people sign up at once, exactly `capacity`
  * are confirmed and the rest get distinct waitlist positions. Cancelling is one `_.pull`: the
- * first waitlisted moves into the confirmed range by itself and is told at once. The
- * participant document (name, phone of a resident, state) is written BEFORE the place is taken:
- * a crash in between leaves a document that is not in the queue, which means not signed up.
+ * first waitlisted moves into the confirmed range by itself and is told at once.
+ *
+ * A queue entry always has a participant document (name, phone of a resident, state). A first
+ * sign-up writes it BEFORE the place is taken: a crash in between leaves a document that is not
+ * in the queue, which means not signed up. Signing up again after cancelling keeps the old
+ * document (which already names the person) until the place is taken and rewrites it only then,
+ * so a refused place (FULL, or the activity cancelled meanwhile) leaves the cancellation on
+ * record; a crash in between leaves a place with the old document, which the retry rewrites
+ * (in the queue but not `active`).
  */
 import * as z from 'zod';
 import type { SignupItem } from '../../typings/api';
@@ -42,6 +48,7 @@ import {
   queueState,
   PROMOTED_NOTE,
   promotedBetween,
+  publicTitle,
   readQueue,
   sees,
   waitlistCount,
@@ -58,12 +65,15 @@ function answer(doc: Pick<ActivityDoc, '_id' | 'queue' | 'capacity'>, pid: strin
 
 /**
  * Takes a place (or a waitlist position). Already in the queue: the current state, nothing
- * written (so a retry, with or without a requestId, changes nothing: `idempotent: false`).
+ * written (so a retry, with or without a requestId, changes nothing: `idempotent: false`) —
+ * unless the document is not `active` (a re-sign-up interrupted after taking its place), which
+ * is then rewritten.
  * Members give nothing; reporters (双报到) are named by their report; anyone else (residents)
  * gives `realName` and `phone`, unless they are a party member elsewhere (named by their
  * membership). Requests: the activity with the caller's membership and report in its branch,
  * team and participant document (1) and the caller's memberships (1), in parallel; the
- * participant document (1), the place (1), the queue read back (1): 5.
+ * participant document (1, before the place for a first sign-up, after it for a re-sign-up), the
+ * place (1), the queue read back (1): 5.
  */
 export const signUp: ActionDef<'activity', 'signUp'> = {
   kind: 'write',
@@ -87,13 +97,19 @@ export const signUp: ActionDef<'activity', 'signUp'> = {
     const doc = a.doc;
     if (doc.kind !== 'volunteer') throw new AppError('CONFLICT', MSG.notVolunteer);
     const pid = participantId(doc._id, openid);
-    if (queueState(doc, pid).status) return answer(doc, pid);
-    if (doc.cancelled) throw new AppError('CONFLICT', MSG.cancelled);
+    // Signing up again after cancelling: what was recorded stays (an earlier late cancellation
+    // for the organisers, check-in times, confirmed hours and their corrections).
+    const was = a.mine;
+    const placed = !!queueState(doc, pid).status;
+    if (placed && was?.state === 'active') return answer(doc, pid);
     const now = Date.now();
-    if (now >= toTime(doc.deadline)) throw new AppError('CONFLICT', MSG.deadlinePassed);
-    if (!admits(a)) throw forbidden(doc.teamId && !a.inTeam ? MSG.teamOnly : MSG.notForYou);
     const max = maxQueue(doc.capacity);
-    if ((doc.queue ?? []).length >= max) throw new AppError('FULL', MSG.full);
+    if (!placed) {
+      if (doc.cancelled) throw new AppError('CONFLICT', MSG.cancelled);
+      if (now >= toTime(doc.deadline)) throw new AppError('CONFLICT', MSG.deadlinePassed);
+      if (!admits(a)) throw forbidden(doc.teamId && !a.inTeam ? MSG.teamOnly : MSG.notForYou);
+      if ((doc.queue ?? []).length >= max) throw new AppError('FULL', MSG.full);
+    }
 
     let who: ParticipantDoc['who'] = 'resident';
     let name: string;
@@ -107,24 +123,24 @@ export const signUp: ActionDef<'activity', 'signUp'> = {
       name = a.report.realName;
     } else if (elsewhere) {
       name = elsewhere.realName ?? '';
-    } else {
-      if (!data.realName || !data.phone) {
-        throw new AppError('INVALID_ARGUMENT', MSG.needContact, { fields: ['realName', 'phone'] });
-      }
+    } else if (data.realName && data.phone) {
       name = data.realName;
       phone = data.phone;
+    } else if (placed && was) {
+      // Rewriting an interrupted re-sign-up: the contact given before.
+      name = was.name;
+      phone = was.phone;
+    } else {
+      throw new AppError('INVALID_ARGUMENT', MSG.needContact, { fields: ['realName', 'phone'] });
     }
 
     const at = new Date(now);
-    // Signing up again after cancelling: what was recorded stays (an earlier late cancellation
-    // for the organisers, check-in times, confirmed hours and their corrections).
-    const was = a.mine;
     const participant: Omit<ParticipantDoc, '_id'> = {
       activityId: doc._id,
       branchId: doc.branchId,
       branchName: doc.branchName,
       kind: doc.kind,
-      title: doc.title,
+      title: publicTitle(doc),
       startAt: doc.startAt,
       year: doc.year,
       openid,
@@ -146,21 +162,34 @@ export const signUp: ActionDef<'activity', 'signUp'> = {
       updatedAt: at,
     };
     const _ = db.command;
-    await db.collection(COLLECTIONS.activityParticipants).doc(pid).set({ data: participant });
+    const write = () =>
+      db.collection(COLLECTIONS.activityParticipants).doc(pid).set({ data: participant });
+    if (placed) {
+      await write();
+      return answer(doc, pid);
+    }
+    // First sign-up: the document before the place (see the top of this file).
+    if (!was) await write();
     // One atomic update: the place, bounded by the queue's limit, never on a cancelled activity.
     await db
       .collection(COLLECTIONS.activities)
       .where({ _id: doc._id, cancelled: false, [`queue.${max - 1}`]: _.exists(false) })
       .update({ data: { queue: _.addToSet(pid) } });
     const after = await readQueue(db, doc._id);
-    if (after && queueState(after, pid).status) return answer(after, pid);
+    if (after && queueState(after, pid).status) {
+      // Again after cancelling: the document once the place is taken, so a refusal keeps the
+      // cancellation on record.
+      if (was) await write();
+      return answer(after, pid);
+    }
     if (!after || after.cancelled) throw new AppError('CONFLICT', MSG.cancelled);
     throw new AppError('FULL', MSG.full);
   },
 };
 
 /**
- * Leaves the queue: allowed until the start; after the deadline it is flagged (`lateCancel`,
+ * Leaves the queue: allowed until the start and before checking in (check-in opens 30 minutes
+ * before the start); after the deadline it is flagged (`lateCancel`,
  * which stays on a later sign-up) for the organisers. Cancelling again answers the same
  * (`idempotent: false`).
  *
@@ -198,6 +227,10 @@ export const cancel: ActionDef<'activity', 'cancel'> = {
       throw new AppError('CONFLICT', MSG.notSignedUp);
     }
     if (doc.cancelled) throw new AppError('CONFLICT', MSG.cancelled);
+    // Check-in opens 30 minutes before the start: someone already there stays on the list.
+    if (a.mine?.checkedInAt || a.mine?.attendance === 'present') {
+      throw new AppError('CONFLICT', MSG.checkedIn);
+    }
     const now = Date.now();
     if (now >= toTime(doc.startAt)) throw new AppError('CONFLICT', MSG.started);
 

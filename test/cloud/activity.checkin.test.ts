@@ -302,6 +302,45 @@ describe('check-in twice keeps the first; check-out', () => {
     expect((await refused(call(MEMBER, 'checkOut', { token: late }))).code).toBe('CONFLICT');
   });
 
+  test('after the end, someone checked in is answered already (the page offers 签退) until check-out closes', async () => {
+    const start = Date.now() - 2 * HOUR - 10 * 60_000; // ended 10 minutes ago
+    const first = new Date(start + 5 * 60_000);
+    await seedVolunteer(emu, 'a1', {
+      startAt: new Date(start),
+      endAt: new Date(start + 2 * HOUR),
+      people: [{ openid: MEMBER, extra: { checkedInAt: first } }, { openid: 'demo-elder' }],
+    });
+    const { token } = await tokenOf('a1');
+    const again = await within('write', call(MEMBER, 'checkIn', { token }));
+    expect(again).toMatchObject({
+      activityId: 'a1',
+      checkedInAt: first.toISOString(),
+      already: true,
+    });
+    // Not checked in: closed after the end.
+    expect(await refused(call('demo-elder', 'checkIn', { token }))).toEqual({
+      code: 'CONFLICT',
+      message: '活动已结束，不能再签到',
+    });
+    await within('write', call(MEMBER, 'checkOut', { token }));
+
+    // Past end + 30 min (check-out closed): closed for everyone.
+    const old = Date.now() - 2 * HOUR - 31 * 60_000;
+    await seedVolunteer(emu, 'a2', {
+      startAt: new Date(old),
+      endAt: new Date(old + 2 * HOUR),
+      people: [{ openid: MEMBER, extra: { checkedInAt: new Date(old) } }],
+    });
+    const late = makeToken(
+      { _id: 'a2', tokenSecret: 'secret-a2' },
+      Math.floor(Date.now() / 1000) + 40,
+    );
+    expect(await refused(call(MEMBER, 'checkIn', { token: late }))).toEqual({
+      code: 'CONFLICT',
+      message: '活动已结束，不能再签到',
+    });
+  });
+
   test('an early check-out gives 0 hours below 60 %; expired tokens are refused at check-out too', async () => {
     const start = Date.now() - 60 * 60_000;
     await seedVolunteer(emu, 'a1', {

@@ -20,6 +20,7 @@ import {
   type ActivityCalled,
 } from '../helpers/activity';
 import { participantId } from '../../cloudfunctions/activity/shared';
+import { makeToken } from '../../cloudfunctions/activity/checkin';
 
 let emu: TestEmulator;
 const call = activityCaller(() => emu);
@@ -290,6 +291,88 @@ describe('update', () => {
       err((await call('demo-member', 'update', { activityId: 'a-ended', title: '新标题' })).result)
         .code,
     ).toBe('FORBIDDEN');
+  });
+});
+
+describe('participants’ copies of the activity', () => {
+  test('title, start and year follow an edit into another year: attendanceStats, mine and myRecord', async () => {
+    const thisYear = Number(new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 4));
+    const far = new Date(`${thisYear + 1}-03-10T02:00:00.000Z`);
+    const M = 'demo-member';
+    const meeting = activityDoc('cp-m', {
+      kind: 'meeting',
+      meetingType: 'memberMeeting',
+      audience: 'branch',
+      capacity: null,
+      startAt: far,
+      expected: [{ openid: M, name: '李秀英' }],
+    });
+    const vol = activityDoc('cp-v', { startAt: far, queue: [participantId('cp-v', M)] });
+    const later = activityDoc('cp-later', {
+      startAt: new Date(Date.now() + 2 * DAY),
+      queue: [participantId('cp-later', M)],
+    });
+    await emu.seed({
+      activities: [meeting, vol, later],
+      activityParticipants: [
+        participantDoc(participantId('cp-m', M), meeting, M, {
+          kind: 'meeting',
+          state: null,
+          reply: 'attend',
+        }),
+        participantDoc(participantId('cp-v', M), vol, M),
+        participantDoc(participantId('cp-later', M), later, M),
+      ],
+    });
+    expect(emu.db.get('activityParticipants', participantId('cp-m', M))?.year).toBe(thisYear + 1);
+
+    // Both moved to now (started 30 minutes ago) and renamed.
+    const startAt = new Date(Date.now() - 30 * 60_000).toISOString();
+    const endAt = new Date(Date.now() + 90 * 60_000).toISOString();
+    for (const activityId of ['cp-m', 'cp-v']) {
+      await within(
+        'write',
+        call('demo-secretary', 'update', { activityId, title: '改期后的活动', startAt, endAt }),
+      );
+      expect(emu.db.get('activityParticipants', participantId(activityId, M))).toMatchObject({
+        title: '改期后的活动',
+        startAt: new Date(startAt),
+        year: thisYear,
+      });
+    }
+    await within(
+      'write',
+      call('demo-secretary', 'markAttendance', {
+        activityId: 'cp-m',
+        entries: [{ personId: M, attendance: 'present' }],
+      }),
+    );
+    const token = makeToken(
+      { _id: 'cp-v', tokenSecret: 'secret-cp-v' },
+      Math.floor(Date.now() / 1000) + 40,
+    );
+    await within('write', call(M, 'checkIn', { token }));
+
+    const stats = await within('read', call('demo-secretary', 'attendanceStats', { branchId: B1 }));
+    expect(stats.year).toBe(thisYear);
+    expect(stats.meetings.find((m) => m.activityId === 'cp-m')).toMatchObject({
+      title: '改期后的活动',
+      startAt,
+      summary: { expected: 1, present: 1, rate: 100 },
+    });
+
+    const mine = await within('read', call(M, 'mine'));
+    const ids = mine.items.map((i) => i.activityId);
+    expect(ids.indexOf('cp-later')).toBeLessThan(ids.indexOf('cp-m'));
+    expect(ids.indexOf('cp-later')).toBeLessThan(ids.indexOf('cp-v'));
+    const starts = mine.items.map((i) => Date.parse(i.startAt));
+    expect(starts).toEqual([...starts].sort((x, y) => y - x));
+
+    const record = await within('read', call(M, 'myRecord'));
+    expect(record.items.find((i) => i.activityId === 'cp-v')).toMatchObject({
+      title: '改期后的活动',
+      startAt,
+    });
   });
 });
 
@@ -770,6 +853,10 @@ test('budgets: database requests of every action of the core, exactly', async ()
     'update (meeting type)',
     call('demo-secretary', 'update', { activityId: meet.activityId, meetingType: 'partyLesson' }),
   );
+  await measure(
+    'update (title and capacity: copies, queue)',
+    call('demo-secretary', 'update', { activityId, title: '社区助老志愿服务（改）', capacity: 9 }),
+  );
   await measure('get', call('demo-member', 'get', { activityId: 'act-b1-member-meeting' }));
   await measure('list', call('demo-member', 'list'));
   await measure('mine', call('demo-member', 'mine'));
@@ -855,6 +942,7 @@ test('budgets: database requests of every action of the core, exactly', async ()
     revealPhone: 2,
     'update (capacity up)': 3,
     'update (meeting type)': 3,
+    'update (title and capacity: copies, queue)': 4,
     get: 2,
     list: 3,
     mine: 2,

@@ -18,6 +18,7 @@ import {
   type ActivityCalled,
 } from '../helpers/activity';
 import { participantId } from '../../cloudfunctions/activity/shared';
+import { makeToken } from '../../cloudfunctions/activity/checkin';
 
 let emu: TestEmulator;
 const call = activityCaller(() => emu);
@@ -323,6 +324,96 @@ test('signing up again after cancelling keeps the late cancellation, check-in, h
   expect(listed[0].corrections).toHaveLength(1);
   const detail = await within('read', call('demo-secretary', 'get', { activityId: 'act-again' }));
   expect(detail.lateCancellations).toBe(1);
+});
+
+describe('a refused re-sign-up keeps the cancellation on record', () => {
+  const cancelledAt = new Date(Date.now() - HOUR);
+  const cancelledDoc = (id: string, openid: string) =>
+    participantDoc(participantId(id, openid), { _id: id }, openid, {
+      state: 'cancelled',
+      cancelledAt,
+      lateCancel: true,
+    });
+
+  test('waitlist full: FULL, and the cancelled list still has them with their cancel time', async () => {
+    const queue = Array.from({ length: 201 }, (_, i) => `pfill${i}`);
+    await emu.seed({
+      activities: [activityDoc('act-full2', { capacity: 1, queue })],
+      activityParticipants: [cancelledDoc('act-full2', 'demo-member')],
+    });
+    const r = await call('demo-member', 'signUp', { activityId: 'act-full2' });
+    expect(err(r.result).code).toBe('FULL');
+    const gone = await allSignups('act-full2', 'cancelled');
+    expect(gone.map((x) => [x.name, x.status, x.cancelledAt, x.lateCancel])).toEqual([
+      ['姓名mber', 'cancelled', cancelledAt.toISOString(), true],
+    ]);
+  });
+
+  test('two people racing for the last waitlist place: the one refused stays cancelled', async () => {
+    const queue = Array.from({ length: 200 }, (_, i) => `pfill${i}`);
+    await emu.seed({
+      activities: [activityDoc('act-last', { capacity: 1, queue })],
+      activityParticipants: [
+        cancelledDoc('act-last', 'demo-member'),
+        cancelledDoc('act-last', 'demo-elder'),
+      ],
+    });
+    const rs = await Promise.all(
+      ['demo-member', 'demo-elder'].map((who) => call(who, 'signUp', { activityId: 'act-last' })),
+    );
+    const won = rs.filter((r) => r.result.ok);
+    expect(won).toHaveLength(1);
+    expect(rs.filter((r) => !r.result.ok).map((r) => err(r.result).code)).toEqual(['FULL']);
+    for (const r of rs) expect(r.dbRequests).toBeLessThanOrEqual(WRITE_BUDGET);
+    const gone = await allSignups('act-last', 'cancelled');
+    expect(gone).toHaveLength(1);
+    expect(gone[0]).toMatchObject({ cancelledAt: cancelledAt.toISOString(), lateCancel: true });
+    const active = await allSignups('act-last');
+    expect(active).toHaveLength(201);
+  });
+
+  test('a re-sign-up interrupted after taking its place is completed by the retry', async () => {
+    const pid = participantId('act-half', 'demo-member');
+    await emu.seed({
+      activities: [activityDoc('act-half', { queue: [pid] })],
+      activityParticipants: [cancelledDoc('act-half', 'demo-member')],
+    });
+    const r = await within('write', call('demo-member', 'signUp', { activityId: 'act-half' }));
+    expect(r.status).toBe('confirmed');
+    expect(emu.db.get('activityParticipants', pid)).toMatchObject({
+      state: 'active',
+      cancelledAt: null,
+      lateCancel: true,
+    });
+    // Now complete: a retry writes nothing.
+    const again = await call('demo-member', 'signUp', { activityId: 'act-half' });
+    expect(again.dbRequests).toBe(2);
+  });
+});
+
+test('once checked in (from 30 minutes before the start), cancelling is refused', async () => {
+  const startAt = new Date(Date.now() + 20 * 60_000);
+  const pids = ['demo-member', 'demo-elder'].map((o) => participantId('act-in', o));
+  await emu.seed({
+    activities: [activityDoc('act-in', { startAt, queue: pids })],
+    activityParticipants: ['demo-member', 'demo-elder'].map((o, i) =>
+      participantDoc(pids[i], { _id: 'act-in', startAt }, o),
+    ),
+  });
+  const token = makeToken(
+    { _id: 'act-in', tokenSecret: 'secret-act-in' },
+    Math.floor(Date.now() / 1000) + 40,
+  );
+  const before = await within('read', call('demo-member', 'get', { activityId: 'act-in' }));
+  expect(before.can.cancel).toBe(true);
+  await within('write', call('demo-member', 'checkIn', { token }));
+  const after = await within('read', call('demo-member', 'get', { activityId: 'act-in' }));
+  expect(after.can).toMatchObject({ cancel: false, checkOut: true });
+  const r = await call('demo-member', 'cancel', { activityId: 'act-in' });
+  expect(err(r.result)).toEqual({ code: 'CONFLICT', message: '您已签到，不能取消报名' });
+  expect((emu.db.get('activities', 'act-in') as { queue: string[] }).queue).toEqual(pids);
+  // Not checked in: still allowed until the start.
+  await within('write', call('demo-elder', 'cancel', { activityId: 'act-in' }));
 });
 
 test('a retried sign-up changes nothing (same call twice, and the same requestId)', async () => {

@@ -466,7 +466,7 @@ describe('activity detail: volunteer', () => {
     tap($(page, '#cancel-btn'));
     await waitFor(() => expect($(page, '#cancel-confirm-card')).toBeTruthy());
     expect(page.text()).toContain('确定取消报名吗');
-    expect(page.text()).not.toContain('组织者会收到提示');
+    expect(page.text()).not.toContain('组织者会在报名名单中看到这次取消');
     tap($(page, '#cancel-keep'));
     await waitFor(() => expect($(page, '#cancel-btn')).toBeTruthy());
     expect(callsOf(calls, 'activity.cancel')).toHaveLength(0);
@@ -502,10 +502,10 @@ describe('activity detail: volunteer', () => {
     expect(page.text()).toContain('已截止');
     tap($(page, '#cancel-btn'));
     await waitFor(() => expect($(page, '#cancel-confirm-card')).toBeTruthy());
-    expect(textOf($(page, '#cancel-confirm-card'))).toContain('组织者会收到提示');
+    expect(textOf($(page, '#cancel-confirm-card'))).toContain('组织者会在报名名单中看到这次取消');
     tap($(page, '#cancel-confirm'));
     await waitFor(() => expect($(page, '#action-result')).toBeTruthy());
-    expect(textOf($(page, '#action-result'))).toContain('组织者会收到这次取消的提示');
+    expect(textOf($(page, '#action-result'))).toContain('组织者会在报名名单中看到这次取消');
   });
 
   test('a refused sign-up shows the server message under the button, and the button stays', async () => {

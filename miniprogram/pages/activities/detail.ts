@@ -382,7 +382,9 @@ Component({
       s.intents.done('cancel');
       const what = waitlisted ? '已取消候补' : '已取消报名';
       this.succeed(
-        res.data.late ? `${what}。已过报名截止时间，组织者会收到这次取消的提示。` : `${what}。`,
+        res.data.late
+          ? `${what}。已过报名截止时间，组织者会在报名名单中看到这次取消。`
+          : `${what}。`,
         {
           confirmingCancel: false,
           'my.signup': 'none',
