@@ -182,3 +182,27 @@ export function scanFailMessage(err: unknown): string {
     return '没有使用摄像头的权限，请点右上角「···」›「设置」允许使用摄像头后再扫码。';
   return '没有扫到签到码，请对准组织者手机上的二维码再试';
 }
+
+/**
+ * `wx.scanCode` from the camera (QR only): the code's text, or null with `onError` told what
+ * to show ('' is never passed: closing the scanner is no error).
+ */
+export function scanCheckInCode(onError: (message: string) => void): Promise<string | null> {
+  return new Promise((resolve) => {
+    try {
+      wx.scanCode({
+        onlyFromCamera: true,
+        scanType: ['qrCode'],
+        success: (r) => resolve(r.result || null),
+        fail: (e) => {
+          const message = scanFailMessage(e);
+          if (message) onError(message);
+          resolve(null);
+        },
+      });
+    } catch {
+      onError('当前微信版本不能扫码，请升级微信后再试');
+      resolve(null);
+    }
+  });
+}

@@ -7,8 +7,10 @@ import type {
   ActivityAudience,
   ActivityKind,
   AttendanceSummary,
+  ExportResponse,
   MeetingType,
 } from '../../../typings/api';
+import { toast } from '../../utils/page';
 import { isPrivacyRefusal, isUserCancel } from '../../utils/privacy';
 
 export const KIND_OPTIONS: { label: string; value: ActivityKind }[] = [
@@ -152,3 +154,53 @@ export function copyText(text: string): Promise<string> {
     }
   });
 }
+
+/** What the export file card shows after `exportSignups` / `exportHours`. */
+export interface ExportFileView {
+  fileName: string;
+  rows: number;
+  url: string;
+}
+
+interface ExportFileHost {
+  data: { file: ExportFileView | null; opening: boolean };
+  setData(patch: Record<string, unknown>): void;
+}
+const host = (page: object) => page as unknown as ExportFileHost;
+
+/** After an export: the file's card. */
+export function showExportFile(page: object, r: ExportResponse): void {
+  host(page).setData({ file: { fileName: r.fileName, rows: r.rows, url: r.url } });
+}
+
+/** Downloads and opens the shown file (wx.downloadFile + wx.openDocument), saying what failed. */
+export async function openExportFile(page: object): Promise<void> {
+  const p = host(page);
+  const file = p.data.file;
+  if (!file || p.data.opening) return;
+  p.setData({ opening: true, fileMessage: '' });
+  const message = await openRemoteFile(file.url);
+  p.setData({ opening: false, fileMessage: message });
+}
+
+/**
+ * The exported file's card, the same on the sign-ups page and the branch export page: 打开
+ * and 复制链接. The page keeps `file`, `opening` and `fileMessage` in its data and calls
+ * `showExportFile` (and `openExportFile`) after an export.
+ */
+export const exportFileBehavior = Behavior({
+  methods: {
+    onOpenFile() {
+      return openExportFile(this);
+    },
+    /** Copies the link (wx.setClipboardData: the page carries `<privacy-consent />`). */
+    async onCopyLink() {
+      const p = host(this);
+      const file = p.data.file;
+      if (!file) return;
+      const message = await copyText(file.url);
+      if (!message) toast('下载链接已复制', 'success');
+      p.setData({ fileMessage: message || '下载链接已复制，可以在电脑浏览器里打开' });
+    },
+  },
+});

@@ -37,7 +37,7 @@ import {
   hoursText,
   placesText,
   residentErrors,
-  scanFailMessage,
+  scanCheckInCode,
 } from '../../utils/activity';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
@@ -421,25 +421,8 @@ Component({
 
     // ------------------------------------------------------------ check-in / check-out
 
-    /** `wx.scanCode` from the camera; resolves with the code's text, or null (closed / failed). */
     scan(): Promise<string | null> {
-      return new Promise((resolve) => {
-        try {
-          wx.scanCode({
-            onlyFromCamera: true,
-            scanType: ['qrCode'],
-            success: (r) => resolve(r.result || null),
-            fail: (e) => {
-              const message = scanFailMessage(e);
-              if (message) this.setData({ actionError: message });
-              resolve(null);
-            },
-          });
-        } catch {
-          this.setData({ actionError: '当前微信版本不能扫码，请升级微信后再试' });
-          resolve(null);
-        }
-      });
+      return scanCheckInCode((message) => this.setData({ actionError: message }));
     },
 
     async onCheckIn() {

@@ -9,7 +9,7 @@
  * server's message under the button.
  */
 import { call } from '../../services/call';
-import { hoursText, scanFailMessage } from '../../utils/activity';
+import { hoursText, scanCheckInCode } from '../../utils/activity';
 import { isElderlyMode } from '../../utils/elderly';
 import { Intents } from '../../utils/intents';
 import { ROUTES, go } from '../../utils/nav';
@@ -53,23 +53,7 @@ Component({
     },
 
     scan(): Promise<string | null> {
-      return new Promise((resolve) => {
-        try {
-          wx.scanCode({
-            onlyFromCamera: true,
-            scanType: ['qrCode'],
-            success: (r) => resolve(r.result || null),
-            fail: (e) => {
-              const message = scanFailMessage(e);
-              if (message) this.setData({ error: message });
-              resolve(null);
-            },
-          });
-        } catch {
-          this.setData({ error: '当前微信版本不能扫码，请升级微信后再试' });
-          resolve(null);
-        }
-      });
+      return scanCheckInCode((message) => this.setData({ error: message }));
     },
 
     async onScan() {

@@ -5,13 +5,12 @@
  * an .xlsx in cloud storage. The file is then downloaded and opened (wx.downloadFile +
  * wx.openDocument); 复制下载链接 is the way when opening fails (e.g. to open on a computer).
  */
-import type { ExportResponse } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { decodeQuery } from '../../../utils/nav';
 import { toast } from '../../../utils/page';
-import { copyText, dayText, openRemoteFile } from '../shared';
+import { dayText, exportFileBehavior, openExportFile, showExportFile } from '../shared';
 
 type Which = '' | 'from' | 'to';
 
@@ -34,6 +33,7 @@ function st(page: object): PageState {
 }
 
 Component({
+  behaviors: [exportFileBehavior],
   data: {
     status: 'ready',
     elderly: false,
@@ -119,30 +119,9 @@ Component({
         return;
       }
       s.intents.done('export');
-      this.shown(res.data);
+      showExportFile(this, res.data);
       toast('已导出', 'success');
-      void this.onOpenFile();
-    },
-
-    shown(r: ExportResponse) {
-      this.setData({ file: { fileName: r.fileName, rows: r.rows, url: r.url } });
-    },
-
-    async onOpenFile() {
-      const file = this.data.file;
-      if (!file || this.data.opening) return;
-      this.setData({ opening: true, fileMessage: '' });
-      const message = await openRemoteFile(file.url);
-      this.setData({ opening: false, fileMessage: message });
-    },
-
-    /** Copies the link (wx.setClipboardData: the page carries `<privacy-consent />`). */
-    async onCopyLink() {
-      const file = this.data.file;
-      if (!file) return;
-      const message = await copyText(file.url);
-      if (!message) toast('下载链接已复制', 'success');
-      this.setData({ fileMessage: message || '下载链接已复制，可以在电脑浏览器里打开' });
+      void openExportFile(this);
     },
   },
 });

@@ -11,7 +11,7 @@
  * downloaded and opened (wx.downloadFile + wx.openDocument), with 复制下载链接 as the way when
  * opening fails; 核定时长 → hours.
  */
-import type { ExportResponse, ListSignupsResponse, SignupItem } from '../../../../typings/api';
+import type { ListSignupsResponse, SignupItem } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
@@ -19,7 +19,14 @@ import { listPageBehavior } from '../../../utils/list-page';
 import { ROUTES, decodeQuery, go } from '../../../utils/nav';
 import { toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
-import { WHO_LABEL, clockText, copyText, openRemoteFile, whenText } from '../shared';
+import {
+  WHO_LABEL,
+  clockText,
+  exportFileBehavior,
+  openExportFile,
+  showExportFile,
+  whenText,
+} from '../shared';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 type Tab = 'active' | 'cancelled';
@@ -87,7 +94,7 @@ function st(page: object): PageState {
 }
 
 Component({
-  behaviors: [listPageBehavior()],
+  behaviors: [listPageBehavior(), exportFileBehavior],
 
   data: {
     status: 'loading' as Status,
@@ -210,30 +217,9 @@ Component({
         return;
       }
       s.intents.done('export');
-      this.shown(res.data);
+      showExportFile(this, res.data);
       toast('已导出', 'success');
-      void this.onOpenFile();
-    },
-
-    shown(r: ExportResponse) {
-      this.setData({ file: { fileName: r.fileName, rows: r.rows, url: r.url } });
-    },
-
-    async onOpenFile() {
-      const file = this.data.file;
-      if (!file || this.data.opening) return;
-      this.setData({ opening: true, fileMessage: '' });
-      const message = await openRemoteFile(file.url);
-      this.setData({ opening: false, fileMessage: message });
-    },
-
-    /** Copies the link (wx.setClipboardData: the page carries `<privacy-consent />`). */
-    async onCopyLink() {
-      const file = this.data.file;
-      if (!file) return;
-      const message = await copyText(file.url);
-      if (!message) toast('下载链接已复制', 'success');
-      this.setData({ fileMessage: message || '下载链接已复制，可以在电脑浏览器里打开' });
+      void openExportFile(this);
     },
   },
 });
