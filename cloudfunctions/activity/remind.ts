@@ -14,8 +14,13 @@ import type { ActivityDoc, ParticipantDoc } from '../common/model';
 import { updatedCount } from '../common/util';
 import { confirmedCount, notify } from './shared';
 
-/** Activities handled per run (the rest on the next run, 10 minutes later). */
-const BATCH = 20;
+/**
+ * Activities handled per run (the rest on the next run, 10 minutes later), PARALLEL at a time.
+ * A county's monthly theme days often share one date and hour: 60 a run, 5 at once, gives
+ * 360 an hour within the function's 20 s timeout (each: 2 requests and its messages).
+ */
+const BATCH = 60;
+const PARALLEL = 5;
 const TWO_HOURS = 2 * 3600_000;
 
 /** Who hears the reminder: confirmed volunteers, or expected members not on leave. */
@@ -47,7 +52,7 @@ export async function remind({ db, cloud, at }: TimerContext): Promise<void> {
       .field({ tokenSecret: false, description: false })
       .limit(BATCH),
   );
-  for (const doc of due) {
+  const one = async (doc: ActivityDoc) => {
     const start = toTime(doc.startAt);
     const over = doc.cancelled || now >= start;
     // The 2-hour reminder follows the 24-hour one unless its time has come too.
@@ -56,11 +61,14 @@ export async function remind({ db, cloud, at }: TimerContext): Promise<void> {
       .collection(COLLECTIONS.activities)
       .where({ _id: doc._id, nextRemindAt: doc.nextRemindAt })
       .update({ data: { nextRemindAt: next } });
-    if (updatedCount(claim) !== 1 || over) continue;
+    if (updatedCount(claim) !== 1 || over) return;
     const participants = await fetchAll<ParticipantDoc>(
       db.collection(COLLECTIONS.activityParticipants).where({ activityId: doc._id }).limit(1000),
     );
     const hours = Math.max(1, Math.round((start - now) / 3600_000));
     await notify(cloud, doc, recipients(doc, participants), `活动将于${hours}小时后开始`);
+  };
+  for (let i = 0; i < due.length; i += PARALLEL) {
+    await Promise.all(due.slice(i, i + PARALLEL).map(one));
   }
 }
