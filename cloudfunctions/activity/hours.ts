@@ -16,7 +16,7 @@ import type { ActivityDoc, HoursCorrectionDoc, ParticipantDoc, PointsDoc } from 
 import { toTime } from '../common/db';
 import { fetchAll } from '../common/db';
 import { pointsEntry, volunteerPoints } from '../common/points';
-import { isDuplicateKey, secCheck } from '../common/util';
+import { isDuplicateKey, secCheck, updatedCount } from '../common/util';
 import {
   activityFor,
   forbidden,
@@ -297,7 +297,7 @@ export const confirmHours: ActionDef<'activity', 'confirmHours'> = {
       chosen = chosen.slice(0, Math.max(0, left));
     }
     const coll = db.collection(COLLECTIONS.activityParticipants);
-    await Promise.all([
+    const written = await Promise.all([
       ...chosen.map((g) => {
         const correction: StoredCorrection | null = g.correction && {
           from: g.correction.from,
@@ -308,13 +308,21 @@ export const confirmHours: ActionDef<'activity', 'confirmHours'> = {
           byName,
           at: now,
         };
-        return coll.where({ _id: _.in(g.ids), activityId: activity._id }).update({
-          data: {
-            confirmedHours: g.to,
-            updatedAt: now,
-            ...(correction ? { corrections: _.push([correction]) } : {}),
-          },
-        });
+        // Only where the hours are still those this call read (a correction's `from`, or not
+        // yet confirmed): another organiser's concurrent change is never overwritten unseen.
+        return coll
+          .where({
+            _id: _.in(g.ids),
+            activityId: activity._id,
+            confirmedHours: g.correction ? _.in([null, g.correction.from]) : null,
+          })
+          .update({
+            data: {
+              confirmedHours: g.to,
+              updatedAt: now,
+              ...(correction ? { corrections: _.push([correction]) } : {}),
+            },
+          });
       }),
       ...(setFlag
         ? [
@@ -325,9 +333,14 @@ export const confirmHours: ActionDef<'activity', 'confirmHours'> = {
           ]
         : []),
     ]);
+    // A group some of whose people changed meanwhile goes back whole as `pending`: sent again,
+    // those written count as unchanged and the others are compared with the new hours.
+    const raced = chosen.filter((g, i) => updatedCount(written[i]) < g.ids.length);
+    for (const g of raced) pending.push(...g.ids);
+    const done = chosen.filter((g) => !raced.includes(g));
     return {
-      confirmed: unchanged + chosen.reduce((n, g) => n + g.ids.length, 0),
-      corrected: chosen.reduce((n, g) => n + (g.correction ? g.ids.length : 0), 0),
+      confirmed: unchanged + done.reduce((n, g) => n + g.ids.length, 0),
+      corrected: done.reduce((n, g) => n + (g.correction ? g.ids.length : 0), 0),
       pending,
     };
   },

@@ -395,6 +395,40 @@ describe('confirmHours', () => {
     });
   });
 
+  test('two organisers correcting one person at once: every correction starts where the last ended', async () => {
+    const { pids } = await ended();
+    await within(
+      'write',
+      call(ORGANISER, 'confirmHours', { activityId: 'v1', entries: [{ signupId: pids[0] }] }),
+    );
+    const base = participant('v1', A).confirmedHours as number;
+    const send = (who: string, hours: number, reason: string) =>
+      call(who, 'confirmHours', {
+        activityId: 'v1',
+        entries: [{ signupId: pids[0], hours, reason }],
+      });
+    const answers = await Promise.all([
+      send(ORGANISER, base + 1, '补录提前到场的时间'),
+      send('demo-secretary', base + 1.5, '现场负责人确认多服务一小时半'),
+    ]);
+    // Whoever found the hours changed under them is told to send again (pending).
+    for (const [i, r] of answers.entries()) {
+      const d = ok(r.result);
+      if (d.pending.length) {
+        const again = await send(
+          i === 0 ? ORGANISER : 'demo-secretary',
+          base + (i === 0 ? 1 : 1.5),
+          'x再次提交的原因',
+        );
+        expect(ok(again.result).pending).toEqual([]);
+      }
+    }
+    const chain = participant('v1', A).corrections as { from: number; to: number }[];
+    expect(chain.length).toBeGreaterThanOrEqual(1);
+    chain.forEach((c, i) => expect(c.from).toBe(i === 0 ? base : chain[i - 1].to));
+    expect(participant('v1', A).confirmedHours).toBe(chain[chain.length - 1].to);
+  });
+
   test('a correction reason held by content security: stored held, shown to secretaries only', async () => {
     const { pids } = await ended();
     const risky = await refused(
