@@ -75,3 +75,16 @@ export const REPORT_STATUS_TEXT: Record<ReportStatus, string> = {
   rejected: '未通过',
   ended: '已结束',
 };
+
+/**
+ * Per-page-instance state that is not rendered (lists, intents, timers): kept outside `data`
+ * so setData never carries it, created on first use for each page instance.
+ */
+export function pageState<T extends object>(init: () => T): (page: object) => T {
+  const states = new WeakMap<object, T>();
+  return (page) => {
+    let s = states.get(page);
+    if (!s) states.set(page, (s = init()));
+    return s;
+  };
+}

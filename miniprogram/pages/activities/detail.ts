@@ -43,7 +43,7 @@ import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { Intents } from '../../utils/intents';
 import { ROUTES, decodeQuery, go } from '../../utils/nav';
-import { fieldErrors, toast } from '../../utils/page';
+import { fieldErrors, pageState, toast } from '../../utils/page';
 import { isSubscribeConfigured, requestSubscribe } from '../../utils/subscribe';
 
 type Status = 'loading' | 'error' | 'ready';
@@ -54,13 +54,12 @@ interface PageState {
   place: { latitude: number; longitude: number; name: string } | null;
   branchId: string;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(page, (s = { busy: false, intents: new Intents(), place: null, branchId: '' }));
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  busy: false,
+  intents: new Intents(),
+  place: null,
+  branchId: '',
+}));
 
 const hm = (iso: string | null) => {
   if (!iso) return '';

@@ -23,6 +23,7 @@ import { isElderlyMode } from '../../utils/elderly';
 import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, go, syncTabBar } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
+import { pageState } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 type When = 'upcoming' | 'past';
@@ -35,16 +36,13 @@ interface PageState {
   /** The branch listed: the remembered one, or '' (the server's choice: public / own). */
   branchId: string;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(
-      page,
-      (s = { list: new PagedList(), shown: false, canCreate: false, lastError: '', branchId: '' }),
-    );
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  list: new PagedList(),
+  shown: false,
+  canCreate: false,
+  lastError: '',
+  branchId: '',
+}));
 
 const toRow = (a: ActivityItem, now: Date) => activityRow(a, now);
 

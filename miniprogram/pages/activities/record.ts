@@ -12,6 +12,7 @@ import { formatDate } from '../../utils/format';
 import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, go } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
+import { pageState } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -36,16 +37,10 @@ interface Totals {
   totalHours: number;
   count: number;
 }
-const states = new WeakMap<object, { list: PagedList; totals: Totals }>();
-function st(page: object) {
-  let s = states.get(page);
-  if (!s)
-    states.set(
-      page,
-      (s = { list: new PagedList(), totals: { name: '', totalHours: 0, count: 0 } }),
-    );
-  return s;
-}
+const st = pageState<{ list: PagedList; totals: Totals }>(() => ({
+  list: new PagedList(),
+  totals: { name: '', totalHours: 0, count: 0 },
+}));
 
 Component({
   behaviors: [listPageBehavior()],

@@ -13,17 +13,12 @@ import { hoursText, scanCheckInCode } from '../../utils/activity';
 import { isElderlyMode } from '../../utils/elderly';
 import { Intents } from '../../utils/intents';
 import { ROUTES, go } from '../../utils/nav';
-import { toast } from '../../utils/page';
+import { pageState, toast } from '../../utils/page';
 
 interface PageState {
   intents: Intents;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { intents: new Intents() }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ intents: new Intents() }));
 
 const hm = (iso: string) => {
   const d = new Date(iso);

@@ -11,7 +11,7 @@ import { currentBranch } from '../../utils/branch-context';
 import { isElderlyMode } from '../../utils/elderly';
 import { Intents } from '../../utils/intents';
 import { ROUTES, dataset, decodeQuery, go } from '../../utils/nav';
-import { stopPullDown, toast } from '../../utils/page';
+import { pageState, stopPullDown, toast } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -19,12 +19,7 @@ interface PageState {
   busy: boolean;
   intents: Intents;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { busy: false, intents: new Intents() }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ busy: false, intents: new Intents() }));
 
 Component({
   data: {

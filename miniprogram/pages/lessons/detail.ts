@@ -19,6 +19,7 @@ import { formatDate, relativeTime } from '../../utils/format';
 import { Intents } from '../../utils/intents';
 import { LESSON_STATUS_TEXT, lessonFacts, pointsText, scoreText } from '../../utils/lesson';
 import { ROUTES, decodeQuery, go } from '../../utils/nav';
+import { pageState } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -45,13 +46,12 @@ interface PageState {
   observer: Observer | null;
   audio: Audio | null;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(page, (s = { busy: false, intents: new Intents(), observer: null, audio: null }));
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  busy: false,
+  intents: new Intents(),
+  observer: null,
+  audio: null,
+}));
 
 const clock = (sec: number) => {
   const t = Math.max(0, Math.floor(sec || 0));

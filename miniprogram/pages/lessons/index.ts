@@ -28,6 +28,7 @@ import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, go, syncTabBar } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
 import { isSubscribeConfigured, requestSubscribe } from '../../utils/subscribe';
+import { pageState } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -62,23 +63,14 @@ interface PageState {
   branch: ListLessonsBranch | null;
   lastError: string;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(
-      page,
-      (s = {
-        list: new PagedList(),
-        shown: false,
-        canCompose: false,
-        branchId: null,
-        branch: null,
-        lastError: '',
-      }),
-    );
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  list: new PagedList(),
+  shown: false,
+  canCompose: false,
+  branchId: null,
+  branch: null,
+  lastError: '',
+}));
 
 Component({
   behaviors: [listPageBehavior({ quietRefresh: true })],

@@ -14,6 +14,7 @@ import { isElderlyMode } from '../../utils/elderly';
 import { Intents } from '../../utils/intents';
 import { letter, pointsText, scoreText } from '../../utils/lesson';
 import { decodeQuery } from '../../utils/nav';
+import { pageState } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -92,12 +93,7 @@ interface PageState {
   busy: boolean;
   intents: Intents;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { busy: false, intents: new Intents() }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ busy: false, intents: new Intents() }));
 
 Component({
   data: {

@@ -20,7 +20,7 @@ import { plainMessage } from '../../utils/lesson';
 import { listPageBehavior } from '../../utils/list-page';
 import { dataset, decodeQuery } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
-import { toast } from '../../utils/page';
+import { pageState, toast } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -57,20 +57,11 @@ interface PageState {
   intents: Intents;
   extra: { mine: ReflectionItem | null; canModerate: boolean };
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(
-      page,
-      (s = {
-        list: new PagedList(),
-        intents: new Intents(),
-        extra: { mine: null, canModerate: false },
-      }),
-    );
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  list: new PagedList(),
+  intents: new Intents(),
+  extra: { mine: null, canModerate: false },
+}));
 
 Component({
   behaviors: [listPageBehavior()],

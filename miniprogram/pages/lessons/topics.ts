@@ -17,7 +17,7 @@ import { plainMessage } from '../../utils/lesson';
 import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, dataset, decodeQuery, go } from '../../utils/nav';
 import { PagedList } from '../../utils/paged-list';
-import { toast } from '../../utils/page';
+import { pageState, toast } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -53,16 +53,12 @@ interface PageState {
   canAdopt: boolean;
   shown: boolean;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(
-      page,
-      (s = { list: new PagedList(), intents: new Intents(), canAdopt: false, shown: false }),
-    );
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  list: new PagedList(),
+  intents: new Intents(),
+  canAdopt: false,
+  shown: false,
+}));
 
 type Errors = { title?: string; detail?: string };
 

@@ -19,7 +19,7 @@ import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { listPageBehavior } from '../../../utils/list-page';
 import { dataset, decodeQuery } from '../../../utils/nav';
-import { toast } from '../../../utils/page';
+import { pageState, toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
 import { clockText, summaryView } from '../shared';
 
@@ -76,22 +76,13 @@ interface PageState {
   /** personId → the attendance chosen and not yet saved. */
   changes: Map<string, Mark>;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(
-      page,
-      (s = {
-        list: new PagedList(),
-        intents: new Intents(),
-        summary: null,
-        canModerate: false,
-        changes: new Map(),
-      }),
-    );
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  list: new PagedList(),
+  intents: new Intents(),
+  summary: null,
+  canModerate: false,
+  changes: new Map(),
+}));
 
 Component({
   behaviors: [listPageBehavior()],

@@ -12,7 +12,7 @@ import { isElderlyMode } from '../../../utils/elderly';
 import { formatDate } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
 import { decodeQuery } from '../../../utils/nav';
-import { stopPullDown, toast } from '../../../utils/page';
+import { pageState, stopPullDown, toast } from '../../../utils/page';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -34,12 +34,7 @@ interface PageState {
   intents: Intents;
   busy: boolean;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { intents: new Intents(), busy: false }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ intents: new Intents(), busy: false }));
 
 Component({
   data: {

@@ -27,7 +27,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { ROUTES, decodeQuery, replace } from '../../../utils/nav';
-import { toast } from '../../../utils/page';
+import { pageState, toast } from '../../../utils/page';
 import { isPrivacyRefusal, isUserCancel } from '../../../utils/privacy';
 import {
   AUDIENCE_LABEL,
@@ -97,12 +97,7 @@ interface PageState {
   intents: Intents;
   busy: boolean;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { intents: new Intents(), busy: false }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ intents: new Intents(), busy: false }));
 
 Component({
   data: {

@@ -9,7 +9,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { decodeQuery } from '../../../utils/nav';
-import { toast } from '../../../utils/page';
+import { pageState, toast } from '../../../utils/page';
 import { dayText, exportFileBehavior, openExportFile, showExportFile } from '../shared';
 
 type Which = '' | 'from' | 'to';
@@ -25,12 +25,7 @@ const parseDay = (v: string): Date | null => {
 interface PageState {
   intents: Intents;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { intents: new Intents() }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ intents: new Intents() }));
 
 Component({
   behaviors: [exportFileBehavior],

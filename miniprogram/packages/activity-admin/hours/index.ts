@@ -18,7 +18,7 @@ import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { listPageBehavior } from '../../../utils/list-page';
 import { dataset, decodeQuery } from '../../../utils/nav';
-import { toast } from '../../../utils/page';
+import { pageState, toast } from '../../../utils/page';
 import { PagedList, type Page } from '../../../utils/paged-list';
 import { clockText, whenText } from '../shared';
 
@@ -73,12 +73,7 @@ interface PageState {
   list: PagedList;
   intents: Intents;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { list: new PagedList(), intents: new Intents() }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ list: new PagedList(), intents: new Intents() }));
 
 Component({
   behaviors: [listPageBehavior()],

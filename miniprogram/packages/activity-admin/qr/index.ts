@@ -15,6 +15,7 @@
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { decodeQuery } from '../../../utils/nav';
+import { pageState } from '../../../utils/page';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -27,12 +28,7 @@ interface PageState {
   generation: number;
   fetching: boolean;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { timer: null, generation: 0, fetching: false }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ timer: null, generation: 0, fetching: false }));
 
 function keepScreenOn(on: boolean): void {
   try {

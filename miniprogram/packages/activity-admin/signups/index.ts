@@ -17,7 +17,7 @@ import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { listPageBehavior } from '../../../utils/list-page';
 import { ROUTES, decodeQuery, go } from '../../../utils/nav';
-import { toast } from '../../../utils/page';
+import { pageState, toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
 import {
   WHO_LABEL,
@@ -86,12 +86,11 @@ interface PageState {
     'capacity' | 'confirmedCount' | 'waitlistCount' | 'canRevealPhones'
   > | null;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { list: new PagedList(), intents: new Intents(), counts: null }));
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  list: new PagedList(),
+  intents: new Intents(),
+  counts: null,
+}));
 
 Component({
   behaviors: [listPageBehavior(), exportFileBehavior],

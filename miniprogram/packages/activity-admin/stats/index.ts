@@ -10,7 +10,7 @@ import type { AttendanceStatsResponse } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { decodeQuery } from '../../../utils/nav';
-import { stopPullDown, toast } from '../../../utils/page';
+import { pageState, stopPullDown, toast } from '../../../utils/page';
 import { rateText, whenText } from '../shared';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
@@ -36,12 +36,7 @@ interface PageState {
   meetings: MeetingRow[];
   members: MemberRow[];
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { generation: 0, meetings: [], members: [] }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ generation: 0, meetings: [], members: [] }));
 
 function rows(r: AttendanceStatsResponse) {
   const meetings: MeetingRow[] = r.meetings.map((m) => ({

@@ -11,7 +11,7 @@ import { formatDate } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
 import { decodeQuery } from '../../../utils/nav';
 import { PagedList } from '../../../utils/paged-list';
-import { toast } from '../../../utils/page';
+import { pageState, toast } from '../../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -38,12 +38,7 @@ interface PageState {
   list: PagedList;
   intents: Intents;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s) states.set(page, (s = { list: new PagedList(), intents: new Intents() }));
-  return s;
-}
+const st = pageState<PageState>(() => ({ list: new PagedList(), intents: new Intents() }));
 
 Component({
   data: {

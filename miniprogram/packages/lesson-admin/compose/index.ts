@@ -39,7 +39,7 @@ import { formatDate } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
 import { letter, plainMessage } from '../../../utils/lesson';
 import { ROUTES, dataset, decodeQuery, replace } from '../../../utils/nav';
-import { toast } from '../../../utils/page';
+import { pageState, toast } from '../../../utils/page';
 import { isUserCancel } from '../../../utils/privacy';
 import { canUploadFiles, chooseFailMessage, uploadFile } from '../../../utils/upload';
 
@@ -177,16 +177,13 @@ interface PageState {
   runs: Map<string, { text: string; bold: boolean; runs: LessonInline[] }>;
   minutesTouched: boolean;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(
-      page,
-      (s = { intents: new Intents(), seq: 0, busy: false, runs: new Map(), minutesTouched: false }),
-    );
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  intents: new Intents(),
+  seq: 0,
+  busy: false,
+  runs: new Map(),
+  minutesTouched: false,
+}));
 
 function newBlock(page: object, type: BlockType): BlockRow {
   const s = st(page);

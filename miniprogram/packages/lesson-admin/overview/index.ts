@@ -21,7 +21,7 @@ import { Intents } from '../../../utils/intents';
 import { LESSON_STATUS_TEXT, lessonFacts } from '../../../utils/lesson';
 import { ROUTES, dataset, decodeQuery, go } from '../../../utils/nav';
 import { PagedList } from '../../../utils/paged-list';
-import { stopPullDown, toast } from '../../../utils/page';
+import { pageState, stopPullDown, toast } from '../../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 type Tab = 'published' | 'draft' | 'scheduled' | 'held';
@@ -83,16 +83,12 @@ interface PageState {
   busy: boolean;
   shown: boolean;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(
-      page,
-      (s = { list: new PagedList(), intents: new Intents(), busy: false, shown: false }),
-    );
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  list: new PagedList(),
+  intents: new Intents(),
+  busy: false,
+  shown: false,
+}));
 
 Component({
   data: {

@@ -14,7 +14,7 @@ import { today } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
 import { LESSON_STATUS_TEXT } from '../../../utils/lesson';
 import { ROUTES, decodeQuery, go } from '../../../utils/nav';
-import { stopPullDown, toast } from '../../../utils/page';
+import { pageState, stopPullDown, toast } from '../../../utils/page';
 
 type Status = 'loading' | 'error' | 'ready';
 
@@ -56,13 +56,12 @@ interface PageState {
   cursor: string | null;
   intents: Intents;
 }
-const states = new WeakMap<object, PageState>();
-function st(page: object): PageState {
-  let s = states.get(page);
-  if (!s)
-    states.set(page, (s = { busy: false, paging: false, cursor: null, intents: new Intents() }));
-  return s;
-}
+const st = pageState<PageState>(() => ({
+  busy: false,
+  paging: false,
+  cursor: null,
+  intents: new Intents(),
+}));
 
 Component({
   data: {
