@@ -17,17 +17,7 @@ import {
   type Database,
 } from '../common';
 import type { ActivityDoc, ActivityMinutesDoc, ParticipantDoc } from '../common/model';
-import {
-  PAGE,
-  chinaDay,
-  dayStart,
-  decodeCursor,
-  encodeCursor,
-  isDuplicateKey,
-  isoOrNull,
-  loadActor,
-  secCheck,
-} from '../common/util';
+import { chinaDay, dayStart, isDuplicateKey, isoOrNull, loadActor, secCheck } from '../common/util';
 import {
   EARLY_MS,
   MSG,
@@ -48,6 +38,7 @@ import {
   rateOf,
   sees,
   summaryOf,
+  pageAfter,
 } from './shared';
 
 /** A participant document for someone who had none yet (a meeting's expected member). */
@@ -149,13 +140,6 @@ export const reply: ActionDef<'activity', 'reply'> = {
 
 // ---------------------------------------------------------------- attendance
 
-type PersonCursor = { id: string; i: number };
-const isPersonCursor = (v: unknown): v is PersonCursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as PersonCursor).id === 'string' &&
-  typeof (v as PersonCursor).i === 'number';
-
 /**
  * Organisers: the expected audience (meetings, in directory order) or the confirmed volunteers
  * (queue order) with replies, leave and attendance, and the summary. Requests: the activity
@@ -165,16 +149,10 @@ export const attendance: ActionDef<'activity', 'attendance'> = {
   kind: 'read',
   schema: z.object({ activityId: idSchema, cursor: cursorSchema.optional() }),
   async handler(data, { openid, db }) {
-    const cursor = decodeCursor(data.cursor, isPersonCursor);
     const a = await activityFor(db, openid, data.activityId, { all: true });
     if (!a.organiser) throw forbidden(MSG.notOrganiser);
     const people = countedPeople(a.doc, a.participants);
-    let from = 0;
-    if (cursor) {
-      const i = people.findIndex((x) => x.personId === cursor.id);
-      from = i >= 0 ? i + 1 : Math.min(cursor.i + 1, people.length);
-    }
-    const page = people.slice(from, from + PAGE);
+    const { page, nextCursor } = pageAfter(people, (x) => x.personId, data.cursor);
     const items: AttendanceItem[] = page.map(({ personId, name, p }) => ({
       personId,
       name,
@@ -184,10 +162,6 @@ export const attendance: ActionDef<'activity', 'attendance'> = {
       checkedInAt: isoOrNull(p?.checkedInAt),
       checkedOutAt: isoOrNull(p?.checkedOutAt),
     }));
-    const nextCursor =
-      from + PAGE < people.length
-        ? encodeCursor({ id: page[page.length - 1].personId, i: from + PAGE - 1 })
-        : null;
     return {
       items,
       nextCursor,

@@ -33,7 +33,7 @@ import type {
   VolunteerTeamDoc,
 } from '../common/model';
 import { toTime } from '../common/db';
-import { chinaDay, iso, isoOrNull } from '../common/util';
+import { PAGE, chinaDay, decodeCursor, encodeCursor, iso, isoOrNull } from '../common/util';
 
 export const MSG = {
   forbidden: '您没有权限进行此操作',
@@ -510,3 +510,30 @@ export async function readQueue(db: Database, activityId: string): Promise<Queue
 }
 
 export const PROMOTED_NOTE = '候补转正，您已获得名额';
+
+type PersonCursor = { id: string; i: number };
+const isPersonCursor = (v: unknown): v is PersonCursor =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as PersonCursor).id === 'string' &&
+  typeof (v as PersonCursor).i === 'number';
+
+/**
+ * One page of 20 of a list built in memory from one activity's documents (the queue, the
+ * expected audience). The cursor is the last person shown and their index, used when they have
+ * since left the list.
+ */
+export function pageAfter<T>(all: T[], idOf: (x: T) => string, cursor: string | undefined) {
+  const c = decodeCursor(cursor, isPersonCursor);
+  let from = 0;
+  if (c) {
+    const i = all.findIndex((x) => idOf(x) === c.id);
+    from = i >= 0 ? i + 1 : Math.min(c.i + 1, all.length);
+  }
+  const page = all.slice(from, from + PAGE);
+  const nextCursor =
+    from + PAGE < all.length
+      ? encodeCursor({ id: idOf(page[page.length - 1]), i: from + PAGE - 1 })
+      : null;
+  return { page, nextCursor };
+}

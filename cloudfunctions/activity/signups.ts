@@ -20,16 +20,7 @@ import * as z from 'zod';
 import type { SignupItem } from '../../typings/api';
 import { AppError, COLLECTIONS, can, toTime, type ActionDef } from '../common';
 import type { ActivityDoc, AuditLogDoc, ParticipantDoc } from '../common/model';
-import {
-  PAGE,
-  decodeCursor,
-  encodeCursor,
-  iso,
-  isoOrNull,
-  loadActor,
-  maskPhone,
-  newId,
-} from '../common/util';
+import { iso, isoOrNull, loadActor, maskPhone, newId } from '../common/util';
 import { computeHours, correctionReason } from './hours';
 import {
   MSG,
@@ -52,6 +43,7 @@ import {
   readQueue,
   sees,
   waitlistCount,
+  pageAfter,
 } from './shared';
 
 function answer(doc: Pick<ActivityDoc, '_id' | 'queue' | 'capacity'>, pid: string) {
@@ -268,13 +260,6 @@ export const cancel: ActionDef<'activity', 'cancel'> = {
   },
 };
 
-type SignupCursor = { id: string; i: number };
-const isSignupCursor = (v: unknown): v is SignupCursor =>
-  typeof v === 'object' &&
-  v !== null &&
-  typeof (v as SignupCursor).id === 'string' &&
-  typeof (v as SignupCursor).i === 'number';
-
 /**
  * Organisers: the active sign-ups in queue order (confirmed, then the waitlist with positions)
  * or the cancelled ones, newest first, with check-in times and hours. Residents' phones are
@@ -291,7 +276,6 @@ export const listSignups: ActionDef<'activity', 'listSignups'> = {
     cursor: cursorSchema.optional(),
   }),
   async handler(data, { openid, db }) {
-    const cursor = decodeCursor(data.cursor, isSignupCursor);
     const a = await activityFor(db, openid, data.activityId, { all: true });
     if (!a.organiser) throw forbidden(MSG.notOrganiser);
     const doc = a.doc;
@@ -305,16 +289,7 @@ export const listSignups: ActionDef<'activity', 'listSignups'> = {
         .sort((x, y) => toTime(y.cancelledAt) - toTime(x.cancelledAt) || (x._id < y._id ? -1 : 1))
         .map((p) => p._id);
     }
-    let from = 0;
-    if (cursor) {
-      const i = ids.indexOf(cursor.id);
-      from = i >= 0 ? i + 1 : Math.min(cursor.i + 1, ids.length);
-    }
-    const pageIds = ids.slice(from, from + PAGE);
-    const nextCursor =
-      from + PAGE < ids.length
-        ? encodeCursor({ id: pageIds[pageIds.length - 1], i: from + PAGE - 1 })
-        : null;
+    const { page: pageIds, nextCursor } = pageAfter(ids, (id) => id, data.cursor);
     const items: SignupItem[] = pageIds.map((id) => {
       const p = byId.get(id);
       const q = queueState(doc, id);
