@@ -18,7 +18,6 @@ import {
   actorFrom,
   can,
   fetchAll,
-  findById,
   type Actor,
   type Cloud,
   type Database,
@@ -73,14 +72,7 @@ export function participantId(activityId: string, openid: string): string {
   return `p${createHash('sha256').update(`${activityId}\n${openid}`).digest('hex').slice(0, 31)}`;
 }
 
-/** The activity or NOT_FOUND (one database request). */
-export async function loadActivity(db: Database, activityId: string): Promise<ActivityDoc> {
-  const doc = await findById<ActivityDoc>(db, COLLECTIONS.activities, activityId);
-  if (!doc) throw notFound();
-  return doc;
-}
-
-export function activityStatus(
+function activityStatus(
   doc: Pick<ActivityDoc, 'cancelled' | 'startAt' | 'endAt'>,
   now: number,
 ): ActivityStatus {
@@ -145,16 +137,16 @@ export function kindLabel(kind: ActivityKindDoc, meetingType: MeetingType | null
 /** Longest activity (`endAt - startAt`). */
 export const MAX_DURATION_MS = 24 * 3600_000;
 /** Waitlist places beyond the capacity; an unlimited activity holds at most `MAX_UNLIMITED`. */
-export const MAX_WAITLIST = 200;
-export const MAX_UNLIMITED = 500;
+const MAX_WAITLIST = 200;
+const MAX_UNLIMITED = 500;
 /** Check-in opens this long before the start (the same window the organisers' tools use). */
 export const EARLY_MS = 30 * 60_000;
 /** Subscribe messages sent at once (the sends are no database requests). */
 export const SEND_BATCH = 50;
 /** Subscribe message template (设置 → 订阅消息), set per deployment (cloudbaserc.json). */
-export const ACTIVITY_TEMPLATE_ID = process.env.ACTIVITY_TEMPLATE_ID || 'ACTIVITY_REMIND_TEMPLATE';
+const ACTIVITY_TEMPLATE_ID = process.env.ACTIVITY_TEMPLATE_ID || 'ACTIVITY_REMIND_TEMPLATE';
 /** The detail page every activity message opens. */
-export const ACTIVITY_PAGE = 'pages/activities/detail';
+const ACTIVITY_PAGE = 'pages/activities/detail';
 
 export const idSchema = z.string().trim().min(1, '请填写编号').max(64, '编号过长');
 /** Cursors are opaque, built by this function (`encodeCursor`). */
@@ -266,7 +258,7 @@ export async function activityFor(
 }
 
 /** The policy rule of the activity's audience. */
-export function audienceAction(doc: Pick<ActivityDoc, 'audience'>): PolicyAction {
+function audienceAction(doc: Pick<ActivityDoc, 'audience'>): PolicyAction {
   if (doc.audience === 'public') return 'joinPublicActivity';
   if (doc.audience === 'reported') return 'joinReportedActivity';
   return 'joinBranchActivity';
@@ -388,7 +380,7 @@ export function leaveView(p: Pick<ParticipantDoc, 'leave'> | null | undefined): 
   };
 }
 
-export function myParticipation(
+function myParticipation(
   doc: ActivityDoc,
   openid: string,
   mine: ParticipantDoc | null,
