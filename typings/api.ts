@@ -37,6 +37,8 @@ export * from './lesson';
 import type { LessonApi } from './lesson';
 export * from './activity';
 import type { ActivityApi } from './activity';
+export * from './liaison';
+import type { LiaisonApi } from './liaison';
 
 /** Function name → action name → { req, res }. */
 export interface Api {
@@ -46,6 +48,7 @@ export interface Api {
   branch: BranchApi;
   lesson: LessonApi;
   activity: ActivityApi;
+  liaison: LiaisonApi;
 }
 
 export type FunctionName = keyof Api;

@@ -13,6 +13,7 @@
  *   already done), `CONTENT_RISKY` (text refused by content security), `RATE_LIMITED`.
  */
 import type { RoleCode } from './api';
+import type { LiaisonCard } from './liaison';
 
 /** Party standing an applicant declares: full member (正式党员), probationary (预备党员), activist (入党积极分子). */
 export type PartyStatus = 'full' | 'probationary' | 'activist';
@@ -91,6 +92,12 @@ export interface BranchMeResponse {
    * leaves this list. Always sent by the server (optional for older fixtures).
    */
   rejectedApplications?: RejectedApplication[];
+  /**
+   * For callers without an active membership: the liaison card of the household their WeChat
+   * is bound to (党员中心户, issue #7), null when not bound. Absent for members (their 联户 tab
+   * has it), so a member's home costs no extra request.
+   */
+  liaison?: LiaisonCard | null;
   /** ISO 8601 server clock. */
   serverTime: string;
 }

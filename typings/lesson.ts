@@ -364,7 +364,7 @@ export type GetLessonResponse = LessonDetail;
 // ---------------------------------------------------------------- studying
 
 /** `volunteerHours`: confirmed service hours of a volunteer activity (the `activity` function). */
-export type PointsReason = 'lessonStudied' | 'quizPassed' | 'volunteerHours';
+export type PointsReason = 'lessonStudied' | 'quizPassed' | 'volunteerHours' | 'liaisonService';
 
 /** What one event earned. */
 export interface PointsAward {

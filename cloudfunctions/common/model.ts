@@ -40,6 +40,16 @@ export const COLLECTIONS = {
   activityMinutes: 'activityMinutes',
   /** Audit log of on-purpose reveals of personal data (a resident's phone): who, whose, when. */
   auditLogs: 'auditLogs',
+  /** Central households (党员中心户), issue #7: one per (branch, member). */
+  liaisonHouseholds: 'liaisonHouseholds',
+  /** Resident households linked to a central household, with their liaison card code. */
+  liaisonResidents: 'liaisonResidents',
+  /** A resident's WeChat bound to their household: `_id` = the resident's openid. */
+  liaisonBindings: 'liaisonBindings',
+  /** Residents' requests (民情) with their history and escalation. */
+  liaisonRequests: 'liaisonRequests',
+  /** Service records (办实事 / 走访) of central-household members. */
+  liaisonRecords: 'liaisonRecords',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -63,6 +73,8 @@ export interface OrganizationDoc {
   committeeId?: string;
   /** Grid area (网格) a branch is laid over. */
   gridArea?: string | null;
+  /** On a committee: its central-household settings (`liaison.updateSettings`); defaults apply when absent. */
+  liaisonSettings?: LiaisonSettingsDoc;
   /**
    * A branch has (had) a secretary: set by `appointSecretary` with a conditional update, so
    * two concurrent appointments make one secretary. It stays true: a secretary can leave
@@ -318,7 +330,7 @@ export interface LessonTopicDoc {
   adoptedAt: Date | null;
 }
 
-export type PointsReasonDoc = 'lessonStudied' | 'quizPassed' | 'volunteerHours';
+export type PointsReasonDoc = 'lessonStudied' | 'quizPassed' | 'volunteerHours' | 'liaisonService';
 
 /**
  * One ledger entry per (openid, reason, refId): `_id` derived from the three (and a unique
@@ -515,9 +527,166 @@ export interface AuditLogDoc {
   _id: string;
   at: Date;
   actorOpenid: string;
-  action: 'revealPhone';
-  /** The sign-up (participant `_id`) whose phone was revealed. */
+  /**
+   * `revealPhone`: a volunteer sign-up's phone (activity); `revealResidentPhone`: a linked
+   * resident household's phone (liaison); `eraseResident`: a resident household's personal data
+   * erased (by the resident or a manager).
+   */
+  action: 'revealPhone' | 'revealResidentPhone' | 'eraseResident';
+  /** The sign-up (participant `_id`) or the resident household (`liaisonResidents._id`). */
   subjectId: string;
-  activityId: string;
+  /** The activity of a sign-up; null for liaison entries. */
+  activityId: string | null;
   branchId: string;
+}
+
+// ---------------------------------------------------------------- liaison (issue #7)
+
+/** Committee settings of central households, on the committee's organisation document. */
+export interface LiaisonSettingsDoc {
+  maxResidents: number;
+  minResidents: number;
+  acceptHours: number;
+  resolveHours: number;
+}
+
+/**
+ * A central household (党员中心户). `_id` derived from (branchId, memberOpenid), so designating
+ * twice is one document. `active: false` after stepping down (kept for history and records).
+ */
+export interface LiaisonHouseholdDoc {
+  _id: string;
+  branchId: string;
+  branchName: string;
+  committeeId: string;
+  memberOpenid: string;
+  /** The member's membership `_id`, so name / photo / phone / role are read live by $lookup. */
+  membershipId: string;
+  /** Snapshot of the member's name for lists and sorting (refreshed on update). */
+  memberName: string;
+  address: string;
+  grid: string;
+  photo: string | null;
+  promise: string;
+  promiseHeld: boolean;
+  showPhone: boolean;
+  active: boolean;
+  /**
+   * Linked resident households now: the cap is a conditional update on this counter
+   * (`residentCount: _.lte(max - n)`), never count-then-insert.
+   */
+  residentCount: number;
+  /** Bound residents (households with ≥ 1 binding), for coverage without a scan. */
+  boundCount: number;
+  openRequests: number;
+  /** `grid` + NUL + `memberName` + NUL + `_id`: the list's order and cursor. */
+  sortKey: string;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+  steppedDownAt?: Date | null;
+}
+
+/** A structured address as given (for editing); `address` holds its display text. */
+export type AddressPartsDoc =
+  { building: string; unit?: string; room: string } | { group: string; houseNumber: string } | null;
+
+/**
+ * A resident household linked to a central household. `cardCode` is unique (liaison card).
+ * Erased households keep `_id`, links and counts but lose every personal field (`erased`).
+ */
+export interface LiaisonResidentDoc {
+  _id: string;
+  householdId: string;
+  branchId: string;
+  committeeId: string;
+  grid: string;
+  headName: string;
+  address: string;
+  addressParts: AddressPartsDoc;
+  phone: string;
+  people: number;
+  careTags: string[];
+  notes: string | null;
+  cardCode: string;
+  /** openids bound (family members); also one `liaisonBindings` document each. */
+  boundOpenids: string[];
+  /** Wrong last-4 tries since the last success / lock; lock for an hour at 5. */
+  bindFails: number;
+  lockedUntil: Date | null;
+  openRequests: number;
+  active: boolean;
+  erased: boolean;
+  /** `headName` + NUL + `_id`: list order and cursor. */
+  sortKey: string;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+}
+
+/** `_id` = the resident's openid: one household per WeChat. */
+export interface LiaisonBindingDoc {
+  _id: string;
+  residentId: string;
+  householdId: string;
+  branchId: string;
+  boundAt: Date;
+}
+
+export interface LiaisonHistoryDoc {
+  at: Date;
+  action: 'submitted' | 'accepted' | 'resolved' | 'closed' | 'escalated' | 'moved' | 'released';
+  /** Display text without personal data: 「居民」「李秀英（中心户）」「支部书记」「社区党委」. */
+  by: string;
+  byOpenid: string | null;
+  note: string | null;
+}
+
+export interface LiaisonRequestDoc {
+  _id: string;
+  householdId: string;
+  residentId: string;
+  branchId: string;
+  committeeId: string;
+  grid: string;
+  memberOpenid: string;
+  memberName: string;
+  /** Who submitted (a bound openid); null after erasure. */
+  submittedBy: string | null;
+  category: string;
+  /** Null after erasure (statistics stay). */
+  text: string | null;
+  photos: string[];
+  urgent: boolean;
+  held: boolean;
+  status: 'submitted' | 'accepted' | 'resolved' | 'closed';
+  level: 0 | 1 | 2;
+  /** Deadline of the current stage (accept / resolve); null once resolved. The timer's index. */
+  dueAt: Date | null;
+  acceptedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  resolutionNote: string | null;
+  rating: 'satisfied' | 'basically' | 'unsatisfied' | null;
+  ratingComment: string | null;
+  history: LiaisonHistoryDoc[];
+  anonymised: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface LiaisonRecordDoc {
+  _id: string;
+  householdId: string;
+  residentId: string | null;
+  branchId: string;
+  grid: string;
+  memberOpenid: string;
+  /** `YYYY-MM-DD` UTC+8. */
+  date: string;
+  category: string;
+  note: string | null;
+  photos: string[];
+  held: boolean;
+  createdAt: Date;
 }

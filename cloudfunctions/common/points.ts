@@ -31,6 +31,8 @@ export const POINTS = {
   lessonStudied: 2,
   quizPassed: 3,
   volunteerHours: 1,
+  /** Per (central household, resident or household, day) served: liaison/records.ts. */
+  liaisonService: 1,
 } as const satisfies Record<PointsReasonDoc, number>;
 /** Points one volunteer activity can earn, however long it was. */
 export const VOLUNTEER_MAX = 5;

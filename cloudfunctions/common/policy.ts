@@ -19,6 +19,11 @@ export interface Actor {
    * rules marked `orReported` through. Loaded only by actions that need it.
    */
   reports?: string[];
+  /**
+   * The resident household the caller's WeChat is bound to (党员中心户, issue #7). Loaded only by
+   * `liaison` actions; lets `boundResident` rules through for that household.
+   */
+  binding?: { residentId: string; householdId: string } | null;
 }
 
 /** What an action is about. `branchId` for branch-scoped actions, `committeeId` for the tree. */
@@ -27,6 +32,10 @@ export interface Resource {
   committeeId?: string;
   /** Author of a notice: may manage their own notice. */
   authorOpenid?: string;
+  /** The member of a central household: `orHouseholder` rules let them through. */
+  householderOpenid?: string;
+  /** A central household: `boundResident` rules let residents bound to it through. */
+  householdId?: string;
 }
 
 const COMMITTEE: readonly RoleCode[] = [
@@ -52,14 +61,30 @@ const LESSON_COMPOSERS: readonly RoleCode[] = [
   'deputySecretary',
   'propagandaCommittee',
 ];
+/**
+ * Manage central households (党员中心户): designate, add / import / export residents, cards,
+ * dashboard. The secretary, the deputy and the mass-work committee member (群众工作委员).
+ */
+const LIAISON_MANAGERS: readonly RoleCode[] = ['secretary', 'deputySecretary', 'massWorkCommittee'];
 /** Roles of party members (党员): everyone but activists (入党积极分子). */
 const PARTY_MEMBER: readonly RoleCode[] = EVERY_ROLE.filter((r) => r !== 'activist');
 
 type Rule =
   /** Any caller, member or not (their own data only). */
   | { kind: 'anyone' }
-  /** Active members of the resource's branch holding one of `roles`. */
-  | { kind: 'branch'; roles: readonly RoleCode[]; orAuthor?: boolean; orReported?: boolean }
+  /**
+   * Active members of the resource's branch holding one of `roles`; `orHouseholder`: also the
+   * member of the resource's central household (`resource.householderOpenid`).
+   */
+  | {
+      kind: 'branch';
+      roles: readonly RoleCode[];
+      orAuthor?: boolean;
+      orReported?: boolean;
+      orHouseholder?: boolean;
+    }
+  /** A resident whose WeChat is bound to the resource's central household (`actor.binding`). */
+  | { kind: 'boundResident' }
   /** Anyone with an active membership in the resource's committee. */
   | { kind: 'committee' }
   /**
@@ -169,6 +194,33 @@ const RULES = {
   viewGoodDeeds: { kind: 'branch', roles: EVERY_ROLE },
   /** mine, myRecord, certificate: the caller's own. */
   myActivities: { kind: 'anyone' },
+  // ------------------------------------------------ `liaison` function (issue #7)
+  /**
+   * designateHousehold, listHouseholds, addResident / updateResident for any household of the
+   * branch, removeResident, importTemplate, importResidents, exportResidents, exportCards,
+   * dashboard; stepDown / updateHousehold of any household of the branch.
+   */
+  manageLiaison: { kind: 'branch', roles: LIAISON_MANAGERS },
+  /** The member's own central household: updateHousehold (own consent), stepDown, addResident,
+   * updateResident, listResidents, cardImage, listServiceRecords. Managers pass `manageLiaison`. */
+  ownHousehold: { kind: 'branch', roles: [], orHouseholder: true },
+  /** Care tags and notes of resident households: the linked member, secretary, deputy. */
+  viewResidentCare: { kind: 'branch', roles: SECRETARIES, orHouseholder: true },
+  /** revealPhone of a linked resident (audit-logged): the linked member, secretary, deputy. */
+  revealLiaisonPhone: { kind: 'branch', roles: SECRETARIES, orHouseholder: true },
+  /** logService: the linked member only (a record of their own work). */
+  logService: { kind: 'branch', roles: [], orHouseholder: true },
+  /**
+   * Requests of a central household: the linked member always; the secretary and deputy see
+   * them all and handle them from escalation level 1 (liaison/requests.ts checks the level).
+   */
+  handleRequest: { kind: 'branch', roles: SECRETARIES, orHouseholder: true },
+  /** Requests escalated to the committee (level 2), and `updateSettings`: committee secretaries. */
+  committeeLiaison: { kind: 'committeeAdmin', roles: SECRETARIES },
+  /** bindResident, myLiaison, unbind: anyone (a card and its digits are the proof). */
+  bindLiaisonCard: { kind: 'anyone' },
+  /** submitRequest, rateRequest, myData, eraseMyData, getRequest of their household's request. */
+  residentOfHousehold: { kind: 'boundResident' },
 } as const satisfies Record<string, Rule>;
 
 export type PolicyAction = keyof typeof RULES;
@@ -195,8 +247,19 @@ export function can(actor: Actor, action: PolicyAction, resource: Resource = {})
     }
     case 'member':
       return actor.memberships.some((m) => rule.roles.includes(m.role));
+    case 'boundResident':
+      return !!resource.householdId && actor.binding?.householdId === resource.householdId;
     case 'branch': {
       const role = roleIn(actor, resource.branchId);
+      // A central household's member acts on their own household only while they are in the
+      // household's branch (a member who left keeps no access).
+      if (
+        rule.orHouseholder &&
+        role &&
+        resource.householderOpenid !== undefined &&
+        resource.householderOpenid === actor.openid
+      )
+        return true;
       if (!role) {
         return (
           !!rule.orReported && !!resource.branchId && !!actor.reports?.includes(resource.branchId)

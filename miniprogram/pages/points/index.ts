@@ -18,6 +18,7 @@ const REASON_TEXT: Record<PointsReason, string> = {
   lessonStudied: '学完微党课',
   quizPassed: '课后测试通过',
   volunteerHours: '志愿服务',
+  liaisonService: '联户服务',
 };
 
 interface Row {
