@@ -65,7 +65,8 @@ describe('invitation', () => {
     const dir = (emu.emulator as unknown as { tmpDir: string }).tmpDir;
     const png = PNG.sync.read(fs.readFileSync(pathMod.join(dir, cloudPath)));
     const qr = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-    expect(qr?.data).toBe(data.scene);
+    // The emulator's stand-in for a 小程序码 names the page and the scene (docs/emulator-openapi.md).
+    expect(qr?.data).toBe(`wxacode:pages/join/index?scene=${encodeURIComponent(data.scene)}`);
   });
 
   test('the organisation committee member may invite; a plain member may not', async () => {

@@ -219,16 +219,45 @@ describe('subscribeMessage.send', () => {
 });
 
 describe('wxacode.getUnlimited', () => {
-  it('returns a PNG whose QR code decodes to the scene', async () => {
+  const decode = (buffer: Buffer) => {
+    const png = PNG.sync.read(buffer);
+    return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+  };
+
+  it('returns a PNG (buffer + contentType) whose QR names the page and the encoded scene', async () => {
     const res = await cloud.openapi.wxacode.getUnlimited({
       scene: 'b=42&m=7',
-      page: 'pages/index/index',
+      page: 'packages/resident/bind/index',
     });
     expect(res.contentType).toBe('image/png');
-    const png = PNG.sync.read(res.buffer);
-    const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-    expect(code?.data).toBe('b=42&m=7');
-    expect(png.width).toBe(430);
+    expect(Buffer.isBuffer(res.buffer)).toBe(true);
+    expect(decode(res.buffer)).toBe('wxacode:packages/resident/bind/index?scene=b%3D42%26m%3D7');
+    expect(PNG.sync.read(res.buffer).width).toBe(430);
+  });
+
+  it('without a page opens the home page (the first known page, else pages/index/index)', async () => {
+    const res = await cloud.openapi.wxacode.getUnlimited({ scene: 'XFLQ2C3D' });
+    expect(decode(res.buffer)).toBe('wxacode:pages/index/index?scene=XFLQ2C3D');
+  });
+
+  it('refuses a page with a leading slash or a query (41030) and a width that is no number (40097)', async () => {
+    for (const page of ['/pages/index/index', 'pages/index/index?x=1', '']) {
+      const err = await rejection(
+        cloud.openapi.wxacode.getUnlimited({ scene: 'a', page, checkPath: false }),
+      );
+      expect(err.errCode).toBe(41030);
+    }
+    const err = await rejection(cloud.openapi.wxacode.getUnlimited({ scene: 'a', width: 'big' }));
+    expect(err.errCode).toBe(40097);
+    const clamped = await cloud.openapi.wxacode.getUnlimited({ scene: 'a', width: 2000 });
+    expect(PNG.sync.read(clamped.buffer).width).toBe(1280);
+  });
+
+  it('refuses a scene with characters WeChat does not allow (40169)', async () => {
+    for (const scene of ['', '卡号', 'a b', 'a%20b']) {
+      const err = await rejection(cloud.openapi.wxacode.getUnlimited({ scene }));
+      expect(err.errCode).toBe(40169);
+    }
   });
 
   it('honours lineColor and isHyaline', async () => {

@@ -164,6 +164,19 @@ const KEYWORD_LIMITS: [prefix: string, max: number][] = [
 ];
 
 const SCENE_RE = /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]{1,32}$/;
+/** A page path as app.json lists it: no leading slash, no query. */
+const PAGE_RE = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_.-]+)*$/;
+const DEFAULT_PAGE = 'pages/index/index';
+
+/**
+ * What the emulator's stand-in for a 小程序码 holds: a plain QR code (any scanner and jsqr can
+ * read it) whose text names the page and the scene, the way WeChat opens the code:
+ * `wxacode:<page>?scene=<encodeURIComponent(scene)>`. The preview's wx.scanCode answers it as
+ * WeChat answers a mini-program code (`scanType: 'WX_CODE'`, `path`).
+ */
+export function wxacodeText(page: string, scene: string): string {
+  return `wxacode:${page}?scene=${encodeURIComponent(scene)}`;
+}
 
 export function createOpenApi(deps: OpenApiDeps): OpenApiService {
   const now = deps.now ?? (() => new Date());
@@ -298,18 +311,24 @@ export function createOpenApi(deps: OpenApiDeps): OpenApiService {
     if (!scene || !SCENE_RE.test(scene)) {
       return wxError(40169, 'invalid length for scene, or the data is not json string', t);
     }
-    const page = p.page === undefined ? undefined : str(p.page);
-    if (page !== undefined) {
-      const known = deps.pages?.();
+    const known = deps.pages?.();
+    // Without `page` WeChat opens the app's home page (the first page of app.json).
+    let page = known?.[0] ?? DEFAULT_PAGE;
+    if (p.page !== undefined) {
+      const given = str(p.page);
+      if (given === undefined || !PAGE_RE.test(given)) return wxError(41030, 'invalid page', t);
       const checkPath = p.check_path !== false;
-      if (page.startsWith('/') || (checkPath && known && !known.includes(page))) {
-        return wxError(41030, 'invalid page', t);
-      }
+      if (checkPath && known && !known.includes(given)) return wxError(41030, 'invalid page', t);
+      page = given;
     }
     const env = str(p.env_version) ?? 'release';
     if (!['release', 'trial', 'develop'].includes(env)) {
       return wxError(40097, 'invalid args, env_version', t);
     }
+    if (p.width !== undefined && !Number.isFinite(Number(p.width))) {
+      return wxError(40097, 'invalid args, width', t);
+    }
+    // WeChat clamps the width into 280–1280 rather than refusing it.
     const width = Math.min(1280, Math.max(280, Number(p.width ?? 430) || 430));
     const lc = p.line_color as { r?: unknown; g?: unknown; b?: unknown } | undefined;
     const channel = (v: unknown) => Math.min(255, Math.max(0, Math.round(Number(v) || 0)));
@@ -318,7 +337,7 @@ export function createOpenApi(deps: OpenApiDeps): OpenApiService {
         ? [channel(lc.r), channel(lc.g), channel(lc.b), 255]
         : [0, 0, 0, 255];
     const light: Rgba = p.is_hyaline === true ? [255, 255, 255, 0] : [255, 255, 255, 255];
-    const png = qrPng(scene, width, dark, light);
+    const png = qrPng(wxacodeText(page, scene), width, dark, light);
     return { respData: png, contentType: 'image/png' };
   }
 

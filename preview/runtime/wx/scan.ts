@@ -5,6 +5,11 @@
  * screen — which is decoded in the page (qr.ts, jsqr), or pastes the code's text. The result
  * has WeChat's shape: `{ result, scanType: 'QR_CODE', charSet: 'utf-8', rawData, path }`;
  * closing the sheet fails with `scanCode:fail cancel`, as backing out of the camera does.
+ *
+ * The emulator's stand-in for a 小程序码 (`wxacode.getUnlimited`) is a plain QR code holding
+ * `wxacode:<page>?scene=<scene>` (docs/emulator-openapi.md); it is answered as WeChat answers a
+ * scanned mini-program code of this app: `scanType: 'WX_CODE'`, `path: '<page>?scene=…'` and an
+ * empty `result`.
  */
 import type { PreviewHost } from '../host';
 import { asyncApi, WxFailure, type Options } from './callback';
@@ -28,9 +33,13 @@ function utf8(text: string): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
+/** Text of the emulator's 小程序码 stand-in (emulator/src/services/openapi.ts `wxacodeText`). */
+const WXACODE_PREFIX = 'wxacode:';
+
 export interface ScanResult {
+  /** The code's text; empty for a mini-program code. */
   result: string;
-  scanType: 'QR_CODE';
+  scanType: 'QR_CODE' | 'WX_CODE';
   charSet: 'utf-8';
   /** Set when the code opens a page of this mini-program. */
   path: string;
@@ -38,6 +47,15 @@ export interface ScanResult {
 }
 
 export function scanResult(text: string, bytes: Uint8Array = utf8(text)): ScanResult {
+  if (text.startsWith(WXACODE_PREFIX)) {
+    return {
+      result: '',
+      scanType: 'WX_CODE',
+      charSet: 'utf-8',
+      path: text.slice(WXACODE_PREFIX.length),
+      rawData: base64Bytes(bytes),
+    };
+  }
   return {
     result: text,
     scanType: 'QR_CODE',
