@@ -15,7 +15,7 @@
  */
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPreview } from './preview/build.mjs';
@@ -37,6 +37,20 @@ const FUNCTION_TARGET = 'node16';
 const EMULATOR_TARGET = 'node20';
 /** What `npm run emulator` and `npm start` execute. */
 const EMULATOR_ENTRIES = [{ name: 'cli', required: true }];
+
+/**
+ * Files a function reads at run time, copied next to its bundle (paths from the repository
+ * root → inside the function folder). liaison: the CJK font its PDF card sheets embed
+ * (cloudfunctions/liaison/cards.ts reads `fonts/` relative to `__dirname`); OFL, 10 MB.
+ */
+const FUNCTION_ASSETS = {
+  liaison: [
+    {
+      from: 'node_modules/@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+      to: 'fonts/NotoSansSC_400Regular.ttf',
+    },
+  ],
+};
 
 /** CloudBase: a-z A-Z 0-9 - _, starting with a letter, at most 60 characters. */
 const TRIGGER_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
@@ -170,8 +184,18 @@ async function buildFunction(name, version) {
     )}\n`,
   );
   await writeFile(path.join(outDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-  return { name, bytes, warnings: result.warnings };
+  let bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  let assetBytes = 0;
+  for (const asset of FUNCTION_ASSETS[name] ?? []) {
+    const from = path.join(root, asset.from);
+    if (!existsSync(from)) throw new BuildError(`${asset.from} not found (npm install?)`);
+    const to = path.join(outDir, asset.to);
+    await mkdir(path.dirname(to), { recursive: true });
+    await copyFile(from, to);
+    assetBytes += (await stat(to)).size;
+  }
+  bytes += assetBytes;
+  return { name, bytes, assetBytes, warnings: result.warnings };
 }
 
 /** `tcb fn deploy --all` deploys only what cloudbaserc.json lists; say so before it bites. */
@@ -195,7 +219,8 @@ async function buildFunctions() {
   await mkdir(functionsOut, { recursive: true });
   const results = await Promise.all(names.map((name) => buildFunction(name, version)));
   for (const r of results) {
-    console.log(`  function  ${r.name.padEnd(16)} ${formatSize(r.bytes).padStart(9)}`);
+    const assets = r.assetBytes ? ` (files ${formatSize(r.assetBytes)})` : '';
+    console.log(`  function  ${r.name.padEnd(16)} ${formatSize(r.bytes).padStart(9)}${assets}`);
   }
   return results.flatMap((r) => r.warnings);
 }

@@ -695,6 +695,8 @@ export interface MyPointsResponse {
     passPercent: number;
     volunteerHours: number;
     volunteerMax: number;
+    /** Per central household served per day (issue #7, `liaison.logService`). */
+    liaisonService: number;
   };
   /** Entries of the last 7 days, newest first (at most 50). No ranking exists. */
   recent: PointsEntryView[];

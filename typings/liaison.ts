@@ -170,6 +170,11 @@ export interface MyHouseholdsResponse {
   requests: RequestItem[];
   /** Branches where the caller manages central households (secretary, deputy, mass work). */
   manages: { branchId: string; branchName: string }[];
+  /**
+   * The committee's settings of the caller's households (for 「联系户 n / 10」 and 「还需联系
+   * x 户」); absent when the caller has none.
+   */
+  settings?: LiaisonSettings;
 }
 
 // ---------------------------------------------------------------- linked resident households
@@ -589,6 +594,8 @@ export interface DashboardResponse {
   settings: LiaisonSettings;
   /** The caller may change the settings (committee secretaries). */
   canEditSettings: boolean;
+  /** The party committee whose settings apply (the `committeeId` of `updateSettings`). */
+  committeeId: string;
 }
 
 /** Committee secretary / deputy. */

@@ -27,6 +27,7 @@ import {
   type MembershipDoc,
   type OrganizationDoc,
 } from '../common';
+import { liaisonCard } from '../common/liaison-card';
 import {
   MAX_MEMBERSHIPS,
   MSG,
@@ -117,7 +118,8 @@ function applicationView(m: MembershipDoc): ApplicationView {
 /**
  * The caller's memberships and reports (双报到) with what the home page shows.
  * Requests: memberships with their reports joined by `$lookup` (1), then in parallel latest notices of their branches (1) and,
- * for reviewers, pending applications and transfers (1): at most 3.
+ * for reviewers, pending applications and transfers (1): at most 3. A caller without an active
+ * membership has neither, and gets their liaison card instead (common/liaison-card.ts, 1): 2.
  */
 export const me: ActionDef<'branch', 'me'> = {
   kind: 'read',
@@ -171,7 +173,10 @@ export const me: ActionDef<'branch', 'me'> = {
             .end()!
             .then((r: unknown) => (r as { list: CountRow[] }).list);
 
-    const [notices, counts] = await Promise.all([noticesP, countsP]);
+    // Residents' home: the central household their WeChat is bound to (issue #7).
+    const liaisonP = activeIds.length === 0 ? liaisonCard(db, openid) : Promise.resolve(undefined);
+
+    const [notices, counts, liaison] = await Promise.all([noticesP, countsP, liaisonP]);
     const pending = new Map<string, number>();
     const transfers = new Map<string, number>();
     for (const row of counts) {
@@ -240,6 +245,7 @@ export const me: ActionDef<'branch', 'me'> = {
       memberships,
       reports: myReports(reports),
       rejectedApplications,
+      ...(liaison !== undefined ? { liaison } : {}),
       serverTime: now.toISOString(),
     };
   },

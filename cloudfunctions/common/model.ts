@@ -497,7 +497,12 @@ export interface VolunteerTeamDoc {
 export interface GoodDeedDoc {
   _id: string;
   branchId: string;
+  /** The activity recorded on; '' for an entry of a service record (`source: 'liaison'`). */
   activityId: string;
+  /** Absent (activity) or 'liaison': a central household's service record (liaison/records.ts). */
+  source?: 'activity' | 'liaison';
+  /** With `source: 'liaison'`: the `liaisonRecords._id` it counts. */
+  recordId?: string;
   title: string;
   count: number;
   note: string;
@@ -529,10 +534,10 @@ export interface AuditLogDoc {
   actorOpenid: string;
   /**
    * `revealPhone`: a volunteer sign-up's phone (activity); `revealResidentPhone`: a linked
-   * resident household's phone (liaison); `eraseResident`: a resident household's personal data
-   * erased (by the resident or a manager).
+   * resident household's phone (liaison). (Erasures are recorded on the emptied resident
+   * document itself: `erasedAt`, `erasedBy`.)
    */
-  action: 'revealPhone' | 'revealResidentPhone' | 'eraseResident';
+  action: 'revealPhone' | 'revealResidentPhone';
   /** The sign-up (participant `_id`) or the resident household (`liaisonResidents._id`). */
   subjectId: string;
   /** The activity of a sign-up; null for liaison entries. */
@@ -585,6 +590,17 @@ export interface LiaisonHouseholdDoc {
   createdBy: string;
   updatedAt: Date;
   steppedDownAt?: Date | null;
+  /**
+   * Set when the member stepped down: the household their residents went to and how many, so
+   * a retried `stepDown` answers the same.
+   */
+  movedTo?: string | null;
+  movedResidents?: number;
+  /**
+   * Households whose residents were handed to this one (`stepDown`): the counter increment
+   * is conditional on the source not being listed, so a retried hand-over counts once.
+   */
+  mergedFrom?: string[];
 }
 
 /** A structured address as given (for editing); `address` holds its display text. */
@@ -593,7 +609,8 @@ export type AddressPartsDoc =
 
 /**
  * A resident household linked to a central household. `cardCode` is unique (liaison card).
- * Erased households keep `_id`, links and counts but lose every personal field (`erased`).
+ * Erased households keep `_id`, links and counts but lose every personal field (`erased`); their
+ * `cardCode` becomes `~` + `_id` (unique, and never a code a resident can type).
  */
 export interface LiaisonResidentDoc {
   _id: string;
@@ -617,6 +634,12 @@ export interface LiaisonResidentDoc {
   openRequests: number;
   active: boolean;
   erased: boolean;
+  /** Set by the erasure: when, by whom (`resident` themselves or a `manager`, named). */
+  erasedAt?: Date | null;
+  erasedBy?: 'resident' | 'manager' | null;
+  erasedByOpenid?: string | null;
+  /** Erased, and its service records still carry notes / photos: the `escalate` timer clears them. */
+  recordsToSweep?: boolean;
   /** `headName` + NUL + `_id`: list order and cursor. */
   sortKey: string;
   createdAt: Date;
@@ -628,6 +651,10 @@ export interface LiaisonResidentDoc {
 export interface LiaisonBindingDoc {
   _id: string;
   residentId: string;
+  /**
+   * The central household when bound. `stepDown` moves residents, not bindings: the resident's
+   * `householdId` is the truth (common/liaison-card.ts `loadCard` joins through it).
+   */
   householdId: string;
   branchId: string;
   boundAt: Date;
@@ -640,6 +667,8 @@ export interface LiaisonHistoryDoc {
   by: string;
   byOpenid: string | null;
   note: string | null;
+  /** Content security asked for review of `note`: shown to its author and secretaries only. */
+  held?: boolean;
 }
 
 export interface LiaisonRequestDoc {
@@ -667,8 +696,12 @@ export interface LiaisonRequestDoc {
   resolvedAt: Date | null;
   closedAt: Date | null;
   resolutionNote: string | null;
+  /** Content security asked for review of the note: the resident sees a neutral text. */
+  resolutionNoteHeld?: boolean;
   rating: 'satisfied' | 'basically' | 'unsatisfied' | null;
   ratingComment: string | null;
+  /** Content security asked for review of the comment: shown to secretaries only. */
+  ratingCommentHeld?: boolean;
   history: LiaisonHistoryDoc[];
   anonymised: boolean;
   createdAt: Date;

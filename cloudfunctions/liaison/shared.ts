@@ -5,15 +5,36 @@
  */
 import { createHash, randomInt } from 'crypto';
 import * as z from 'zod';
-import type { AddressInput, CareTag, LiaisonSettings, ResidentItem } from '../../typings/api';
-import type { RoleCode } from '../../typings/api';
+import type {
+  AddressInput,
+  CareTag,
+  HouseholdItem,
+  LiaisonSettings,
+  RequestCategory,
+  RequestItem,
+  ResidentItem,
+} from '../../typings/api';
+import {
+  AppError,
+  COLLECTIONS,
+  actorFrom,
+  fetchAll,
+  toTime,
+  type Actor,
+  type Database,
+} from '../common';
+import { roleIn, type Resource } from '../common/policy';
 import type {
   AddressPartsDoc,
+  LiaisonHouseholdDoc,
+  LiaisonRequestDoc,
   LiaisonResidentDoc,
   LiaisonSettingsDoc,
+  MembershipDoc,
   OrganizationDoc,
 } from '../common/model';
-import { maskPhone } from '../common/util';
+import { MAX_MEMBERSHIPS, iso, maskPhone, updatedCount } from '../common/util';
+import { ROLE_LABELS } from '../common/liaison-card';
 
 export const MSG = {
   forbidden: '您没有权限进行此操作',
@@ -129,17 +150,7 @@ export const cardCodeSchema = z
 
 // ---------------------------------------------------------------- what a caller may see
 
-export const ROLE_LABELS: Record<RoleCode, string> = {
-  secretary: '支部书记',
-  deputySecretary: '支部副书记',
-  organizationCommittee: '组织委员',
-  propagandaCommittee: '宣传委员',
-  disciplineCommittee: '纪检委员',
-  massWorkCommittee: '群众工作委员',
-  member: '党员',
-  probationary: '预备党员',
-  activist: '入党积极分子',
-};
+export { ROLE_LABELS, memberView, publicPromise } from '../common/liaison-card';
 
 /**
  * A resident household as a list shows it. The phone is always masked here; care tags and
@@ -159,4 +170,428 @@ export function residentView(r: LiaisonResidentDoc, seeCare: boolean): ResidentI
     openRequests: r.openRequests,
     ...(seeCare ? { careTags: r.careTags as CareTag[], notes: r.notes } : {}),
   };
+}
+
+// ---------------------------------------------------------------- errors
+
+export const forbidden = (message: string = MSG.forbidden) => new AppError('FORBIDDEN', message);
+export const householdNotFound = () => new AppError('NOT_FOUND', MSG.householdNotFound);
+export const residentNotFound = () => new AppError('NOT_FOUND', MSG.residentNotFound);
+
+// ---------------------------------------------------------------- loading with the caller
+
+type Joined<T> = T & {
+  /** The caller's memberships in the household's branch. */
+  m?: MembershipDoc[];
+  /** The caller's memberships in the household's committee organisation. */
+  cm?: MembershipDoc[];
+  /** The committee organisation (its `liaisonSettings`). */
+  c?: OrganizationDoc[];
+  /** The central household's member's membership (`membershipId`). */
+  hm?: MembershipDoc[];
+};
+
+/** Who may do what about a central household, as the policy sees it. */
+export function householdResource(h: LiaisonHouseholdDoc): Resource {
+  return {
+    branchId: h.branchId,
+    committeeId: h.committeeId,
+    // A member who stepped down keeps no access to the residents they handed over.
+    householderOpenid: h.active ? h.memberOpenid : undefined,
+    householdId: h._id,
+  };
+}
+
+/** A central household with what every household-scoped action needs (`householdFor`). */
+export interface HouseholdFor {
+  doc: LiaisonHouseholdDoc;
+  /** The caller's memberships of the household's branch and committee organisation. */
+  actor: Actor;
+  settings: LiaisonSettings;
+  /** The household's member's membership (live name, photo, role, phone), if it still exists. */
+  member: MembershipDoc | null;
+  resource: Resource;
+}
+
+function ownOnly(field: string, openid: string, $: any) {
+  return $.filter({ input: `$${field}`, as: 'x', cond: $.eq(['$$x.openid', openid]) });
+}
+
+/** The `$lookup`s of the household-scoped loaders (from a document with these fields). */
+function withContext(agg: any, db: Database, openid: string, prefix = '') {
+  const $ = db.command.aggregate;
+  return agg
+    .lookup({
+      from: COLLECTIONS.memberships,
+      localField: `${prefix}branchId`,
+      foreignField: 'orgId',
+      as: 'm',
+    })
+    .lookup({
+      from: COLLECTIONS.memberships,
+      localField: `${prefix}committeeId`,
+      foreignField: 'orgId',
+      as: 'cm',
+    })
+    .lookup({
+      from: COLLECTIONS.organizations,
+      localField: `${prefix}committeeId`,
+      foreignField: '_id',
+      as: 'c',
+    })
+    .lookup({
+      from: COLLECTIONS.memberships,
+      localField: `${prefix}membershipId`,
+      foreignField: '_id',
+      as: 'hm',
+    })
+    .addFields({ m: ownOnly('m', openid, $), cm: ownOnly('cm', openid, $) });
+}
+
+function contextOf<T extends object>(openid: string, h: LiaisonHouseholdDoc, row: Joined<T>) {
+  const actor = actorFrom(openid, [...(row.m ?? []), ...(row.cm ?? [])]);
+  return {
+    doc: h,
+    actor,
+    settings: settingsOf(row.c?.[0]),
+    member: row.hm?.[0] ?? null,
+    resource: householdResource(h),
+  };
+}
+
+/**
+ * Central households by `_id`, each with the caller's memberships of its branch and committee
+ * organisation, the committee's settings and the member's membership: ONE database request (an
+ * aggregate with `$lookup`s on `orgId_status_sortKey` and `_id`). Missing ids are left out.
+ */
+export async function householdsFor(
+  db: Database,
+  openid: string,
+  ids: string[],
+): Promise<HouseholdFor[]> {
+  const _ = db.command;
+  const agg = db
+    .collection(COLLECTIONS.liaisonHouseholds)
+    .aggregate()
+    .match({ _id: ids.length === 1 ? ids[0] : _.in(ids) });
+  const res = (await withContext(agg, db, openid).end()) as { list: Joined<LiaisonHouseholdDoc>[] };
+  return (res.list ?? []).map((row) => {
+    const { m: _m, cm: _cm, c: _c, hm: _hm, ...h } = row;
+    return contextOf(openid, h as LiaisonHouseholdDoc, row);
+  });
+}
+
+/** One central household (`householdsFor`); NOT_FOUND when it does not exist. */
+export async function householdFor(
+  db: Database,
+  openid: string,
+  id: string,
+): Promise<HouseholdFor> {
+  const [h] = await householdsFor(db, openid, [id]);
+  if (!h) throw householdNotFound();
+  return h;
+}
+
+/** A resident household with its central household's context (`residentFor`). */
+export interface ResidentFor extends HouseholdFor {
+  resident: LiaisonResidentDoc;
+  /** The resident's requests (only with `requests: true`). */
+  requests: LiaisonRequestDoc[];
+}
+
+/**
+ * A resident household with its central household and the same context as `householdFor`,
+ * optionally with the resident's requests: ONE database request. NOT_FOUND when either is
+ * missing.
+ */
+export async function residentFor(
+  db: Database,
+  openid: string,
+  residentId: string,
+  opts: { requests?: boolean } = {},
+): Promise<ResidentFor> {
+  let agg = db
+    .collection(COLLECTIONS.liaisonResidents)
+    .aggregate()
+    .match({ _id: residentId })
+    .lookup({
+      from: COLLECTIONS.liaisonHouseholds,
+      localField: 'householdId',
+      foreignField: '_id',
+      as: 'h',
+    });
+  if (opts.requests) {
+    agg = agg.lookup({
+      from: COLLECTIONS.liaisonRequests,
+      localField: '_id',
+      foreignField: 'residentId',
+      as: 'q',
+    });
+  }
+  const res = (await withContext(agg, db, openid, 'h.').end()) as {
+    list: Joined<LiaisonResidentDoc & { h?: LiaisonHouseholdDoc[]; q?: LiaisonRequestDoc[] }>[];
+  };
+  const row = res.list?.[0];
+  const h = row?.h?.[0];
+  if (!row || !h) throw residentNotFound();
+  const { m: _m, cm: _cm, c: _c, hm: _hm, h: _h, q = [], ...resident } = row;
+  return {
+    ...contextOf(openid, h, row),
+    resident: resident as LiaisonResidentDoc,
+    requests: q,
+  };
+}
+
+/**
+ * The caller's memberships (active or not) with each one's organisation and committee
+ * organisation joined: ONE database request. For actions that start from a branch id.
+ */
+export async function actorWithOrgs(db: Database, openid: string, others: string[] = []) {
+  const _ = db.command;
+  const ids = [...new Set([openid, ...others])];
+  const res = (await db
+    .collection(COLLECTIONS.memberships)
+    .aggregate()
+    .match({ openid: ids.length === 1 ? openid : _.in(ids) })
+    .limit(MAX_MEMBERSHIPS * ids.length)
+    .lookup({ from: COLLECTIONS.organizations, localField: 'orgId', foreignField: '_id', as: 'o' })
+    .lookup({
+      from: COLLECTIONS.organizations,
+      localField: 'committeeId',
+      foreignField: '_id',
+      as: 'c',
+    })
+    .end()) as { list: (MembershipDoc & { o?: OrganizationDoc[]; c?: OrganizationDoc[] })[] };
+  const orgs = new Map<string, OrganizationDoc>();
+  const docs: MembershipDoc[] = [];
+  for (const { o = [], c = [], ...m } of res.list ?? []) {
+    for (const org of [...o, ...c]) orgs.set(org._id, org);
+    docs.push(m as MembershipDoc);
+  }
+  return { actor: actorFrom(openid, docs), docs, orgs };
+}
+
+/** The settings of the committee a branch (or committee) belongs to, from `actorWithOrgs`. */
+export function settingsFor(orgs: Map<string, OrganizationDoc>, committeeId: string | undefined) {
+  return settingsOf(committeeId ? orgs.get(committeeId) : null);
+}
+
+// ---------------------------------------------------------------- views
+
+/**
+ * A central household as managers and its member see it. `member` (the member's membership)
+ * gives the live name and photo; the snapshot is used when it is missing.
+ */
+export function householdView(
+  h: LiaisonHouseholdDoc,
+  settings: LiaisonSettings,
+  member?: Pick<MembershipDoc, 'realName' | 'photo'> | null,
+): HouseholdItem {
+  return {
+    householdId: h._id,
+    branchId: h.branchId,
+    memberOpenid: h.memberOpenid,
+    memberName: member?.realName || h.memberName,
+    memberPhoto: member?.photo ?? h.photo ?? null,
+    address: h.address,
+    grid: h.grid,
+    promise: h.promise,
+    showPhone: h.showPhone,
+    residentCount: h.residentCount,
+    boundCount: h.boundCount,
+    needsMore: h.residentCount < settings.minResidents,
+    openRequests: h.openRequests,
+  };
+}
+
+/** What a caller may learn of the resident household behind a request. */
+export type RequestResident = Pick<LiaisonResidentDoc, '_id' | 'headName' | 'address'>;
+
+const OPEN_STATUSES = ['submitted', 'accepted'] as const;
+
+/** Open = submitted or accepted (not yet resolved). */
+export function isOpen(status: string): boolean {
+  return (OPEN_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * A request as a list shows it. `resident` is given ONLY by callers allowed to see the
+ * household behind it (the linked member, the branch secretary and deputy: policy
+ * `viewResidentCare`); anyone else gets no `resident` block. An anonymised request (the
+ * resident erased their data) has an empty text and never a resident block.
+ */
+export function requestView(
+  r: LiaisonRequestDoc,
+  resident?: RequestResident | null,
+  now: number = Date.now(),
+): RequestItem {
+  const due = r.dueAt ? toTime(r.dueAt) : null;
+  return {
+    requestId: r._id,
+    householdId: r.householdId,
+    category: r.category as RequestCategory,
+    text: r.text ?? '',
+    urgent: !!r.urgent,
+    status: r.status,
+    level: r.level,
+    overdue: isOpen(r.status) && due !== null && due < now,
+    dueAt: due === null ? null : new Date(due).toISOString(),
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    rating: r.rating ?? null,
+    ...(resident && !r.anonymised && resident._id === r.residentId
+      ? {
+          resident: {
+            residentId: resident._id,
+            headName: resident.headName,
+            address: resident.address,
+          },
+        }
+      : {}),
+    memberName: r.memberName,
+    grid: r.grid,
+    held: !!r.held,
+  };
+}
+
+// ---------------------------------------------------------------- who did it (history)
+
+/** 「李秀英（中心户）」 for the household's member, else the caller's role 「支部书记」…. */
+export function byLabel(h: HouseholdFor, openid: string): string {
+  if (openid === h.doc.memberOpenid) return `${h.member?.realName || h.doc.memberName}（中心户）`;
+  const role = roleIn(h.actor, h.doc.branchId);
+  if (role) return ROLE_LABELS[role];
+  return h.actor.memberships.some((m) => m.orgId === h.doc.committeeId) ? '社区党委' : '居民';
+}
+
+// ---------------------------------------------------------------- erasure
+
+/** An erased household's card code: unique (the index) and never one a resident can type. */
+export const erasedCardCode = (residentId: string) => `~${residentId}`;
+
+/**
+ * Erases a resident household (`eraseMyData` by the resident, `removeResident` by a manager):
+ * every binding removed, the resident document's personal fields emptied (`erased`, inactive,
+ * its card code replaced so it no longer binds; who erased it and when stay on the emptied
+ * document as the record of the erasure), the household's requests anonymised (text, photos,
+ * submitter, notes and comments gone; category, status, times, level and rating stay); the
+ * central household's counters follow. Service records about the household (the member's work
+ * log: points and good deeds stay) lose their notes and photos on the next run of the
+ * `escalate` timer (`recordsToSweep`, within 10 minutes), which keeps the erasure within the
+ * write budget. The resident update is conditional on `active: true`, so a concurrent or repeated erasure changes
+ * the counters once.
+ *
+ * Requests: bindings (1, skipped when `bound` is false), the resident (1), requests (1, skipped
+ * when `hasRequests` is false), the household counters (1): 2 to 4.
+ */
+export async function eraseResident(
+  db: Database,
+  r: LiaisonResidentDoc,
+  opts: {
+    bound: boolean;
+    hasRequests: boolean;
+    now: Date;
+    by: 'resident' | 'manager';
+    byOpenid: string | null;
+  },
+): Promise<boolean> {
+  const _ = db.command;
+  const { now } = opts;
+  if (opts.bound) {
+    await db.collection(COLLECTIONS.liaisonBindings).where({ residentId: r._id }).remove();
+  }
+  const erased = updatedCount(
+    await db
+      .collection(COLLECTIONS.liaisonResidents)
+      .where({ _id: r._id, active: true })
+      .update({
+        data: {
+          headName: '',
+          address: '',
+          addressParts: null,
+          phone: '',
+          people: 0,
+          careTags: [],
+          notes: null,
+          cardCode: erasedCardCode(r._id),
+          boundOpenids: [],
+          bindFails: 0,
+          lockedUntil: null,
+          openRequests: 0,
+          active: false,
+          erased: true,
+          erasedAt: now,
+          erasedBy: opts.by,
+          // A manager's removal names them (accountability); a resident's own erasure keeps no
+          // openid linked to the emptied household.
+          erasedByOpenid: opts.byOpenid,
+          recordsToSweep: true,
+          sortKey: `\u0000${r._id}`,
+          updatedAt: now,
+        },
+      }),
+  );
+  if (!erased) return false;
+  await Promise.all([
+    opts.hasRequests
+      ? db
+          .collection(COLLECTIONS.liaisonRequests)
+          .where({ residentId: r._id })
+          .update({
+            data: {
+              text: null,
+              photos: [],
+              submittedBy: null,
+              resolutionNote: null,
+              ratingComment: null,
+              'history.$[].note': null,
+              anonymised: true,
+              updatedAt: now,
+            },
+          })
+      : null,
+    db
+      .collection(COLLECTIONS.liaisonHouseholds)
+      .where({ _id: r.householdId })
+      .update({
+        data: {
+          residentCount: _.inc(-1),
+          boundCount: _.inc(r.boundOpenids.length > 0 ? -1 : 0),
+          openRequests: _.inc(-(r.openRequests ?? 0)),
+          updatedAt: now,
+        },
+      }),
+  ]);
+  return true;
+}
+
+/** Erased households swept per timer run. */
+const SWEEP_BATCH = 50;
+
+/**
+ * Removes the notes and photos of service records about households erased since the last run
+ * (index `recordsToSweep`), then clears the flag: two requests per household, after the
+ * erasure answered. A failure leaves the flag set, so the next run tries again.
+ */
+export async function sweepErasedRecords(db: Database): Promise<number> {
+  const pending = await fetchAll<Pick<LiaisonResidentDoc, '_id' | 'branchId'>>(
+    db
+      .collection(COLLECTIONS.liaisonResidents)
+      .where({ recordsToSweep: true })
+      .field({ _id: true, branchId: true })
+      .limit(SWEEP_BATCH),
+  );
+  for (const r of pending) {
+    // Records are found through the branch (index `branchId_date`): a resident never changes
+    // branch, while its central household may (stepDown).
+    await db
+      .collection(COLLECTIONS.liaisonRecords)
+      .where({ branchId: r.branchId, residentId: r._id })
+      .update({ data: { note: null, photos: [] } });
+    await db
+      .collection(COLLECTIONS.liaisonResidents)
+      .where({ _id: r._id })
+      .update({ data: { recordsToSweep: false } });
+  }
+  return pending.length;
 }

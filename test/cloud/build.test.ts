@@ -53,3 +53,31 @@ test('the built user function answers demo-member from the demo seed, as npm sta
     emu.close();
   }
 });
+
+test('the built liaison function carries its font and prints a card sheet from the bundle', async () => {
+  // pdfkit is bundled: this proves it finds no data file it would need from node_modules, and
+  // reads NotoSansSC from fonts/ next to the bundle (scripts/build.mjs FUNCTION_ASSETS).
+  const font = path.join(OUT, 'liaison', 'fonts', 'NotoSansSC_400Regular.ttf');
+  expect(fs.statSync(font).size).toBeGreaterThan(5_000_000);
+  const emu = new Emulator({
+    functionsDir: OUT,
+    strict: true,
+    indexes: loadIndexFile(path.join(ROOT, 'database/indexes.json')),
+  });
+  try {
+    emu.seed(Emulator.readSeedFile(path.join(ROOT, 'database/seed/demo.json')));
+    const r = await emu.invoke(
+      'liaison',
+      { action: 'exportCards', data: { householdId: 'hh9c7a90fecf2fd066d101587710b928' } },
+      { openid: 'demo-secretary' },
+    );
+    expect(r.error).toBeUndefined();
+    const res = r.result as { ok: boolean; data: { fileID: string; rows: number } };
+    expect(res).toMatchObject({ ok: true, data: { rows: 6 } });
+    const pdf = fs.readFileSync(emu.storage.localPathOf(res.data.fileID)!);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toMatch(/\/FontFile2 \d+ 0 R/); // the embedded subset
+  } finally {
+    emu.close();
+  }
+}, 60000);

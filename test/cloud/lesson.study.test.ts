@@ -621,6 +621,7 @@ describe('points', () => {
     // The seed gave demo-member 2 points in March for the audio lesson.
     expect(mine.balance).toBe(12);
     expect(mine.rules).toEqual({
+      liaisonService: 1,
       lessonStudied: 2,
       quizPassed: 3,
       passPercent: 60,

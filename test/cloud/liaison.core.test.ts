@@ -1,0 +1,746 @@
+/**
+ * Central households, linked resident households and residents' binding through the emulator
+ * with the demo seed: designation (idempotent), the link cap (the committee's maximum, also
+ * after it changes), stepping down, the residents' list (masked phones, care tags gated), the
+ * audit-logged reveal, binding with the last four digits and the lock, family members,
+ * `myLiaison` and `branch.me`, `myData` and erasure. Every call's database requests are
+ * asserted exactly.
+ */
+import type { ActionName, ActionReq, ActionRes, Result } from '../../typings/api';
+import type { TestEmulator } from '../helpers/emulator';
+import { branchCaller, demoEmulator, err as errOf, ok as okOf, rid } from '../helpers/branch';
+import { householdId } from '../../cloudfunctions/liaison/shared';
+
+type LiaisonAction = ActionName<'liaison'>;
+
+let emu: TestEmulator;
+
+async function call<A extends LiaisonAction>(
+  openid: string,
+  action: A,
+  data?: ActionReq<'liaison', A> | Record<string, unknown>,
+  requestId?: string,
+): Promise<{ result: Result<ActionRes<'liaison', A>>; dbRequests: number }> {
+  const event: Record<string, unknown> = { action };
+  if (data !== undefined) event.data = data;
+  if (requestId !== undefined) event.requestId = requestId;
+  const r = (await emu.call('liaison', event, { openid })) as {
+    result: unknown;
+    dbRequests: number;
+    error?: unknown;
+  };
+  if (r.error) throw new Error(`invocation failed: ${JSON.stringify(r.error)}`);
+  return { result: r.result as Result<ActionRes<'liaison', A>>, dbRequests: r.dbRequests };
+}
+
+/** The call's answer, asserting it made exactly `n` database requests. */
+async function costs<T>(n: number, p: Promise<{ result: Result<T>; dbRequests: number }>) {
+  const r = await p;
+  expect(r.dbRequests).toBe(n);
+  return r.result;
+}
+
+const branchCall = branchCaller(() => emu);
+
+type Called<T> = Result<T> | { result: Result<T>; dbRequests: number };
+const unwrap = <T>(x: Called<T>): Result<T> => ('dbRequests' in x ? x.result : x);
+const ok = <T>(x: Called<T>) => okOf(unwrap(x));
+const err = <T>(x: Called<T>) => errOf(unwrap(x));
+
+const B1 = 'org-branch-1';
+const B2 = 'org-branch-2';
+const HH_MEMBER = 'hh9c7a90fecf2fd066d101587710b928';
+const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
+const HH_B2 = 'hh1c8207a09c0ff0b56f4e0282e0bbd9';
+const HOUR = 3600_000;
+
+const doc = (collection: string, id: string) => emu.db.get(collection, id) as any;
+const set = (collection: string, id: string, fields: Record<string, unknown>) =>
+  emu.db.update(
+    collection,
+    { _id: id },
+    { $set: fields },
+    { multi: false, upsert: false, replace: false },
+  );
+const residentInput = (i: number, extra: Record<string, unknown> = {}) => ({
+  householdId: HH_ELDER,
+  headName: `测试户${i}`,
+  address: { building: '6', unit: '1', room: `${100 + i}` },
+  phone: `1390000${String(1000 + i).padStart(4, '0')}`,
+  ...extra,
+});
+
+beforeEach(async () => {
+  emu = await demoEmulator();
+});
+afterEach(() => emu.close());
+
+test('the seed: ids derived as the function derives them, counters agree with documents', () => {
+  expect(householdId(B1, 'demo-member')).toBe(HH_MEMBER);
+  expect(householdId(B1, 'demo-elder')).toBe(HH_ELDER);
+  expect(householdId(B2, 'demo-member-2')).toBe(HH_B2);
+  for (const h of emu.db.find('liaisonHouseholds', {}) as any[]) {
+    const residents = emu.db.find('liaisonResidents', { householdId: h._id, active: true });
+    expect(h.residentCount).toBe(residents.length);
+    expect(h.boundCount).toBe(residents.filter((r: any) => r.boundOpenids.length > 0).length);
+    const open = emu.db.find('liaisonRequests', {
+      householdId: h._id,
+      status: { $in: ['submitted', 'accepted'] },
+    });
+    expect(h.openRequests).toBe(open.length);
+  }
+  const open = doc('liaisonRequests', 'req-demo-open');
+  expect(Date.now() - open.createdAt.getTime()).toBeGreaterThan(1.9 * HOUR);
+  expect(Date.now() - open.createdAt.getTime()).toBeLessThan(2.1 * HOUR);
+  expect(open.dueAt.getTime() - Date.now()).toBeGreaterThan(21.9 * HOUR);
+});
+
+// ---------------------------------------------------------------- designate
+
+describe('designateHousehold', () => {
+  const input = {
+    branchId: B1,
+    memberOpenid: 'demo-probationary',
+    address: { building: '7', unit: '2', room: '301' },
+    promise: '邻里有事找我',
+    showPhone: true,
+  };
+
+  test('creates once; designating again answers the same household and applies the fields', async () => {
+    const first = ok(await costs(3, call('demo-secretary', 'designateHousehold', input, rid())));
+    const id = householdId(B1, 'demo-probationary');
+    expect(first).toEqual({ householdId: id, created: true });
+    expect(doc('liaisonHouseholds', id)).toMatchObject({
+      memberName: '周敏',
+      address: '7栋2单元301室',
+      grid: '幸福里第一网格（1–6 栋）',
+      promise: '邻里有事找我',
+      promiseHeld: false,
+      showPhone: true,
+      active: true,
+      residentCount: 0,
+    });
+    const again = ok(
+      await costs(
+        3,
+        call('demo-masswork', 'designateHousehold', { ...input, grid: '幸福里第一网格' }, rid()),
+      ),
+    );
+    expect(again).toEqual({ householdId: id, created: false });
+    expect(doc('liaisonHouseholds', id).grid).toBe('幸福里第一网格');
+    expect(emu.db.find('liaisonHouseholds', { memberOpenid: 'demo-probationary' })).toHaveLength(1);
+  });
+
+  test('an activist or someone outside the branch is not a party member of it', async () => {
+    for (const memberOpenid of ['demo-activist', 'demo-member-2', 'demo-newcomer']) {
+      const e = err(
+        await costs(2, call('demo-secretary', 'designateHousehold', { ...input, memberOpenid })),
+      );
+      expect(e).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringContaining('党员'),
+      });
+    }
+  });
+
+  test('a promise held for review is kept from residents until released', async () => {
+    ok(
+      await call(
+        'demo-secretary',
+        'designateHousehold',
+        { ...input, promise: '测试待审词 我的承诺' },
+        rid(),
+      ),
+    );
+    expect(doc('liaisonHouseholds', householdId(B1, 'demo-probationary')).promiseHeld).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------- add, cap
+
+describe('addResident and the cap', () => {
+  test('adds up to the committee maximum, then FULL naming it', async () => {
+    // demo-elder's household has 3 of 10.
+    for (let i = 4; i <= 10; i++) {
+      const r = await costs(3, call('demo-secretary', 'addResident', residentInput(i), rid()));
+      const data = ok(r);
+      expect(data).toMatchObject({ residentCount: i, max: 10 });
+      expect(data.cardCode).toMatch(/^[A-HJKMNP-Z2-9]{8}$/);
+    }
+    // The household (1), the refused place (1), whether a retry of this call had added it (1).
+    const full = err(
+      await costs(3, call('demo-secretary', 'addResident', residentInput(11), rid())),
+    );
+    expect(full).toEqual({ code: 'FULL', message: '每个中心户最多联系 10 户，已达上限' });
+    expect(doc('liaisonHouseholds', HH_ELDER).residentCount).toBe(10);
+    expect(emu.db.count('liaisonResidents', { householdId: HH_ELDER, active: true })).toBe(10);
+  });
+
+  test("the committee's changed maximum applies at once", async () => {
+    set('organizations', 'org-committee', {
+      liaisonSettings: { maxResidents: 4, minResidents: 2, acceptHours: 24, resolveHours: 72 },
+    });
+    ok(await call('demo-elder', 'addResident', residentInput(4), rid()));
+    const e = err(await call('demo-elder', 'addResident', residentInput(5), rid()));
+    expect(e).toEqual({ code: 'FULL', message: '每个中心户最多联系 4 户，已达上限' });
+  });
+
+  test('a retry with the same requestId answers the same resident (also when it filled the last place)', async () => {
+    set('liaisonHouseholds', HH_ELDER, { residentCount: 9 });
+    const id = rid();
+    const first = ok(await call('demo-elder', 'addResident', residentInput(4), id));
+    const retry = ok(await costs(3, call('demo-elder', 'addResident', residentInput(4), id)));
+    expect(retry.residentId).toBe(first.residentId);
+    expect(retry.cardCode).toBe(first.cardCode);
+    expect(doc('liaisonHouseholds', HH_ELDER).residentCount).toBe(10);
+    expect(emu.db.count('liaisonResidents', { householdId: HH_ELDER })).toBe(4);
+  });
+
+  test('the linked member adds; the mass-work member may not write care tags', async () => {
+    ok(await call('demo-elder', 'addResident', residentInput(4, { careTags: ['elderly'] }), rid()));
+    const e = err(
+      await call(
+        'demo-masswork',
+        'addResident',
+        residentInput(5, { careTags: ['elderly'] }),
+        rid(),
+      ),
+    );
+    expect(e.code).toBe('FORBIDDEN');
+    ok(await call('demo-masswork', 'addResident', residentInput(5), rid()));
+    expect(err(await call('demo-member', 'addResident', residentInput(6), rid())).code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  test('bad input names the field', async () => {
+    const e = err(await call('demo-elder', 'addResident', residentInput(4, { phone: '123' })));
+    expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', details: { fields: ['phone'] } });
+  });
+});
+
+// ---------------------------------------------------------------- step down
+
+describe('stepDown', () => {
+  test('hands the residents and open requests to a household with room; a retry answers the same', async () => {
+    // demo-member's 6 cannot go to demo-elder's 3 under a maximum of 8.
+    set('organizations', 'org-committee', {
+      liaisonSettings: { maxResidents: 8, minResidents: 5, acceptHours: 24, resolveHours: 72 },
+    });
+    const refused = err(
+      await costs(
+        2,
+        call('demo-member', 'stepDown', { householdId: HH_MEMBER, toHouseholdId: HH_ELDER }),
+      ),
+    );
+    expect(refused.code).toBe('FULL');
+    expect(doc('liaisonHouseholds', HH_ELDER).residentCount).toBe(3);
+
+    set('organizations', 'org-committee', { 'liaisonSettings.maxResidents': 10 });
+    const moved = ok(
+      await costs(
+        5,
+        call('demo-member', 'stepDown', { householdId: HH_MEMBER, toHouseholdId: HH_ELDER }),
+      ),
+    );
+    expect(moved).toEqual({ householdId: HH_MEMBER, movedResidents: 6 });
+    expect(doc('liaisonHouseholds', HH_ELDER)).toMatchObject({
+      residentCount: 9,
+      boundCount: 1,
+      openRequests: 2,
+    });
+    expect(doc('liaisonHouseholds', HH_MEMBER)).toMatchObject({ active: false, residentCount: 0 });
+    expect(emu.db.count('liaisonResidents', { householdId: HH_ELDER })).toBe(9);
+    expect(doc('liaisonRequests', 'req-demo-open')).toMatchObject({
+      householdId: HH_ELDER,
+      memberOpenid: 'demo-elder',
+      memberName: '何永福',
+    });
+    expect(doc('liaisonRequests', 'req-demo-closed').householdId).toBe(HH_MEMBER);
+    // The bound resident now sees the new member.
+    const mine = ok(await call('demo-resident', 'myLiaison'));
+    expect(mine).toMatchObject({ bound: true, householdId: HH_ELDER, member: { name: '何永福' } });
+
+    const again = ok(
+      await costs(
+        1,
+        call('demo-member', 'stepDown', { householdId: HH_MEMBER, toHouseholdId: HH_ELDER }),
+      ),
+    );
+    expect(again).toEqual(moved);
+    expect(doc('liaisonHouseholds', HH_ELDER).residentCount).toBe(9);
+  });
+
+  test('a target of another branch is refused; residents need a target', async () => {
+    expect(err(await call('demo-member', 'stepDown', { householdId: HH_MEMBER }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { fields: ['toHouseholdId'] },
+    });
+    expect(
+      err(
+        await call('demo-secretary', 'stepDown', { householdId: HH_MEMBER, toHouseholdId: HH_B2 }),
+      ),
+    ).toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+// ---------------------------------------------------------------- lists
+
+describe('listHouseholds and myHouseholds', () => {
+  test('managers list the branch by grid', async () => {
+    const page = ok(await costs(3, call('demo-masswork', 'listHouseholds', { branchId: B1 })));
+    expect(page.items.map((h) => h.memberName)).toEqual(['何永福', '李秀英']);
+    expect(page.items.find((h) => h.memberName === '何永福')).toMatchObject({
+      residentCount: 3,
+      needsMore: true,
+    });
+    expect(page.grids).toEqual(['幸福里第一网格']);
+    expect(page.settings).toEqual({
+      maxResidents: 10,
+      minResidents: 5,
+      acceptHours: 24,
+      resolveHours: 72,
+    });
+    const none = ok(
+      await call('demo-secretary', 'listHouseholds', { branchId: B1, grid: '别的网格' }),
+    );
+    expect(none.items).toEqual([]);
+  });
+
+  test("the member's tab: their household, its open requests oldest first", async () => {
+    const mine = ok(await costs(3, call('demo-member', 'myHouseholds')));
+    expect(mine.households.map((h) => h.householdId)).toEqual([HH_MEMBER]);
+    expect(mine.requests.map((r) => r.requestId)).toEqual(['req-demo-accepted', 'req-demo-open']);
+    expect(mine.requests[1]).toMatchObject({
+      text: '厨房水管漏水，麻烦帮忙看看',
+      resident: { residentId: 'res-b1-01', headName: '陈桂兰' },
+      overdue: false,
+    });
+    expect(mine.manages).toEqual([]);
+    const sec = ok(await costs(2, call('demo-secretary', 'myHouseholds')));
+    expect(sec).toMatchObject({ households: [], requests: [], manages: [{ branchId: B1 }] });
+  });
+});
+
+// ---------------------------------------------------------------- residents list, reveal
+
+describe('listResidents and revealPhone', () => {
+  test('phones masked for everyone; care tags for the linked member and secretaries only', async () => {
+    const member = ok(
+      await costs(2, call('demo-member', 'listResidents', { householdId: HH_MEMBER })),
+    );
+    expect(member.items).toHaveLength(6);
+    for (const r of member.items) expect(r.phone).toMatch(/^1\d{2}\*{4}\d{4}$/);
+    const chen = member.items.find((r) => r.residentId === 'res-b1-01')!;
+    expect(chen).toMatchObject({
+      phone: '137****1234',
+      careTags: ['livingAlone', 'elderly'],
+      boundCount: 1,
+      openRequests: 1,
+    });
+    expect(member.can).toEqual({ reveal: true, manage: false, seeCare: true, logService: true });
+    expect(member.household).toMatchObject({ householdId: HH_MEMBER, memberName: '李秀英' });
+
+    const mass = ok(
+      await costs(2, call('demo-masswork', 'listResidents', { householdId: HH_MEMBER })),
+    );
+    expect(mass.can).toEqual({ reveal: false, manage: true, seeCare: false, logService: false });
+    expect(JSON.stringify(mass)).not.toMatch(/careTags|notes|livingAlone|13700001234/);
+
+    const sec = ok(await call('demo-deputy', 'listResidents', { householdId: HH_MEMBER }));
+    expect(sec.items.find((r) => r.residentId === 'res-b1-05')!.notes).toContain('轮椅');
+  });
+
+  test('reveal: the audit entry is written before the phone is answered', async () => {
+    const r = ok(await costs(2, call('demo-member', 'revealPhone', { residentId: 'res-b1-02' })));
+    expect(r).toEqual({ residentId: 'res-b1-02', phone: '13912345678' });
+    const logs = emu.db.find('auditLogs', { subjectId: 'res-b1-02' });
+    expect(logs).toEqual([
+      expect.objectContaining({
+        actorOpenid: 'demo-member',
+        action: 'revealResidentPhone',
+        subjectId: 'res-b1-02',
+        branchId: B1,
+        activityId: null,
+      }),
+    ]);
+    expect(JSON.stringify(logs)).not.toContain('13912345678');
+  });
+
+  test('reveal fails, and nothing is answered, when the log cannot be written', async () => {
+    const db = emu.db as unknown as { insert: (...a: unknown[]) => unknown };
+    const insert = db.insert.bind(db);
+    db.insert = (name: unknown, ...rest: unknown[]) => {
+      if (name === 'auditLogs') throw new Error('disk full');
+      return insert(name, ...rest);
+    };
+    const r = (await call('demo-secretary', 'revealPhone', { residentId: 'res-b1-02' })).result;
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).not.toContain('13912345678');
+  });
+
+  test('the mass-work member and other members cannot reveal', async () => {
+    for (const who of ['demo-masswork', 'demo-elder', 'demo-secretary-2', 'demo-resident']) {
+      const r = await costs(1, call(who, 'revealPhone', { residentId: 'res-b1-02' }));
+      expect(err(r).code).toBe('FORBIDDEN');
+    }
+    expect(emu.db.count('auditLogs', {})).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------- binding
+
+describe('bindResident', () => {
+  const card = { cardCode: 'xflb 4e5f', phoneLast4: '5678' };
+
+  test('right digits bind; myLiaison names the member and gives the phone only with consent', async () => {
+    expect(ok(await costs(1, call('demo-newcomer', 'myLiaison')))).toEqual({ bound: false });
+    const bound = ok(await costs(4, call('demo-newcomer', 'bindResident', card)));
+    expect(bound).toMatchObject({
+      residentId: 'res-b1-02',
+      householdId: HH_MEMBER,
+      member: {
+        name: '李秀英',
+        phone: '13800001002',
+        roleLabel: '党员',
+        branchName: '幸福里社区第一党支部',
+      },
+    });
+    expect(doc('liaisonBindings', 'demo-newcomer')).toMatchObject({ residentId: 'res-b1-02' });
+    expect(doc('liaisonResidents', 'res-b1-02').boundOpenids).toEqual(['demo-newcomer']);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(2);
+
+    const mine = ok(await costs(2, call('demo-newcomer', 'myLiaison')));
+    expect(mine).toMatchObject({
+      bound: true,
+      residentId: 'res-b1-02',
+      headName: '赵德顺',
+      member: { name: '李秀英', phone: '13800001002' },
+      requests: [],
+    });
+    // Binding again answers the same, changing nothing.
+    expect(ok(await costs(1, call('demo-newcomer', 'bindResident', card)))).toEqual(bound);
+
+    set('liaisonHouseholds', HH_MEMBER, { showPhone: false });
+    const hidden = ok(await call('demo-newcomer', 'myLiaison'));
+    expect(hidden).toMatchObject({ member: { name: '李秀英', phone: null } });
+    expect(JSON.stringify(hidden)).not.toContain('13800001002');
+  });
+
+  test('family members bind the same card; the household counts once', async () => {
+    ok(await call('demo-newcomer', 'bindResident', card));
+    ok(await costs(4, call('demo-applicant', 'bindResident', card)));
+    expect(doc('liaisonResidents', 'res-b1-02').boundOpenids).toEqual([
+      'demo-newcomer',
+      'demo-applicant',
+    ]);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(2);
+  });
+
+  test('a WeChat bound elsewhere gets CONFLICT', async () => {
+    const e = err(await costs(3, call('demo-resident', 'bindResident', card)));
+    expect(e).toEqual({ code: 'CONFLICT', message: expect.stringContaining('已绑定其他住户') });
+    expect(doc('liaisonResidents', 'res-b1-02').boundOpenids).toEqual([]);
+  });
+
+  test('an unknown card is NOT_FOUND', async () => {
+    const e = err(
+      await costs(
+        1,
+        call('demo-newcomer', 'bindResident', { cardCode: 'ZZZZ2222', phoneLast4: '1234' }),
+      ),
+    );
+    expect(e.code).toBe('NOT_FOUND');
+  });
+
+  test('four wrong tries say how many are left; the fifth locks for an hour, right digits too', async () => {
+    const wrong = { ...card, phoneLast4: '0000' };
+    for (const left of [4, 3, 2, 1]) {
+      const e = err(await costs(2, call('demo-newcomer', 'bindResident', wrong)));
+      expect(e).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: `手机号后四位不对，还可以再试 ${left} 次`,
+      });
+    }
+    const locked = err(await costs(2, call('demo-newcomer', 'bindResident', wrong)));
+    expect(locked).toEqual({ code: 'RATE_LIMITED', message: expect.stringContaining('锁定') });
+    const until = doc('liaisonResidents', 'res-b1-02').lockedUntil as Date;
+    expect(until.getTime() - Date.now()).toBeGreaterThan(0.95 * HOUR);
+    // Within the hour even the right digits are refused, for anyone.
+    expect(err(await costs(1, call('demo-applicant', 'bindResident', card))).code).toBe(
+      'RATE_LIMITED',
+    );
+    expect(emu.db.get('liaisonBindings', 'demo-applicant')).toBeNull();
+    // An hour later the card binds again.
+    set('liaisonResidents', 'res-b1-02', { lockedUntil: new Date(Date.now() - 1000) });
+    ok(await call('demo-applicant', 'bindResident', card));
+    expect(doc('liaisonResidents', 'res-b1-02').bindFails).toBe(0);
+  });
+
+  test('concurrent wrong tries cannot count past the limit', async () => {
+    const wrong = { ...card, phoneLast4: '0000' };
+    const all = await Promise.all(
+      Array.from({ length: 8 }, () => call('demo-newcomer', 'bindResident', wrong)),
+    );
+    const codes = all.map((r) => (r.result.ok ? 'ok' : r.result.error.code));
+    expect(codes.filter((c) => c === 'INVALID_ARGUMENT').length).toBeLessThanOrEqual(4);
+    expect(codes).toContain('RATE_LIMITED');
+    expect(doc('liaisonResidents', 'res-b1-02').lockedUntil).not.toBeNull();
+  });
+
+  test('unbind removes the caller only; the last one uncounts the household', async () => {
+    ok(await call('demo-newcomer', 'bindResident', card));
+    ok(await call('demo-applicant', 'bindResident', card));
+    expect(ok(await costs(4, call('demo-newcomer', 'unbind')))).toEqual({ unbound: true });
+    expect(doc('liaisonResidents', 'res-b1-02').boundOpenids).toEqual(['demo-applicant']);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(2);
+    ok(await costs(4, call('demo-applicant', 'unbind')));
+    expect(doc('liaisonResidents', 'res-b1-02').boundOpenids).toEqual([]);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(1);
+    expect(ok(await costs(2, call('demo-applicant', 'unbind')))).toEqual({ unbound: true });
+  });
+});
+
+// ---------------------------------------------------------------- branch.me
+
+describe('branch.me', () => {
+  test('a bound resident gets their liaison card in one extra request', async () => {
+    const r = await branchCall('demo-resident', 'me');
+    expect(r.dbRequests).toBe(2);
+    expect(ok(r.result).liaison).toEqual({
+      residentId: 'res-b1-01',
+      householdId: HH_MEMBER,
+      headName: '陈桂兰',
+      openRequests: 1,
+      member: {
+        name: '李秀英',
+        photo: null,
+        roleLabel: '党员',
+        branchName: '幸福里社区第一党支部',
+        phone: '13800001002',
+        address: '3栋1单元201室',
+        promise: expect.any(String),
+      },
+    });
+  });
+
+  test('an unbound newcomer gets null; members get no `liaison` and no extra request', async () => {
+    const newcomer = await branchCall('demo-newcomer', 'me');
+    expect(newcomer.dbRequests).toBe(2);
+    expect(ok(newcomer.result).liaison).toBeNull();
+    const member = await branchCall('demo-member', 'me');
+    expect(member.dbRequests).toBe(2);
+    expect(ok(member.result)).not.toHaveProperty('liaison');
+  });
+});
+
+// ---------------------------------------------------------------- my data, erasure
+
+describe('myData and eraseMyData', () => {
+  test('a bound resident sees everything stored about their household', async () => {
+    const data = ok(await costs(2, call('demo-resident', 'myData')));
+    expect(data).toEqual({
+      residentId: 'res-b1-01',
+      headName: '陈桂兰',
+      address: '3栋1单元302室',
+      phone: '13700001234',
+      people: 1,
+      careTags: ['livingAlone', 'elderly'],
+      notes: expect.any(String),
+      cardCode: 'XFLQ2C3D',
+      bindings: [{ you: true, boundAt: expect.any(String) }],
+      requestCount: 2,
+      serviceRecordCount: 0,
+      centralHousehold: { memberName: '李秀英', branchName: '幸福里社区第一党支部' },
+    });
+    expect(err(await costs(1, call('demo-newcomer', 'myData'))).code).toBe('FORBIDDEN');
+  });
+
+  test('erasure: unbound, personal fields gone everywhere, statistics kept, card dead', async () => {
+    ok(await call('demo-newcomer', 'bindResident', { cardCode: 'XFLQ2C3D', phoneLast4: '1234' }));
+    emu.db.insert('liaisonRecords', [
+      {
+        _id: 'rec-erase',
+        householdId: HH_MEMBER,
+        residentId: 'res-b1-01',
+        branchId: B1,
+        grid: '幸福里第一网格',
+        memberOpenid: 'demo-member',
+        date: '2026-01-01',
+        category: 'visit',
+        note: '看望陈桂兰老人',
+        photos: ['cloud://env/rec.jpg'],
+        held: false,
+        createdAt: new Date(),
+      },
+    ]);
+    const before = JSON.stringify(doc('liaisonResidents', 'res-b1-01'));
+    expect(before).toContain('13700001234');
+
+    // The caller's binding with the requests (1), bindings (1), resident (1), requests (1),
+    // the household's counters (1).
+    expect(ok(await costs(5, call('demo-resident', 'eraseMyData', { confirm: true })))).toEqual({
+      erased: true,
+    });
+    // Service records about the household are swept by the next `escalate` run.
+    expect(doc('liaisonRecords', 'rec-erase')).toMatchObject({ note: '看望陈桂兰老人' });
+    expect(doc('liaisonResidents', 'res-b1-01')).toMatchObject({
+      recordsToSweep: true,
+      erasedBy: 'resident',
+      erasedByOpenid: null,
+    });
+    await emu.emulator.fireTimer('liaison', 'escalate', new Date());
+    expect(doc('liaisonRecords', 'rec-erase')).toMatchObject({ note: null, photos: [] });
+    expect(doc('liaisonResidents', 'res-b1-01').recordsToSweep).toBe(false);
+    expect(emu.db.find('liaisonBindings', { residentId: 'res-b1-01' })).toEqual([]);
+    const r = doc('liaisonResidents', 'res-b1-01');
+    expect(r).toMatchObject({
+      active: false,
+      erased: true,
+      boundOpenids: [],
+      careTags: [],
+      notes: null,
+    });
+    const everything = JSON.stringify(
+      ['liaisonResidents', 'liaisonRequests', 'liaisonRecords', 'liaisonBindings', 'auditLogs'].map(
+        (c) => emu.db.find(c, {}),
+      ),
+    );
+    for (const s of [
+      '13700001234',
+      '陈桂兰',
+      '3栋1单元302室',
+      '子女在外地',
+      '厨房水管漏水',
+      '老年人补贴',
+      'cloud://env/rec.jpg',
+    ]) {
+      expect(everything).not.toContain(s);
+    }
+    for (const id of ['req-demo-open', 'req-demo-closed']) {
+      const q = doc('liaisonRequests', id);
+      expect(q).toMatchObject({ anonymised: true, text: null, photos: [], submittedBy: null });
+      expect(q.history.every((h: { note: unknown }) => h.note === null)).toBe(true);
+    }
+    expect(doc('liaisonRequests', 'req-demo-closed')).toMatchObject({
+      category: 'policy',
+      status: 'closed',
+      rating: 'satisfied',
+    });
+    expect(doc('liaisonRequests', 'req-demo-open')).toMatchObject({
+      category: 'repair',
+      status: 'submitted',
+    });
+    expect(doc('liaisonHouseholds', HH_MEMBER)).toMatchObject({
+      residentCount: 5,
+      boundCount: 0,
+      openRequests: 1,
+    });
+    // Both family members are unbound; the card no longer binds.
+    expect(ok(await call('demo-resident', 'myLiaison'))).toEqual({ bound: false });
+    expect(ok(await call('demo-newcomer', 'myLiaison'))).toEqual({ bound: false });
+    const again = err(
+      await call('demo-resident', 'bindResident', { cardCode: 'XFLQ2C3D', phoneLast4: '1234' }),
+    );
+    expect(again.code).toBe('NOT_FOUND');
+    // A retry of the erasure is refused as for anyone unbound, changing nothing.
+    expect(err(await call('demo-resident', 'eraseMyData', { confirm: true })).code).toBe(
+      'FORBIDDEN',
+    );
+    expect(doc('liaisonHouseholds', HH_MEMBER).residentCount).toBe(5);
+  });
+
+  test('removeResident erases the same way and names who removed it', async () => {
+    // The resident with its requests (1), bindings (1), resident (1), requests (1), counters (1).
+    const r = await costs(5, call('demo-secretary', 'removeResident', { residentId: 'res-b1-01' }));
+    expect(ok(r)).toEqual({ removed: true });
+    expect(doc('liaisonResidents', 'res-b1-01')).toMatchObject({
+      erasedBy: 'manager',
+      erasedByOpenid: 'demo-secretary',
+      erasedAt: expect.any(Date),
+    });
+    expect(doc('liaisonResidents', 'res-b1-01')).toMatchObject({ erased: true, phone: '' });
+    expect(doc('liaisonHouseholds', HH_MEMBER)).toMatchObject({ residentCount: 5, boundCount: 0 });
+    // An unbound household without requests: no bindings or requests to touch.
+    ok(await costs(3, call('demo-secretary', 'removeResident', { residentId: 'res-b1-02' })));
+    // Again: already erased, nothing changes.
+    ok(await costs(1, call('demo-secretary', 'removeResident', { residentId: 'res-b1-02' })));
+    expect(doc('liaisonHouseholds', HH_MEMBER).residentCount).toBe(4);
+    expect(err(await call('demo-member', 'removeResident', { residentId: 'res-b1-03' })).code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  test('eraseMyData needs the confirmation', async () => {
+    const e = err(await call('demo-resident', 'eraseMyData', { confirm: false }));
+    expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', details: { fields: ['confirm'] } });
+  });
+});
+
+// ---------------------------------------------------------------- update
+
+describe('updateHousehold and updateResident', () => {
+  test('only the member changes their consent; the grid only managers', async () => {
+    expect(
+      err(
+        await call(
+          'demo-secretary',
+          'updateHousehold',
+          { householdId: HH_MEMBER, showPhone: false },
+          rid(),
+        ),
+      ).code,
+    ).toBe('FORBIDDEN');
+    expect(
+      err(
+        await call(
+          'demo-member',
+          'updateHousehold',
+          { householdId: HH_MEMBER, grid: '别处' },
+          rid(),
+        ),
+      ).code,
+    ).toBe('FORBIDDEN');
+    const r = ok(
+      await costs(
+        4,
+        call('demo-member', 'updateHousehold', { householdId: HH_MEMBER, showPhone: false }, rid()),
+      ),
+    );
+    expect(r.household).toMatchObject({ showPhone: false, memberName: '李秀英' });
+  });
+
+  test('edits a resident; care fields only for those who may see them', async () => {
+    const r = ok(
+      await costs(
+        4,
+        call(
+          'demo-member',
+          'updateResident',
+          { residentId: 'res-b1-02', people: 4, careTags: ['elderly'] },
+          rid(),
+        ),
+      ),
+    );
+    expect(r.resident).toMatchObject({ people: 4, careTags: ['elderly'], phone: '139****5678' });
+    const mass = ok(
+      await call(
+        'demo-masswork',
+        'updateResident',
+        { residentId: 'res-b1-02', headName: '赵德顺' },
+        rid(),
+      ),
+    );
+    expect(mass.resident).not.toHaveProperty('careTags');
+    expect(
+      err(
+        await call(
+          'demo-masswork',
+          'updateResident',
+          { residentId: 'res-b1-02', notes: '备注' },
+          rid(),
+        ),
+      ).code,
+    ).toBe('FORBIDDEN');
+  });
+});

@@ -1,0 +1,340 @@
+/**
+ * The central-household dashboard and the committee's settings through the emulator with the
+ * demo seed: figures by grid against the stored households, requests and service records, the
+ * figures after requests are sent, accepted, resolved, rated and overdue and services logged,
+ * who may see it, who may change the settings (committee secretaries; ranges, min ≤ max), and
+ * the budgets.
+ */
+import type { ActionName, ActionReq, ActionRes, Result } from '../../typings/api';
+import type { TestEmulator } from '../helpers/emulator';
+import { demoEmulator, err, ok, rid } from '../helpers/branch';
+
+let emu: TestEmulator;
+
+beforeEach(async () => {
+  emu = await demoEmulator();
+});
+afterEach(() => emu.close());
+
+async function call<A extends ActionName<'liaison'>>(
+  openid: string,
+  action: A,
+  data?: ActionReq<'liaison', A> | Record<string, unknown>,
+  requestId?: string,
+) {
+  const event: Record<string, unknown> = { action };
+  if (data !== undefined) event.data = data;
+  if (requestId !== undefined) event.requestId = requestId;
+  const { result, dbRequests, error } = (await emu.call('liaison', event, { openid })) as {
+    result: unknown;
+    dbRequests: number;
+    error?: unknown;
+  };
+  if (error) throw new Error(`invocation failed: ${JSON.stringify(error)}`);
+  return { result: result as Result<ActionRes<'liaison', A>>, dbRequests };
+}
+
+async function exactly<T>(requests: number, p: Promise<{ result: Result<T>; dbRequests: number }>) {
+  const r = await p;
+  const data = ok(r.result);
+  expect(r.dbRequests).toBe(requests);
+  return data;
+}
+
+async function refused(p: Promise<{ result: Result<unknown>; dbRequests: number }>) {
+  return err((await p).result);
+}
+
+const HOUR = 3600_000;
+const B1 = 'org-branch-1';
+const B2 = 'org-branch-2';
+const HH = 'hh9c7a90fecf2fd066d101587710b928';
+const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
+const HH_B2 = 'hh1c8207a09c0ff0b56f4e0282e0bbd9';
+const DEFAULTS = { maxResidents: 10, minResidents: 5, acceptHours: 24, resolveHours: 72 };
+
+type Household = { _id: string; grid: string; residentCount: number; boundCount: number };
+type Req = { grid: string; status: string; dueAt: Date | null; rating: string | null };
+
+const households = (branchId: string) =>
+  emu.db.find('liaisonHouseholds', { branchId, active: true }) as unknown as Household[];
+const requests = (branchId: string) =>
+  emu.db.find('liaisonRequests', { branchId }) as unknown as Req[];
+const records = (branchId: string) =>
+  emu.db.find('liaisonRecords', { branchId, date: { $gte: '' } });
+
+const setStored = (collection: string, id: string, set: Record<string, unknown>) =>
+  emu.db.update(
+    collection,
+    { _id: id },
+    { $set: set },
+    { multi: false, upsert: false, replace: false },
+  );
+
+describe('dashboard', () => {
+  test('figures by grid against the seed; settings; no resident data', async () => {
+    const d = await exactly(3, call('demo-secretary', 'dashboard', { branchId: B1 }));
+    const hh = households(B1);
+    const residents = hh.reduce((n, h) => n + h.residentCount, 0);
+    const bound = hh.reduce((n, h) => n + h.boundCount, 0);
+    const reqs = requests(B1);
+    const open = reqs.filter((r) => r.status === 'submitted' || r.status === 'accepted');
+    expect(d).toMatchObject({
+      branchName: '幸福里社区第一党支部',
+      settings: DEFAULTS,
+      canEditSettings: false,
+      committeeId: 'org-committee',
+    });
+    expect(d.totals).toMatchObject({
+      households: hh.length,
+      residents,
+      boundResidents: bound,
+      coverage: Math.round((bound / residents) * 1000) / 1000,
+      needsMore: hh.filter((h) => h.residentCount < 5).length,
+      openRequests: open.length,
+      overdueRequests: open.filter((r) => r.dueAt && new Date(r.dueAt).getTime() <= Date.now())
+        .length,
+      ratings: {
+        satisfied: reqs.filter((r) => r.rating === 'satisfied').length,
+        basically: reqs.filter((r) => r.rating === 'basically').length,
+        unsatisfied: reqs.filter((r) => r.rating === 'unsatisfied').length,
+      },
+      serviceRecords: records(B1).length,
+    });
+    expect(d.totals.households).toBeGreaterThanOrEqual(2);
+    expect(d.totals.openRequests).toBeGreaterThanOrEqual(2); // req-demo-open, req-demo-accepted
+    expect(d.totals.ratings.satisfied).toBeGreaterThanOrEqual(1); // req-demo-closed
+    expect(d.totals.satisfaction).not.toBeNull();
+    expect(d.totals.avgAcceptHours).toBeGreaterThan(0);
+    expect(d.totals.avgResolveHours).toBeGreaterThan(0);
+    // demo-elder's household has 3 of the norm of 5; demo-member's has 6.
+    expect(d.needsMore).toContainEqual({
+      householdId: HH_ELDER,
+      memberName: '何永福',
+      grid: expect.any(String),
+      residentCount: 3,
+    });
+    expect(d.needsMore.map((n) => n.householdId)).not.toContain(HH);
+    // By grid: every grid of the branch's households, adding up to the totals.
+    expect(d.byGrid.map((g) => g.grid)).toEqual(
+      expect.arrayContaining([...new Set(hh.map((h) => h.grid))]),
+    );
+    for (const key of [
+      'households',
+      'residents',
+      'boundResidents',
+      'needsMore',
+      'openRequests',
+      'serviceRecords',
+    ] as const) {
+      expect(d.byGrid.reduce((n, g) => n + g[key], 0)).toBe(d.totals[key]);
+    }
+    const text = JSON.stringify(d);
+    for (const secret of ['陈桂兰', '13700001234', '13912345678', '腿脚不便', 'elderly']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  test('figures follow requests, ratings, deadlines, services and the settings', async () => {
+    const before = await exactly(3, call('demo-secretary-2', 'dashboard', { branchId: B2 }));
+    // Branch 2 has no requests in the seed.
+    expect(before.totals).toMatchObject({
+      households: 1,
+      residents: 5,
+      needsMore: 0,
+      openRequests: 0,
+      overdueRequests: 0,
+      avgAcceptHours: null,
+      avgResolveHours: null,
+      satisfaction: null,
+      ratings: { satisfied: 0, basically: 0, unsatisfied: 0 },
+    });
+    // A resident of branch 2 binds (stored as bindResident leaves it).
+    await emu.seed({
+      liaisonBindings: [
+        {
+          _id: 'resident-b2',
+          residentId: 'res-b2-01',
+          householdId: HH_B2,
+          branchId: B2,
+          boundAt: new Date(),
+        },
+      ],
+    });
+    setStored('liaisonResidents', 'res-b2-01', { boundOpenids: ['resident-b2'] });
+    const hb = emu.db.get('liaisonHouseholds', HH_B2) as unknown as Household;
+    setStored('liaisonHouseholds', HH_B2, { boundCount: hb.boundCount + 1 });
+
+    const send = async () =>
+      ok(
+        (
+          await call(
+            'resident-b2',
+            'submitRequest',
+            { category: 'dispute', text: '楼上漏水到我家' },
+            rid(),
+          )
+        ).result,
+      ).requestId;
+    const a = await send();
+    const b = await send();
+    // A was sent 10 hours ago: accepted and resolved now, 10 hours after.
+    setStored('liaisonRequests', a, { createdAt: new Date(Date.now() - 10 * HOUR) });
+    ok((await call('demo-member-2', 'updateRequest', { requestId: a, status: 'accepted' })).result);
+    ok(
+      (
+        await call('demo-member-2', 'updateRequest', {
+          requestId: a,
+          status: 'resolved',
+          note: '已协调楼上修好',
+        })
+      ).result,
+    );
+    ok((await call('resident-b2', 'rateRequest', { requestId: a, rating: 'unsatisfied' })).result);
+    // B's deadline passed.
+    setStored('liaisonRequests', b, { dueAt: new Date(Date.now() - 60_000) });
+    ok(
+      (
+        await call(
+          'demo-member-2',
+          'logService',
+          { householdId: HH_B2, category: 'mediation', note: '调解邻里漏水纠纷' },
+          rid(),
+        )
+      ).result,
+    );
+    const after = await exactly(3, call('demo-secretary-2', 'dashboard', { branchId: B2 }));
+    const grid = (emu.db.get('liaisonHouseholds', HH_B2) as unknown as Household).grid;
+    const expected = {
+      households: 1,
+      residents: 5,
+      boundResidents: before.totals.boundResidents + 1,
+      coverage: Math.round(((before.totals.boundResidents + 1) / 5) * 1000) / 1000,
+      needsMore: 0,
+      openRequests: 1,
+      overdueRequests: 1,
+      avgAcceptHours: 10,
+      avgResolveHours: 10,
+      ratings: { satisfied: 0, basically: 0, unsatisfied: 1 },
+      satisfaction: 0,
+      serviceRecords: before.totals.serviceRecords + 1,
+    };
+    expect(after.totals).toEqual(expected);
+    expect(after.byGrid).toEqual([{ grid, ...expected }]);
+
+    // The committee raises the norm to 6: branch 2's household (5) now needs more.
+    await exactly(
+      5,
+      call(
+        'demo-committee',
+        'updateSettings',
+        { committeeId: 'org-committee', minResidents: 6 },
+        rid(),
+      ),
+    );
+    const raised = await exactly(3, call('demo-secretary-2', 'dashboard', { branchId: B2 }));
+    expect(raised.settings).toEqual({ ...DEFAULTS, minResidents: 6 });
+    expect(raised.totals.needsMore).toBe(1);
+    expect(raised.needsMore).toEqual([
+      { householdId: HH_B2, memberName: '黄德明', grid, residentCount: 5 },
+    ]);
+  });
+
+  test('managers and committee secretaries only', async () => {
+    for (const who of ['demo-deputy', 'demo-masswork']) {
+      const d = await exactly(3, call(who, 'dashboard', { branchId: B1 }));
+      expect(d.canEditSettings).toBe(false);
+    }
+    const byCommittee = await exactly(3, call('demo-committee', 'dashboard', { branchId: B1 }));
+    expect(byCommittee.canEditSettings).toBe(true);
+    for (const who of [
+      'demo-member',
+      'demo-elder',
+      'demo-resident',
+      'demo-secretary-2',
+      'demo-newcomer',
+    ]) {
+      const r = await call(who, 'dashboard', { branchId: B1 });
+      expect(err(r.result).code).toBe('FORBIDDEN');
+      expect(r.dbRequests).toBeLessThanOrEqual(3);
+      expect(JSON.stringify(r.result)).not.toContain('何永福');
+    }
+    expect(
+      (await refused(call('demo-secretary', 'dashboard', { branchId: 'org-none' }))).code,
+    ).toBe('FORBIDDEN');
+  });
+});
+
+describe('updateSettings', () => {
+  test('committee secretaries; ranges; min ≤ max; what is not given stays', async () => {
+    const C = 'org-committee';
+    for (const who of ['demo-secretary', 'demo-masswork', 'demo-member', 'demo-resident']) {
+      const e = await refused(
+        call(who, 'updateSettings', { committeeId: C, maxResidents: 8 }, rid()),
+      );
+      expect(e.code).toBe('FORBIDDEN');
+    }
+    // Not a committee the caller runs.
+    expect(
+      (
+        await refused(
+          call('demo-committee', 'updateSettings', { committeeId: B1, maxResidents: 8 }),
+        )
+      ).code,
+    ).toBe('FORBIDDEN');
+    for (const bad of [
+      { maxResidents: 31 },
+      { maxResidents: 0 },
+      { minResidents: 1.5 },
+      { acceptHours: 0 },
+      { acceptHours: 169 },
+      { resolveHours: 721 },
+    ]) {
+      const e = await refused(call('demo-committee', 'updateSettings', { committeeId: C, ...bad }));
+      expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', details: { fields: Object.keys(bad) } });
+    }
+    // The default maximum is 10: a minimum of 11 is refused; with a maximum of 12 it is fine.
+    const above = await refused(
+      call('demo-committee', 'updateSettings', { committeeId: C, minResidents: 11 }),
+    );
+    expect(above).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { fields: ['minResidents'] },
+    });
+    const lower = await refused(
+      call('demo-committee', 'updateSettings', { committeeId: C, maxResidents: 4 }),
+    );
+    expect(lower).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      details: { fields: ['maxResidents'] },
+    });
+    expect(
+      (emu.db.get('organizations', C) as { liaisonSettings?: unknown }).liaisonSettings,
+    ).toBeUndefined();
+
+    const first = await exactly(
+      3,
+      call('demo-committee', 'updateSettings', {
+        committeeId: C,
+        maxResidents: 12,
+        minResidents: 11,
+      }),
+    );
+    expect(first.settings).toEqual({ ...DEFAULTS, maxResidents: 12, minResidents: 11 });
+    const second = await exactly(
+      5,
+      call('demo-committee', 'updateSettings', { committeeId: C, resolveHours: 48 }, rid()),
+    );
+    expect(second.settings).toEqual({
+      maxResidents: 12,
+      minResidents: 11,
+      acceptHours: 24,
+      resolveHours: 48,
+    });
+    expect(
+      (emu.db.get('organizations', C) as { liaisonSettings?: unknown }).liaisonSettings,
+    ).toEqual(second.settings);
+    const d = await exactly(3, call('demo-secretary', 'dashboard', { branchId: B1 }));
+    expect(d.settings).toEqual(second.settings);
+  });
+});

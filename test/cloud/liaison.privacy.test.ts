@@ -1,0 +1,195 @@
+/**
+ * No response to a caller who may not see residents' data contains any: every action of the
+ * `liaison` function, called by each such caller with requests about the seeded resident
+ * households, and the WHOLE serialized response (ok or error) searched for every seeded
+ * resident's phone (full and its last eight digits), address and care tags (values and Chinese
+ * labels). A caller's own household (their own residents, their own bound household) is theirs
+ * to see and is left out of their search; the mass-work member sees names and addresses but
+ * never full phones or care tags.
+ */
+import type { ActionName, Result } from '../../typings/api';
+import type { TestEmulator } from '../helpers/emulator';
+import { demoCollections, demoEmulator, rid } from '../helpers/branch';
+import { CARE_TAG_LABELS } from '../../cloudfunctions/liaison/shared';
+
+type LiaisonAction = ActionName<'liaison'>;
+
+const B1 = 'org-branch-1';
+const HH = 'hh9c7a90fecf2fd066d101587710b928';
+const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
+const HH_B2 = 'hh1c8207a09c0ff0b56f4e0282e0bbd9';
+/** A WeChat bound to `res-b2-02` (branch 2): a resident of another household. */
+const OTHER_RESIDENT = 'privacy-other-resident';
+
+interface Resident {
+  _id: string;
+  householdId: string;
+  branchId: string;
+  phone: string;
+  address: string;
+  careTags: string[];
+}
+const RESIDENTS = demoCollections().liaisonResidents as unknown as Resident[];
+
+/** Every action, with requests about the seeded residents (`HH`, branch 1). */
+const CALLS: [LiaisonAction, unknown][] = [
+  ['designateHousehold', { branchId: B1, memberOpenid: 'demo-probationary', address: '7栋301室' }],
+  ['updateHousehold', { householdId: HH, promise: '随时联系' }],
+  ['stepDown', { householdId: HH, toHouseholdId: HH_ELDER }],
+  ['listHouseholds', { branchId: B1 }],
+  ['listHouseholds', { branchId: 'org-branch-2' }],
+  ['myHouseholds', undefined],
+  ['addResident', { householdId: HH, headName: '新户', address: '6栋101室', phone: '13500001000' }],
+  ['updateResident', { residentId: 'res-b1-02', people: 2 }],
+  ['removeResident', { residentId: 'res-b1-03' }],
+  ['listResidents', { householdId: HH }],
+  ['listResidents', { householdId: HH_B2 }],
+  ['revealPhone', { residentId: 'res-b1-02' }],
+  ['revealPhone', { residentId: 'res-b2-01' }],
+  ['cardImage', { residentId: 'res-b1-02' }],
+  ['exportCards', { householdId: HH }],
+  ['exportCards', { branchId: B1 }],
+  ['importTemplate', { branchId: B1 }],
+  ['importResidents', { householdId: HH, fileID: 'cloud://env/imports/none.xlsx' }],
+  ['exportResidents', { householdId: HH }],
+  ['exportResidents', { branchId: B1 }],
+  // Wrong digits: the answer must not hint at the phone on record.
+  ['bindResident', { cardCode: 'XFLB4E5F', phoneLast4: '0000' }],
+  ['bindResident', { cardCode: 'XFLQ2C3D', phoneLast4: '1111' }],
+  ['myLiaison', undefined],
+  ['myData', undefined],
+  ['submitRequest', { category: 'repair', text: '楼道灯坏了，晚上看不清路' }],
+  ['listRequests', undefined],
+  ['listRequests', { scope: 'household' }],
+  ['listRequests', { scope: 'mine' }],
+  ['listRequests', { scope: 'branch', branchId: B1 }],
+  ['listRequests', { scope: 'committee', committeeId: 'org-committee' }],
+  ['getRequest', { requestId: 'req-demo-open' }],
+  ['getRequest', { requestId: 'req-demo-accepted' }],
+  ['getRequest', { requestId: 'req-demo-closed' }],
+  ['getRequest', { requestId: 'privacy-escalated' }],
+  ['updateRequest', { requestId: 'req-demo-open', status: 'accepted' }],
+  ['updateRequest', { requestId: 'req-demo-accepted', status: 'resolved', note: '已处理' }],
+  ['rateRequest', { requestId: 'req-demo-closed', rating: 'satisfied' }],
+  ['logService', { householdId: HH, residentId: 'res-b1-02', category: 'visit', note: '走访' }],
+  ['listServiceRecords', { householdId: HH }],
+  ['dashboard', { branchId: B1 }],
+  ['updateSettings', { committeeId: 'org-committee', minResidents: 4 }],
+  ['unbind', undefined],
+  ['eraseMyData', { confirm: true }],
+];
+
+/** Who, and which resident households are theirs to see (left out of their search). */
+const CALLERS: { who: string; openid: string; own: (r: Resident) => boolean; names?: string }[] = [
+  {
+    who: 'an unlinked member of the branch',
+    openid: 'demo-elder',
+    own: (r) => r.householdId === HH_ELDER,
+  },
+  {
+    who: 'a member of another branch',
+    openid: 'demo-member-2',
+    own: (r) => r.householdId === HH_B2,
+  },
+  {
+    who: 'a resident of another household',
+    openid: OTHER_RESIDENT,
+    own: (r) => r._id === 'res-b2-02',
+  },
+  { who: 'a newcomer', openid: 'demo-newcomer', own: () => false },
+  { who: 'the committee secretary', openid: 'demo-committee', own: () => false },
+  { who: 'another committee member of the branch', openid: 'demo-organizer', own: () => false },
+  {
+    who: 'the mass-work member (names and addresses, never phones or care tags)',
+    openid: 'demo-masswork',
+    own: () => false,
+    names: B1,
+  },
+];
+
+/** What must not appear in the caller's responses (less what their own households show). */
+function forbiddenStrings(c: (typeof CALLERS)[number]): string[] {
+  const strings = (r: Resident, withAddress: boolean) => [
+    r.phone,
+    r.phone.slice(-8),
+    ...(withAddress ? [r.address] : []),
+    ...r.careTags.flatMap((t) => [`"${t}"`, CARE_TAG_LABELS[t as keyof typeof CARE_TAG_LABELS]]),
+  ];
+  const own = new Set(RESIDENTS.filter(c.own).flatMap((r) => strings(r, true)));
+  const out = RESIDENTS.filter((r) => !c.own(r)).flatMap((r) => strings(r, c.names !== r.branchId));
+  return [...new Set(out)].filter((s) => !own.has(s));
+}
+
+let emu: TestEmulator;
+
+beforeEach(async () => {
+  emu = await demoEmulator();
+  const open = emu.db.get('liaisonRequests', 'req-demo-open')!;
+  await emu.seed({
+    liaisonBindings: [
+      {
+        _id: OTHER_RESIDENT,
+        residentId: 'res-b2-02',
+        householdId: HH_B2,
+        branchId: 'org-branch-2',
+        boundAt: new Date(),
+      },
+    ],
+    liaisonRequests: [
+      {
+        ...open,
+        _id: 'privacy-escalated',
+        residentId: 'res-b1-05',
+        submittedBy: null,
+        level: 2,
+        text: '电梯停运，家里有轮椅出行的老人',
+      },
+    ],
+  });
+  emu.db.update(
+    'liaisonResidents',
+    { _id: 'res-b2-02' },
+    { $set: { boundOpenids: [OTHER_RESIDENT] } },
+    { multi: false, upsert: false, replace: false },
+  );
+});
+afterEach(() => emu.close());
+
+test('the search covers every action of the function', async () => {
+  const { main } = (await import('../../cloudfunctions/liaison/index')) as {
+    main: { meta: { actions: Record<string, string> } };
+  };
+  const covered = new Set(CALLS.map(([a]) => a));
+  for (const action of Object.keys(main.meta.actions)) expect(covered).toContain(action);
+  // The search itself finds what it looks for: the linked member's list has them.
+  const r = await emu.call(
+    'liaison',
+    { action: 'listResidents', data: { householdId: HH } },
+    {
+      openid: 'demo-member',
+    },
+  );
+  const text = JSON.stringify(r.result);
+  expect(text).toContain('3栋1单元302室');
+  expect(text).toContain('"livingAlone"');
+});
+
+describe.each(CALLERS)('$who', (c) => {
+  test('no response carries a resident phone, address or care tag', async () => {
+    const never = forbiddenStrings(c);
+    expect(never.length).toBeGreaterThan(10);
+    const leaks: string[] = [];
+    for (const [action, data] of CALLS) {
+      const event: Record<string, unknown> = { action, requestId: rid() };
+      if (data !== undefined) event.data = data;
+      const r = (await emu.call('liaison', event, { openid: c.openid })) as {
+        result: Result<unknown>;
+        error?: unknown;
+      };
+      if (r.error) throw new Error(`${action}: invocation failed ${JSON.stringify(r.error)}`);
+      const text = JSON.stringify(r.result);
+      for (const s of never) if (text.includes(s)) leaks.push(`${action} → ${s}`);
+    }
+    expect(leaks).toEqual([]);
+  });
+});
