@@ -46,15 +46,21 @@ export const CLOUD_ENV_ID = '';
  * and 2 h before an activity, a place taken from the waitlist, a cancelled activity; the
  * message opens `pages/activities/detail?id=<activityId>`. Asked for when signing up or
  * answering 参加.
+ *
+ * `liaisonReminder` must be the `liaison` function's `LIAISON_TEMPLATE_ID`: a resident's request
+ * accepted, resolved or escalated; the message opens
+ * `packages/resident/request-detail/index?id=<requestId>`. Asked for when sending a request.
  */
 export const SUBSCRIBE_TEMPLATES: Readonly<{
   noticeReminder: string;
   lessonReminder: string;
   activityReminder: string;
+  liaisonReminder: string;
 }> = {
   noticeReminder: '',
   lessonReminder: '',
   activityReminder: '',
+  liaisonReminder: '',
 };
 
 export const DEFAULT_LOCAL_CONFIG: Readonly<RuntimeConfig> = {

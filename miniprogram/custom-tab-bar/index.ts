@@ -1,7 +1,7 @@
 /**
  * The custom tab bar (UX.md §Navigation). Tabs by who the caller is: members see
- * 首页 · 学习 · 活动 · 我的, residents and newcomers 首页 · 活动 · 我的 (utils/nav.ts `TABS`,
- * `visibleTabs`); 联户 joins with its own issue. A tab page tells the bar which
+ * 首页 · 学习 · 活动 · 联户 · 我的, residents and newcomers 首页 · 活动 · 我的 (utils/nav.ts
+ * `TABS`, `visibleTabs`: 学习 and 联户 are `membersOnly`). A tab page tells the bar which
  * tab it is, and refreshes the tabs, in onShow (`syncTabBar` in utils/nav.ts).
  */
 import { isElderlyMode } from '../utils/elderly';

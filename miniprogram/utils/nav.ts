@@ -54,10 +54,33 @@ export const ROUTES = {
   activityExport: '/packages/activity-admin/export/index',
   attendanceStats: '/packages/activity-admin/stats/index',
   goodDeeds: '/packages/activity-admin/deeds/index',
+  liaison: '/pages/liaison/index',
+  residentBind: '/packages/resident/bind/index',
+  residentRequest: '/packages/resident/request/index',
+  residentRequests: '/packages/resident/requests/index',
+  residentRequestDetail: '/packages/resident/request-detail/index',
+  residentMyData: '/packages/resident/my-data/index',
+  household: '/packages/liaison/household/index',
+  residentEdit: '/packages/liaison/resident-edit/index',
+  requestHandle: '/packages/liaison/request/index',
+  serviceLog: '/packages/liaison/visit/index',
+  serviceRecords: '/packages/liaison/records/index',
+  liaisonHouseholds: '/packages/liaison-admin/households/index',
+  designate: '/packages/liaison-admin/designate/index',
+  residentsImport: '/packages/liaison-admin/import/index',
+  residentsExport: '/packages/liaison-admin/export/index',
+  cardSheet: '/packages/liaison-admin/cards/index',
+  liaisonDashboard: '/packages/liaison-admin/dashboard/index',
 } as const;
 
 /** Tab pages (app.json tabBar) must be opened with switchTab. */
-const TAB_ROUTES = new Set<string>([ROUTES.home, ROUTES.lessons, ROUTES.activities, ROUTES.mine]);
+const TAB_ROUTES = new Set<string>([
+  ROUTES.home,
+  ROUTES.lessons,
+  ROUTES.activities,
+  ROUTES.liaison,
+  ROUTES.mine,
+]);
 
 export interface TabItem {
   value: string;
@@ -68,11 +91,12 @@ export interface TabItem {
   membersOnly?: boolean;
 }
 
-/** Every tab, in order; 联户 joins with its own issue (UX.md, Navigation). */
+/** Every tab, in order (UX.md, Navigation). */
 export const TABS: readonly TabItem[] = [
   { value: 'home', label: '首页', icon: 'home', url: ROUTES.home },
   { value: 'lessons', label: '学习', icon: 'book-open', url: ROUTES.lessons, membersOnly: true },
   { value: 'activities', label: '活动', icon: 'calendar', url: ROUTES.activities },
+  { value: 'liaison', label: '联户', icon: 'usergroup', url: ROUTES.liaison, membersOnly: true },
   { value: 'mine', label: '我的', icon: 'user', url: ROUTES.mine },
 ];
 

@@ -34,10 +34,16 @@ test('role tools live in the secretary subpackage, not the main package', () => 
   expect(app.lazyCodeLoading).toBe('requiredComponents');
 });
 
-test('the tab bar is custom and lists 首页, 学习, 活动 and 我的 (UX.md), as the bar itself does', () => {
+test('the tab bar is custom and lists 首页, 学习, 活动, 联户 and 我的 (UX.md), as the bar itself does', () => {
   expect(app.tabBar.custom).toBe(true);
   const list = app.tabBar.list.map((t: { pagePath: string }) => `/${t.pagePath}`);
-  expect(list).toEqual([ROUTES.home, ROUTES.lessons, ROUTES.activities, ROUTES.mine]);
+  expect(list).toEqual([
+    ROUTES.home,
+    ROUTES.lessons,
+    ROUTES.activities,
+    ROUTES.liaison,
+    ROUTES.mine,
+  ]);
   // Every tab of the custom bar is a tabBar page (switchTab needs it), and the reverse.
   expect(TABS.map((t) => t.url)).toEqual(list);
 });
@@ -73,12 +79,14 @@ describe('custom tab bar', () => {
     bar.detach();
   });
 
-  test('学习 is shown to members only (a branch remembered from branch.me)', async () => {
+  test('学习 and 联户 are shown to members only (a branch remembered from branch.me)', async () => {
     const switchTab = stubWx('switchTab', jest.fn());
     const outsider = loadPage('custom-tab-bar/index');
     expect(outsider.text()).not.toContain('学习');
+    // Residents reach their central household from home, not from the 联户 tab.
+    expect(outsider.text()).not.toContain('联户');
     // 活动 is for everyone: residents sign up for open volunteer activities.
-    expect(outsider.text()).toMatch(/首页.*活动.*我的/);
+    expect(outsider.text()).toMatch(/^首页\s*活动\s*我的$/);
     outsider.detach();
 
     useStorage({
@@ -90,9 +98,12 @@ describe('custom tab bar', () => {
       },
     });
     const member = loadPage('custom-tab-bar/index');
-    expect(member.text()).toMatch(/首页.*学习.*活动.*我的/);
+    expect(member.text()).toMatch(/^首页\s*学习\s*活动\s*联户\s*我的$/);
     member.instance.onChange({ detail: { value: 'lessons' } });
     await waitFor(() => expect(switchTab).toHaveBeenCalledWith({ url: ROUTES.lessons }));
+    member.instance.onChange({ detail: { value: 'liaison' } });
+    await waitFor(() => expect(switchTab).toHaveBeenCalledWith({ url: ROUTES.liaison }));
+    expect(member.instance.data.value).toBe('liaison');
     member.detach();
   });
 });

@@ -13,14 +13,21 @@
  * without a branch (residents too) gets 志愿活动 (the open activities on the 活动 tab).
  * Coming back to the tab reloads (unread counts change as notices are read). The answer's
  * branch is remembered (utils/branch-context.ts) for the tab bar's 学习 and the 学习 tab.
+ *
+ * Residents (issue #7): for a caller without a branch `branch.me` also carries `liaison`, the
+ * card of the household their WeChat is bound to, so the resident home costs no second call.
+ * It shows 我的中心户 (photo, name, role, branch, service promise) with a big 打电话
+ * (`wx.makePhoneCall`, only when the member agreed to show their phone; otherwise 请求帮助 is
+ * the main action), 请求帮助 and 我的求助 with the open count. A newcomer (no branch, not
+ * bound) is offered both 加入支部 and 绑定连心卡.
  */
-import type { BranchMeResponse, MyMembership } from '../../../typings/api';
+import type { BranchMeResponse, LiaisonCard, MyMembership } from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { go, ROUTES, syncTabBar } from '../../utils/nav';
 import { branchOf, rememberBranch } from '../../utils/branch-context';
-import { isCommittee, isLessonComposer, isReviewer, stopPullDown } from '../../utils/page';
+import { isCommittee, isLessonComposer, isReviewer, stopPullDown, toast } from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
 
 type Status = 'loading' | 'error' | 'ready';
@@ -30,6 +37,37 @@ interface NoticeRow {
   title: string;
   read: boolean;
   meta: string;
+}
+
+/** The resident home card: what the template shows of `branch.me`'s `liaison`. */
+interface LiaisonView {
+  name: string;
+  /** The first character, shown in place of a missing photo. */
+  initial: string;
+  photo: string;
+  roleLabel: string;
+  branchName: string;
+  promise: string;
+  address: string;
+  /** '' when the member did not agree to show it. */
+  phone: string;
+  openRequests: number;
+}
+
+function liaisonView(card: LiaisonCard | null | undefined): LiaisonView | null {
+  if (!card) return null;
+  const m = card.member;
+  return {
+    name: m.name,
+    initial: m.name.slice(0, 1),
+    photo: m.photo ?? '',
+    roleLabel: m.roleLabel,
+    branchName: m.branchName,
+    promise: m.promise,
+    address: m.address,
+    phone: m.phone ?? '',
+    openRequests: card.openRequests,
+  };
 }
 
 /** Only what the template shows goes into setData (first setData budget, §6). */
@@ -53,7 +91,7 @@ function toView(me: BranchMeResponse) {
   const admin = active.find(
     (x) => x.branchId === x.committeeId && (x.role === 'secretary' || x.role === 'deputySecretary'),
   );
-  if (!m) return { ...base, greeting: '你好，欢迎使用网上支部' };
+  if (!m) return { ...base, greeting: '你好，欢迎使用网上支部', liaison: liaisonView(me.liaison) };
   const pinned: NoticeRow[] = m.pinnedNotices.map((n) => ({
     noticeId: n.noticeId,
     title: n.title,
@@ -72,6 +110,7 @@ function toView(me: BranchMeResponse) {
     }));
   return {
     ...base,
+    liaison: null,
     greeting: `你好，${m.realName}`,
     branchId: m.branchId,
     branchName: m.branchName,
@@ -138,6 +177,7 @@ Component({
     canTransfers: false,
     pendingTransfers: 0,
     adminCommitteeId: '',
+    liaison: null as LiaisonView | null,
   },
 
   methods: {
@@ -184,6 +224,28 @@ Component({
 
     onJoin() {
       go(ROUTES.join);
+    },
+    onBind() {
+      go(ROUTES.residentBind);
+    },
+    /** 打电话: the member's own phone, shown because they agreed (`showPhone`). */
+    onCallLiaison() {
+      const phone = this.data.liaison?.phone;
+      if (!phone) return;
+      try {
+        wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
+      } catch {
+        toast(`请拨打 ${phone}`);
+      }
+    },
+    onRequestHelp() {
+      go(ROUTES.residentRequest);
+    },
+    onMyRequests() {
+      go(ROUTES.residentRequests);
+    },
+    onMyData() {
+      go(ROUTES.residentMyData);
     },
     onCard() {
       go(ROUTES.memberCard, { branchId: this.data.branchId });

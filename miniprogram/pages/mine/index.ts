@@ -50,6 +50,8 @@ function toView(me: BranchMeResponse) {
     rows,
     hasActive: rows.some((r) => r.active),
     firstBranchId: rows.find((r) => r.active)?.branchId ?? '',
+    /** Bound to a liaison card (issue #7): 我的联户信息. `branch.me` sends it to non-members. */
+    bound: !!me.liaison,
     reports: (me.reports ?? []).slice(0, 20).map((r) => ({
       reportId: r.reportId,
       branchName: r.branchName,
@@ -71,6 +73,7 @@ Component({
     hasActive: false,
     firstBranchId: '',
     reports: [] as ReportRow[],
+    bound: false,
   },
 
   methods: {
@@ -136,6 +139,9 @@ Component({
     },
     onTeams() {
       go(ROUTES.teams, { branchId: this.data.firstBranchId });
+    },
+    onMyLiaisonData() {
+      go(ROUTES.residentMyData);
     },
     onLeave() {
       go(ROUTES.leave, { branchId: this.data.firstBranchId });

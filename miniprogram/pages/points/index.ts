@@ -51,7 +51,8 @@ function toView(p: MyPointsResponse) {
     rulesText:
       `学完一节微党课 +${p.rules.lessonStudied} 分，课后测试答对 ${p.rules.passPercent}% 及以上 ` +
       `+${p.rules.quizPassed} 分；每节课各记一次。志愿服务时长经组织者确认后，每小时 +1 分，` +
-      `每次活动最多 5 分。每天最多 ${p.dailyCap} 分。`,
+      `每次活动最多 5 分。党员中心户走访联系户，每户每天 +${p.rules.liaisonService ?? 1} 分。` +
+      `每天最多 ${p.dailyCap} 分。`,
   };
 }
 

@@ -10,7 +10,8 @@ import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { decodeQuery } from '../../../utils/nav';
 import { pageState, toast } from '../../../utils/page';
-import { dayText, exportFileBehavior, openExportFile, showExportFile } from '../shared';
+import { exportFileBehavior, openExportFile, showExportFile } from '../../../utils/export-file';
+import { dayText } from '../shared';
 
 type Which = '' | 'from' | 'to';
 

@@ -19,14 +19,8 @@ import { listPageBehavior } from '../../../utils/list-page';
 import { ROUTES, decodeQuery, go } from '../../../utils/nav';
 import { pageState, toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
-import {
-  WHO_LABEL,
-  clockText,
-  exportFileBehavior,
-  openExportFile,
-  showExportFile,
-  whenText,
-} from '../shared';
+import { exportFileBehavior, openExportFile, showExportFile } from '../../../utils/export-file';
+import { WHO_LABEL, clockText, whenText } from '../shared';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 type Tab = 'active' | 'cancelled';

@@ -1,0 +1,96 @@
+/**
+ * 打印连心卡 (managers): a printable PDF of liaison cards (A4, 2 × 4 cards a page; each with the
+ * member's name, photo and phone as the member agreed, the card code and its QR code). Opened
+ * with `?householdId=` (`memberName` names it) and / or `?branchId=` (optionally `&grid=`): the
+ * cards of that household, the grid or the whole branch. No call on open; 生成 sends
+ * `liaison.exportCards` and the file card (utils/export-file.ts) opens the PDF. One file holds
+ * at most 400 cards (`truncated`): the page says to narrow the scope.
+ */
+import { call } from '../../../services/call';
+import { isElderlyMode } from '../../../utils/elderly';
+import { exportFileBehavior, openExportFile, showExportFile } from '../../../utils/export-file';
+import { Intents } from '../../../utils/intents';
+import { decodeQuery } from '../../../utils/nav';
+import { pageState, toast } from '../../../utils/page';
+import {
+  type ScopeKind,
+  type ScopeOption,
+  type ScopeQuery,
+  scopeOptions,
+  scopeRequest,
+} from '../shared';
+
+interface PageState {
+  intents: Intents;
+  query: ScopeQuery;
+}
+const st = pageState<PageState>(() => ({
+  intents: new Intents(),
+  query: { householdId: '', branchId: '', grid: '', memberName: '' },
+}));
+
+Component({
+  behaviors: [exportFileBehavior],
+
+  data: {
+    elderly: false,
+    options: [] as ScopeOption[],
+    scope: '' as ScopeKind | '',
+    error: '',
+    exporting: false,
+    truncated: false,
+    file: null as null | { fileName: string; rows: number; url: string; fileType: string },
+    opening: false,
+    fileMessage: '',
+  },
+
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      const o = decodeQuery(query);
+      const q: ScopeQuery = {
+        householdId: o.householdId ?? '',
+        branchId: o.branchId ?? '',
+        grid: o.grid ?? '',
+        memberName: o.memberName ?? '',
+      };
+      st(this).query = q;
+      const options = scopeOptions(q);
+      this.setData({
+        elderly: isElderlyMode(),
+        options,
+        scope: options[0]?.value ?? '',
+        error: options.length ? '' : '没有指定中心户或支部，请从中心户管理进入',
+      });
+    },
+
+    onScope(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      const scope = String(e.detail.value ?? '') as ScopeKind;
+      if (!this.data.options.some((o: ScopeOption) => o.value === scope)) return;
+      this.setData({ scope, error: '', file: null, fileMessage: '', truncated: false });
+    },
+
+    async onExport() {
+      if (this.data.exporting) return;
+      const s = st(this);
+      const scope = this.data.scope;
+      const req = scope ? scopeRequest(scope, s.query) : null;
+      if (!req) {
+        this.setData({ error: '请选择打印的范围' });
+        return;
+      }
+      const key = `cards:${scope}`;
+      this.setData({ exporting: true, error: '', file: null, fileMessage: '', truncated: false });
+      const res = await call('liaison', 'exportCards', req, { requestId: s.intents.id(key) });
+      this.setData({ exporting: false });
+      if (!res.ok) {
+        this.setData({ error: res.error.message });
+        return;
+      }
+      s.intents.done(key);
+      showExportFile(this, res.data);
+      this.setData({ truncated: !!res.data.truncated });
+      toast('已生成', 'success');
+      void openExportFile(this);
+    },
+  },
+});
