@@ -161,6 +161,11 @@ export interface ListHouseholdsResponse {
   /** Grids of the branch's households, for the filter. */
   grids: string[];
   settings: LiaisonSettings;
+  /**
+   * The caller may open a household's resident list (secretary, deputy). The mass-work member
+   * manages central households but never sees residents' names, addresses or phones.
+   */
+  canSeeResidents: boolean;
 }
 
 /** The 联户 tab: the caller's own central household(s) and the branches they manage. */
@@ -168,8 +173,13 @@ export interface MyHouseholdsResponse {
   households: HouseholdItem[];
   /** Open requests (submitted / accepted) of the caller's households, oldest first, ≤ 20. */
   requests: RequestItem[];
-  /** Branches where the caller manages central households (secretary, deputy, mass work). */
-  manages: { branchId: string; branchName: string }[];
+  /**
+   * Branches where the caller manages central households (secretary, deputy, mass work);
+   * `canSeeResidents` as in `ListHouseholdsResponse`.
+   */
+  manages: { branchId: string; branchName: string; canSeeResidents: boolean }[];
+  /** Committees where the caller handles requests escalated to the committee (its secretaries). */
+  committees: { committeeId: string; name: string }[];
   /**
    * The committee's settings of the caller's households (for 「联系户 n / 10」 and 「还需联系
    * x 户」); absent when the caller has none.
@@ -368,6 +378,8 @@ export interface LiaisonCard {
   /** The caller's household (their own data). */
   headName: string;
   openRequests: number;
+  /** The household's newest requests (≤ 3), for the resident home. */
+  recentRequests: RequestItem[];
 }
 
 export type MyLiaisonResponse =
@@ -594,6 +606,11 @@ export interface DashboardResponse {
   settings: LiaisonSettings;
   /** The caller may change the settings (committee secretaries). */
   canEditSettings: boolean;
+  /**
+   * The caller may open residents' lists and the branch's requests (secretary, deputy), as in
+   * `ListHouseholdsResponse`; the mass-work member and committee secretaries see figures only.
+   */
+  canSeeResidents: boolean;
   /** The party committee whose settings apply (the `committeeId` of `updateSettings`). */
   committeeId: string;
 }

@@ -4,8 +4,16 @@
  * `liaison.myLiaison` and `branch.me` (for callers without a branch), so both say the same.
  * Also the member's view (`memberView`) both build it with.
  */
-import type { LiaisonCard, LiaisonMember, RoleCode } from '../../typings/api';
+import type {
+  LiaisonCard,
+  LiaisonMember,
+  RequestCategory,
+  RequestItem,
+  RoleCode,
+} from '../../typings/api';
 import type { Database } from './define';
+import { toTime } from './db';
+import { iso } from './util';
 import {
   COLLECTIONS,
   type LiaisonBindingDoc,
@@ -50,6 +58,75 @@ export function memberView(
     promise: publicPromise(h),
   };
 }
+
+// ---------------------------------------------------------------- requests as lists show them
+
+const OPEN_STATUSES = ['submitted', 'accepted'] as const;
+
+/** Open = submitted or accepted (not yet resolved). */
+export function isOpen(status: string): boolean {
+  return (OPEN_STATUSES as readonly string[]).includes(status);
+}
+
+/** What a caller may learn of the resident household behind a request. */
+export type RequestResident = Pick<LiaisonResidentDoc, '_id' | 'headName' | 'address'>;
+
+/**
+ * A request as a list shows it. `resident` is given ONLY by callers allowed to see the
+ * household behind it (the linked member, the branch secretary and deputy: policy
+ * `viewResidentCare`); anyone else gets no `resident` block. An anonymised request (the
+ * resident erased their data) has an empty text and never a resident block.
+ */
+export function requestView(
+  r: LiaisonRequestDoc,
+  resident?: RequestResident | null,
+  now: number = Date.now(),
+): RequestItem {
+  const due = r.dueAt ? toTime(r.dueAt) : null;
+  return {
+    requestId: r._id,
+    householdId: r.householdId,
+    category: r.category as RequestCategory,
+    text: r.text ?? '',
+    urgent: !!r.urgent,
+    status: r.status,
+    level: r.level,
+    overdue: isOpen(r.status) && due !== null && due < now,
+    dueAt: due === null ? null : new Date(due).toISOString(),
+    createdAt: iso(r.createdAt),
+    updatedAt: iso(r.updatedAt),
+    rating: r.rating ?? null,
+    ...(resident && !r.anonymised && resident._id === r.residentId
+      ? {
+          resident: {
+            residentId: resident._id,
+            headName: resident.headName,
+            address: resident.address,
+          },
+        }
+      : {}),
+    memberName: r.memberName,
+    grid: r.grid,
+    held: !!r.held,
+  };
+}
+
+/** Requests on the resident home card. */
+export const RECENT_REQUESTS = 3;
+
+/** The newest `n` of a household's requests, newest first, as its residents see them. */
+export function newestRequests(
+  requests: readonly LiaisonRequestDoc[],
+  n: number,
+  now: number = Date.now(),
+): RequestItem[] {
+  return [...requests]
+    .sort((a, b) => toTime(b.createdAt) - toTime(a.createdAt) || (a._id < b._id ? 1 : -1))
+    .slice(0, n)
+    .map((q) => requestView(q, null, now));
+}
+
+// ---------------------------------------------------------------- the card
 
 /** What `loadCard` read: the binding, its resident household and central household. */
 export interface CardRow {
@@ -138,18 +215,30 @@ export async function loadCard(
   };
 }
 
-export function cardView(c: CardRow): LiaisonCard {
+/**
+ * The card as the resident home shows it. `recentRequests`: the newest of `requests` (a newest
+ * first page the caller already read) or else of the requests `loadCard` joined.
+ */
+export function cardView(
+  c: CardRow,
+  requests: readonly LiaisonRequestDoc[] = c.requests,
+  now: number = Date.now(),
+): LiaisonCard {
   return {
     residentId: c.resident._id,
     householdId: c.household._id,
     member: memberView(c.household, c.member),
     headName: c.resident.headName,
     openRequests: c.resident.openRequests ?? 0,
+    recentRequests: newestRequests(requests, RECENT_REQUESTS, now),
   };
 }
 
-/** The caller's liaison card, or null when their WeChat is not bound: one database request. */
+/**
+ * The caller's liaison card with the household's newest requests, or null when their WeChat
+ * is not bound: one database request (the requests joined by `loadCard`).
+ */
 export async function liaisonCard(db: Database, openid: string): Promise<LiaisonCard | null> {
-  const row = await loadCard(db, openid);
+  const row = await loadCard(db, openid, { requests: true });
   return row ? cardView(row) : null;
 }

@@ -584,6 +584,8 @@ export interface LiaisonHouseholdDoc {
   /** Bound residents (households with ≥ 1 binding), for coverage without a scan. */
   boundCount: number;
   openRequests: number;
+  /** Open requests already counted in `openRequests` (as on `LiaisonResidentDoc`). */
+  countedRequests?: string[];
   /** `grid` + NUL + `memberName` + NUL + `_id`: the list's order and cursor. */
   sortKey: string;
   createdAt: Date;
@@ -628,6 +630,18 @@ export interface LiaisonResidentDoc {
   cardCode: string;
   /** openids bound (family members); also one `liaisonBindings` document each. */
   boundOpenids: string[];
+  /**
+   * Counted in the central household's `boundCount`. Flipped only by conditional updates (the
+   * first binding: `boundOpenids` empty and not `bound`; the last unbinding: `boundOpenids`
+   * empty and not `false`), so concurrent binds and unbinds move the counter once. Missing on
+   * older documents: counted when `boundOpenids` is not empty.
+   */
+  bound?: boolean;
+  /**
+   * Open requests already counted in `openRequests` (`submitRequest` raises the counter on the
+   * condition that the id is not listed, so a retry never counts twice); pulled on resolve.
+   */
+  countedRequests?: string[];
   /** Wrong last-4 tries since the last success / lock; lock for an hour at 5. */
   bindFails: number;
   lockedUntil: Date | null;

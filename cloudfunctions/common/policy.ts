@@ -62,10 +62,16 @@ const LESSON_COMPOSERS: readonly RoleCode[] = [
   'propagandaCommittee',
 ];
 /**
- * Manage central households (党员中心户): designate, add / import / export residents, cards,
- * dashboard. The secretary, the deputy and the mass-work committee member (群众工作委员).
+ * Manage central households (党员中心户): designate, edit, step down, list them, the dashboard.
+ * The secretary, the deputy and the mass-work committee member (群众工作委员).
  */
 const LIAISON_MANAGERS: readonly RoleCode[] = ['secretary', 'deputySecretary', 'massWorkCommittee'];
+/**
+ * Manage the resident households of every central household of the branch (their names,
+ * addresses, phones): the secretary and the deputy only. The mass-work member organises the
+ * central households but never receives residents' personal data (ARCHITECTURE §4).
+ */
+const RESIDENT_MANAGERS: readonly RoleCode[] = SECRETARIES;
 /** Roles of party members (党员): everyone but activists (入党积极分子). */
 const PARTY_MEMBER: readonly RoleCode[] = EVERY_ROLE.filter((r) => r !== 'activist');
 
@@ -196,13 +202,23 @@ const RULES = {
   myActivities: { kind: 'anyone' },
   // ------------------------------------------------ `liaison` function (issue #7)
   /**
-   * designateHousehold, listHouseholds, addResident / updateResident for any household of the
-   * branch, removeResident, importTemplate, importResidents, exportResidents, exportCards,
-   * dashboard; stepDown / updateHousehold of any household of the branch.
+   * Central households, not their residents: designateHousehold, listHouseholds, dashboard
+   * (figures only), listServiceRecords (without residents' names); stepDown / updateHousehold
+   * of any household of the branch.
    */
   manageLiaison: { kind: 'branch', roles: LIAISON_MANAGERS },
-  /** The member's own central household: updateHousehold (own consent), stepDown, addResident,
-   * updateResident, listResidents, cardImage, listServiceRecords. Managers pass `manageLiaison`. */
+  /**
+   * Resident households of any central household of the branch: listResidents, addResident,
+   * updateResident, removeResident, cardImage, exportCards (cards carry the resident's
+   * address), importTemplate, importResidents, exportResidents. Secretary and deputy only.
+   */
+  manageResidents: { kind: 'branch', roles: RESIDENT_MANAGERS },
+  /**
+   * The member's own ACTIVE central household (liaison/shared.ts `householdResource` gives a
+   * stepped-down one no householder): updateHousehold (own consent), stepDown, addResident,
+   * updateResident, listResidents, cardImage, listServiceRecords. Secretaries pass
+   * `manageResidents`, the mass-work member `manageLiaison` for the household itself only.
+   */
   ownHousehold: { kind: 'branch', roles: [], orHouseholder: true },
   /** Care tags and notes of resident households: the linked member, secretary, deputy. */
   viewResidentCare: { kind: 'branch', roles: SECRETARIES, orHouseholder: true },
@@ -217,7 +233,11 @@ const RULES = {
   handleRequest: { kind: 'branch', roles: SECRETARIES, orHouseholder: true },
   /** Requests escalated to the committee (level 2), and `updateSettings`: committee secretaries. */
   committeeLiaison: { kind: 'committeeAdmin', roles: SECRETARIES },
-  /** bindResident, myLiaison, unbind: anyone (a card and its digits are the proof). */
+  /**
+   * bindResident, myLiaison, unbind: anyone (a card and its digits are the proof) — except that
+   * bindResident refuses the household's own member and whoever passes `manageLiaison` or
+   * `viewResidentCare` for it: they can read card codes and masked phones in their lists.
+   */
   bindLiaisonCard: { kind: 'anyone' },
   /** submitRequest, rateRequest, myData, eraseMyData, getRequest of their household's request. */
   residentOfHousehold: { kind: 'boundResident' },

@@ -13,6 +13,7 @@ import type { BindResidentResponse, CareTag } from '../../typings/api';
 import {
   AppError,
   COLLECTIONS,
+  actorFrom,
   can,
   fetchAll,
   findById,
@@ -29,7 +30,18 @@ import type {
 } from '../common/model';
 import { PAGE, iso, isDuplicateKey, updatedCount } from '../common/util';
 import { emptyData } from './households';
-import { MSG, cardCodeSchema, eraseResident, forbidden, requestView } from './shared';
+import {
+  MSG,
+  cardCodeSchema,
+  eraseResident,
+  forbidden,
+  householdResource,
+  requestView,
+} from './shared';
+
+export const MSG_BIND = {
+  ownSide: '您是该户的联系党员或支部管理人员，不能绑定这张连心卡',
+} as const;
 
 /** Wrong tries that lock a card, and for how long. */
 export const MAX_TRIES = 5;
@@ -60,15 +72,23 @@ const lastDigits = (phone: string) => phone.replace(/\D/g, '').slice(-4);
 interface CardLookup extends LiaisonResidentDoc {
   h?: LiaisonHouseholdDoc[];
   m?: MembershipDoc[];
+  /** The caller's memberships of the household's branch. */
+  mine?: MembershipDoc[];
 }
 
 /**
- * Anyone holding the card (`bindLiaisonCard`). Idempotent by itself (`idempotent: false`):
- * binding again to the same household answers the same; the counters move only on conditional
- * updates. Requests: the card with its household and member (1); wrong digits: the counter or
- * the lock (1): 2; right digits: the binding (1, a duplicate reads the existing one: +1), the
- * resident (1, or 2 for a later family member), the household's `boundCount` for the first
- * binding (1): 4.
+ * Anyone holding the card (`bindLiaisonCard`) — but not the household's own member, nor whoever
+ * manages or sees the branch's resident households (secretary, deputy, mass work: `manageLiaison`
+ * or `viewResidentCare`): their lists show card codes and masked phones whose last four digits
+ * are the binding's proof, so a binding would be a way around the audited `revealPhone` to the
+ * full phone and care tags (`myData`). FORBIDDEN before the digits are even looked at.
+ * Idempotent by itself (`idempotent: false`): binding again to the same household answers the
+ * same; the counters move only on conditional updates. Requests: the card with its household,
+ * its member and the caller's memberships of its branch (1; refused here: 1); wrong digits:
+ * the counter or the lock (1): 2; right digits: the binding (1, a duplicate reads the existing
+ * one: +1), the resident (1, or 2 for a later family member), the household's `boundCount` for
+ * the first binding (1): 4 (2 more only when the household's last unbinding lands between the
+ * tries).
  */
 export const bindResident: ActionDef<'liaison', 'bindResident'> = {
   kind: 'write',
@@ -83,6 +103,7 @@ export const bindResident: ActionDef<'liaison', 'bindResident'> = {
   async handler(data, { openid, db }) {
     if (!can({ openid, memberships: [] }, 'bindLiaisonCard')) throw forbidden();
     const _ = db.command;
+    const $ = _.aggregate;
     const res = (await db
       .collection(COLLECTIONS.liaisonResidents)
       .aggregate()
@@ -99,13 +120,33 @@ export const bindResident: ActionDef<'liaison', 'bindResident'> = {
         foreignField: '_id',
         as: 'm',
       })
+      // The caller's memberships of the household's branch, in the same request (index
+      // `orgId_status_sortKey`): who may not bind is decided by the policy below.
+      .lookup({
+        from: COLLECTIONS.memberships,
+        localField: 'h.branchId',
+        foreignField: 'orgId',
+        as: 'mine',
+      })
+      .addFields({
+        mine: $.filter({ input: '$mine', as: 'x', cond: $.eq(['$$x.openid', openid]) }),
+      })
       .end()) as unknown as { list: CardLookup[] };
     const row = res.list?.[0];
     const h = row?.h?.[0];
     if (!row || !h || !row.active || !h.active) {
       throw new AppError('NOT_FOUND', MSG.cardNotFound);
     }
-    const { h: _h, m = [], ...r } = row;
+    const { h: _h, m = [], mine = [], ...r } = row;
+    const actor = actorFrom(openid, mine);
+    const resource = householdResource(h);
+    if (
+      openid === h.memberOpenid ||
+      can(actor, 'manageLiaison', resource) ||
+      can(actor, 'viewResidentCare', resource)
+    ) {
+      throw forbidden(MSG_BIND.ownSide);
+    }
     const now = Date.now();
     const residents = db.collection(COLLECTIONS.liaisonResidents);
     if (r.lockedUntil && new Date(r.lockedUntil).getTime() > now) {
@@ -155,23 +196,31 @@ export const bindResident: ActionDef<'liaison', 'bindResident'> = {
       if (prev?.residentId !== r._id) throw new AppError('CONFLICT', MSG.boundElsewhere);
       // Bound here by an interrupted earlier call: finish it below.
     }
-    // The first binding of the household counts it as bound: decided by the condition.
-    const first = updatedCount(
-      await residents
-        .where({ _id: r._id, boundOpenids: _.size(0) })
-        .update({ data: { boundOpenids: [openid], bindFails: 0, lockedUntil: null } }),
-    );
-    if (first) {
-      await db
-        .collection(COLLECTIONS.liaisonHouseholds)
-        .where({ _id: h._id })
-        .update({ data: { boundCount: _.inc(1) } });
-    } else {
-      await residents.where({ _id: r._id }).update({
-        data: { boundOpenids: _.addToSet(openid), bindFails: 0, lockedUntil: null },
-      });
+    // The first binding of the household counts it as bound: decided by the condition on the
+    // `bound` flag (see `unbind`). A later family member joins a household still counted; when
+    // the last unbinding uncounted it meanwhile (the flag went false between the two tries),
+    // the first-binding try runs again.
+    for (let tries = 0; tries < 3; tries++) {
+      const first = updatedCount(
+        await residents.where({ _id: r._id, boundOpenids: _.size(0), bound: _.neq(true) }).update({
+          data: { boundOpenids: [openid], bound: true, bindFails: 0, lockedUntil: null },
+        }),
+      );
+      if (first) {
+        await db
+          .collection(COLLECTIONS.liaisonHouseholds)
+          .where({ _id: h._id })
+          .update({ data: { boundCount: _.inc(1) } });
+        return answer;
+      }
+      const joined = updatedCount(
+        await residents.where({ _id: r._id, bound: _.neq(false) }).update({
+          data: { boundOpenids: _.addToSet(openid), bindFails: 0, lockedUntil: null },
+        }),
+      );
+      if (joined) return answer;
     }
-    return answer;
+    throw new AppError('CONFLICT', MSG.busy);
   },
 };
 
@@ -179,9 +228,20 @@ export const bindResident: ActionDef<'liaison', 'bindResident'> = {
 
 /**
  * The caller's own binding only (family members stay). Idempotent by itself: unbound already
- * answers the same. Requests: the card (1), the binding (1), the resident (1: the last binding
- * empties the list; else 2: the pull), the household's `boundCount` for the last one (1): 4;
- * not bound: the card and a removal of any binding left pointing at nothing: 2.
+ * answers the same.
+ *
+ * The household's `boundCount` drops exactly when its last binding goes, also when family
+ * members unbind at once: the resident's `bound` flag is flipped to false only on the
+ * condition that `boundOpenids` is empty and the flag not yet false, so of concurrent last
+ * unbindings one uncounts it (and a first binding meanwhile, conditional on the flag, counts it
+ * again). The caller's `liaisonBindings` document goes last, so a retry after a failure finds
+ * the binding and completes the rest.
+ *
+ * Requests: the card (1); the caller alone: the resident emptied on the condition that the
+ * list is the caller alone (1), the household (1), the binding (1): 4; with family members:
+ * the caller pulled (1), the flag's condition (1, fails while others stay), the binding (1): 4,
+ * or 5 when the others left meanwhile and this call uncounts the household; not bound: the card
+ * and a removal of any binding left pointing at nothing: 2.
  */
 export const unbind: ActionDef<'liaison', 'unbind'> = {
   kind: 'write',
@@ -196,23 +256,37 @@ export const unbind: ActionDef<'liaison', 'unbind'> = {
       return { unbound: true as const };
     }
     const _ = db.command;
-    await db.collection(COLLECTIONS.liaisonBindings).doc(openid).remove();
     const residents = db.collection(COLLECTIONS.liaisonResidents);
-    const last = updatedCount(
+    const id = c.resident._id;
+    const alone = c.resident.boundOpenids.length === 1 && c.resident.boundOpenids[0] === openid;
+    // The caller alone: empty the list and uncount in one conditional update.
+    let last = alone
+      ? updatedCount(
+          await residents
+            .where({ _id: id, boundOpenids: [openid] })
+            .update({ data: { boundOpenids: [], bound: false } }),
+        )
+      : 0;
+    if (!last) {
+      // Family members (or someone bound meanwhile): leave the list, then uncount only if it is
+      // empty now and nobody uncounted it yet. Leaving also marks an older document (no flag)
+      // as counted, which it is while the caller is listed.
       await residents
-        .where({ _id: c.resident._id, boundOpenids: [openid] })
-        .update({ data: { boundOpenids: [] } }),
-    );
+        .where({ _id: id, boundOpenids: openid })
+        .update({ data: { boundOpenids: _.pull(openid), bound: true } });
+      last = updatedCount(
+        await residents
+          .where({ _id: id, boundOpenids: _.size(0), bound: _.neq(false) })
+          .update({ data: { bound: false } }),
+      );
+    }
     if (last) {
       await db
         .collection(COLLECTIONS.liaisonHouseholds)
         .where({ _id: c.household._id })
         .update({ data: { boundCount: _.inc(-1) } });
-    } else {
-      await residents
-        .where({ _id: c.resident._id })
-        .update({ data: { boundOpenids: _.pull(openid) } });
     }
+    await db.collection(COLLECTIONS.liaisonBindings).where({ _id: openid }).remove();
     return { unbound: true as const };
   },
 };
@@ -222,7 +296,8 @@ export const unbind: ActionDef<'liaison', 'unbind'> = {
 /**
  * Anyone: `{ bound: false }` until bound; then the central household's member (the phone only
  * with the member's consent) and the household's latest requests (≤ 20, newest first, without
- * the resident block: it is their own). Requests: the card (1), the requests (1): 2.
+ * the resident block: it is their own); the card's `recentRequests` are the first 3 of them.
+ * Requests: the card (1), the requests (1): 2.
  */
 export const myLiaison: ActionDef<'liaison', 'myLiaison'> = {
   kind: 'read',
@@ -241,7 +316,8 @@ export const myLiaison: ActionDef<'liaison', 'myLiaison'> = {
     const now = Date.now();
     return {
       bound: true as const,
-      ...cardView(c),
+      // The card's newest requests are the first of this page (newest first).
+      ...cardView(c, rows, now),
       requests: rows.map((q) => requestView(q, null, now)),
     };
   },
@@ -289,8 +365,8 @@ export const myData: ActionDef<'liaison', 'myData'> = {
 
 /**
  * Bound residents erase their household's data (`confirm: true`): every family member is
- * unbound, the personal fields go, requests are anonymised (statistics stay), the card stops
- * working (shared.ts `eraseResident`). Idempotent by itself: once erased the caller is no longer
+ * unbound, the personal fields go, requests are anonymised (statistics stay) and the open ones
+ * closed, their photo files deleted, the card stops working (shared.ts `eraseResident`). Idempotent by itself: once erased the caller is no longer
  * bound, and a retry is refused as for anyone unbound. Requests: the card with the household's
  * requests (1), then the erasure: bindings (1), the resident (1), the household's counters
  * (1), requests (1, only when there are any): 4–5.
@@ -301,11 +377,12 @@ export const eraseMyData: ActionDef<'liaison', 'eraseMyData'> = {
   schema: z.object({
     confirm: z.literal(true, { message: '请确认删除' }),
   }),
-  async handler(_data, { openid, db }) {
+  async handler(_data, { openid, db, cloud }) {
     const c = assertResident(openid, await loadCard(db, openid, { requests: true }));
     await eraseResident(db, c.resident, {
+      cloud,
+      requests: c.requests,
       bound: true,
-      hasRequests: c.requests.length > 0,
       now: new Date(),
       by: 'resident',
       byOpenid: null,

@@ -30,7 +30,8 @@ import * as QRCode from 'qrcode';
 import type { LiaisonMember } from '../../typings/api';
 import { AppError, can, type ActionDef, type Cloud } from '../common';
 import type { LiaisonResidentDoc } from '../common/model';
-import { MSG, forbidden, idSchema, memberView, residentFor, residentNotFound } from './shared';
+import { forbidden, idSchema, memberView, residentFor, residentNotFound } from './shared';
+import { MSG_RES } from './residents';
 import { loadScope, safeName, scopeSchema, storeFile } from './io';
 
 /** The page a card's code opens (app.json subpackage `packages/resident/`). */
@@ -102,16 +103,17 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (t: T) => Promise
 // ---------------------------------------------------------------- cardImage
 
 /**
- * Managers and the linked member. Requests: the resident with its household, the caller's
- * memberships and settings (`residentFor`, 1).
+ * The secretaries (`manageResidents`) and the linked member of an active household: the card
+ * is the resident's (its code binds to their household). Requests: the resident with its
+ * household, the caller's memberships and settings (`residentFor`, 1).
  */
 export const cardImage: ActionDef<'liaison', 'cardImage'> = {
   kind: 'read',
   schema: z.object({ residentId: idSchema }),
   async handler(data, { openid, db, cloud }) {
     const r = await residentFor(db, openid, data.residentId);
-    if (!can(r.actor, 'manageLiaison', r.resource) && !can(r.actor, 'ownHousehold', r.resource)) {
-      throw forbidden(MSG.notLinked);
+    if (!can(r.actor, 'manageResidents', r.resource) && !can(r.actor, 'ownHousehold', r.resource)) {
+      throw forbidden(MSG_RES.notResidentManager);
     }
     if (!r.resident.active || r.resident.erased) throw residentNotFound();
     const { png } = await codeMaker(cloud)(r.resident.cardCode);
@@ -328,7 +330,8 @@ function photoLoader(cloud: Cloud) {
 // ---------------------------------------------------------------- exportCards
 
 /**
- * Managers. Requests: one household 2, a branch 3 (`loadScope`); the codes, photos and the
+ * The secretaries (`manageResidents`: a card carries the resident household's address).
+ * Requests: one household 2, a branch 3 (`loadScope`); the codes, photos and the
  * file are openapi and storage calls. A write (it creates a file) that is safe to repeat: no
  * requestId marker.
  */

@@ -263,6 +263,7 @@ export const dashboard: ActionDef<'liaison', 'dashboard'> = {
       needsMore,
       settings,
       canEditSettings,
+      canSeeResidents: can(actor, 'manageResidents', { branchId: branch._id }),
       committeeId,
     };
   },

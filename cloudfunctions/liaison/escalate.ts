@@ -2,7 +2,8 @@
  * Timer `escalate` (config.json, every 10 minutes): "village reports, township handles, county
  * closes". A request not accepted within the committee's `acceptHours`, or accepted but not
  * resolved within `resolveHours`, goes up one level: 1 the branch secretary and deputy, 2 the
- * party committee's secretaries (and the member hears it went up). Each level gets the same
+ * party committee's secretaries; each time the member hears it went up (not while it is held:
+ * they do not see it). Each level gets the same
  * stage's hours again before it goes further; at level 2 a request stays overdue (the dashboard
  * shows it) and goes no higher.
  *
@@ -18,7 +19,7 @@ import type {
   OrganizationDoc,
 } from '../common/model';
 import { updatedCount } from '../common/util';
-import { settingsOf, sweepErasedRecords } from './shared';
+import { settingsOf, sweepErased } from './shared';
 import { BY_SYSTEM, HANDLER_PAGE, notifyRequest } from './requests';
 
 /** Requests escalated per run (the rest on the next run); PARALLEL at a time. */
@@ -106,6 +107,17 @@ async function escalateDue({ db, cloud, at }: TimerContext): Promise<void> {
         `诉求超时${what}，请督办`,
         at,
       );
+      // The member hears the secretary now follows it, unless it is held (they do not see it).
+      if (!doc.held) {
+        await notifyRequest(
+          cloud,
+          doc,
+          [doc.memberOpenid],
+          HANDLER_PAGE,
+          `诉求超时${what}，已转支部书记`,
+          at,
+        );
+      }
     } else {
       await notifyRequest(
         cloud,
@@ -135,9 +147,10 @@ async function escalateDue({ db, cloud, at }: TimerContext): Promise<void> {
 
 /**
  * The `escalate` timer (every 10 minutes): due requests go up a level, and service records of
- * households erased since the last run lose their notes and photos (shared.ts
- * `sweepErasedRecords`; done here so an erasure stays within its request budget).
+ * households erased since the last run lose their notes and photos, the files deleted, and
+ * their requests' history its openids (shared.ts `sweepErased`; done here so an erasure stays
+ * within its request budget).
  */
 export async function escalate(ctx: TimerContext): Promise<void> {
-  await Promise.all([escalateDue(ctx), sweepErasedRecords(ctx.db)]);
+  await Promise.all([escalateDue(ctx), sweepErased(ctx.db, ctx.cloud)]);
 }

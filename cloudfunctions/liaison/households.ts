@@ -3,8 +3,10 @@
  * another household of the branch), the managers' list and the member's own 联户 tab.
  *
  * Managers are the branch's secretary, deputy and mass-work committee member (policy
- * `manageLiaison`); the member acts on their own household (`ownHousehold`). A household's
- * `_id` is derived from (branch, member), so designating twice finds the same document.
+ * `manageLiaison`); the member acts on their own household (`ownHousehold`). Nothing here
+ * answers residents' personal data: the mass-work member manages the households, not their
+ * residents (`manageResidents`, residents.ts). A household's `_id` is derived from (branch,
+ * member), so designating twice finds the same document.
  */
 import * as z from 'zod';
 import type { HouseholdItem, LiaisonSettings } from '../../typings/api';
@@ -13,6 +15,7 @@ import {
   COLLECTIONS,
   branchesWhere,
   can,
+  committeesWhere,
   fetchAll,
   findById,
   type ActionDef,
@@ -355,8 +358,10 @@ interface HouseholdRow extends LiaisonHouseholdDoc {
 
 /**
  * Managers: the branch's active central households by grid and member name, optionally one
- * grid. Requests, in parallel: the caller's memberships with their organisations (settings)
- * (1), the page with each member's membership (1), the branch's grids (1): 3.
+ * grid; `canSeeResidents` tells the page whether the caller may open a household's residents
+ * (`manageResidents`: not the mass-work member). Requests, in parallel: the caller's
+ * memberships with their organisations (settings) (1), the page with each member's membership
+ * (1), the branch's grids (1): 3.
  */
 export const listHouseholds: ActionDef<'liaison', 'listHouseholds'> = {
   kind: 'read',
@@ -409,15 +414,19 @@ export const listHouseholds: ActionDef<'liaison', 'listHouseholds'> = {
       nextCursor,
       grids: grids.filter(Boolean).sort(),
       settings,
+      canSeeResidents: can(actor, 'manageResidents', { branchId: data.branchId }),
     };
   },
 };
 
 /**
  * The 联户 tab: the caller's own active central households, their open requests (oldest
- * first, ≤ 20) and the branches they manage. Requests: the caller's memberships with their
- * organisations (1) and their households (1), in parallel; the open requests with their
- * resident households (1, skipped without households): 2–3.
+ * first, ≤ 20; not those content security holds: the secretaries see them first, as in
+ * `listRequests`), the branches they manage (`canSeeResidents` as in `listHouseholds`) and the
+ * committees whose escalated requests they handle (`committeeLiaison`). Requests: the caller's
+ * memberships with their organisations (1: committee names too) and their households (1), in
+ * parallel; the open requests with their resident households (1, skipped without households):
+ * 2–3.
  */
 export const myHouseholds: ActionDef<'liaison', 'myHouseholds'> = {
   kind: 'read',
@@ -434,12 +443,22 @@ export const myHouseholds: ActionDef<'liaison', 'myHouseholds'> = {
       ),
     ]);
     const own = mine.filter((h) => can(actor, 'ownHousehold', householdResource(h)));
-    const manages = branchesWhere(actor, 'manageLiaison').map((branchId) => ({
-      branchId,
-      branchName:
-        docs.find((d) => d.orgId === branchId)?.branchName ?? orgs.get(branchId)?.name ?? '',
-    }));
-    if (own.length === 0) return { households: [], requests: [], manages };
+    // The rules look at roles only: a committee secretary is also a "secretary" of the
+    // committee organisation, a branch secretary an admin of their branch. The organisation's
+    // type tells branches (households) from committees (escalated requests).
+    const ofType = (type: string) => (id: string) => orgs.get(id)?.type === type;
+    const manages = branchesWhere(actor, 'manageLiaison')
+      .filter(ofType('branch'))
+      .map((branchId) => ({
+        branchId,
+        branchName:
+          docs.find((d) => d.orgId === branchId)?.branchName ?? orgs.get(branchId)?.name ?? '',
+        canSeeResidents: can(actor, 'manageResidents', { branchId }),
+      }));
+    const committees = committeesWhere(actor, 'committeeLiaison')
+      .filter(ofType('committee'))
+      .map((committeeId) => ({ committeeId, name: orgs.get(committeeId)?.name ?? '' }));
+    if (own.length === 0) return { households: [], requests: [], manages, committees };
 
     const settingsOfHousehold = (h: LiaisonHouseholdDoc): LiaisonSettings =>
       settingsOf(orgs.get(h.committeeId));
@@ -457,6 +476,8 @@ export const myHouseholds: ActionDef<'liaison', 'myHouseholds'> = {
       .match({
         householdId: ids.length === 1 ? ids[0] : _.in(ids),
         status: _.in(['submitted', 'accepted']),
+        // Held by content security: the member gets it once a secretary released it.
+        held: false,
       })
       .sort({ createdAt: 1 })
       .limit(PAGE)
@@ -470,12 +491,18 @@ export const myHouseholds: ActionDef<'liaison', 'myHouseholds'> = {
     const now = Date.now();
     const byId = new Map(own.map((h) => [h._id, h]));
     const requests = (res.list ?? [])
-      .filter((q) => isOpen(q.status))
+      .filter((q) => isOpen(q.status) && !q.held)
       .map(({ r = [], ...q }) => {
         const h = byId.get(q.householdId);
         const see = !!h && can(actor, 'viewResidentCare', householdResource(h));
         return requestView(q as LiaisonRequestDoc, see ? r[0] : null, now);
       });
-    return { households, requests, manages, settings: settingsOfHousehold(own[0]) };
+    return {
+      households,
+      requests,
+      manages,
+      committees,
+      settings: settingsOfHousehold(own[0]),
+    };
   },
 };

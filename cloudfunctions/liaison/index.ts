@@ -28,6 +28,7 @@ import { listServiceRecords, logService } from './records';
 import { dashboard, updateSettings } from './dashboard';
 import { cardImage, exportCards } from './cards';
 import { exportResidents, importResidents, importTemplate } from './io';
+import { FIELD_LABELS } from './labels';
 
 export const main = defineFunction({
   name: 'liaison',
@@ -63,4 +64,5 @@ export const main = defineFunction({
     updateSettings,
   },
   timers: { escalate },
+  fieldLabels: FIELD_LABELS,
 });

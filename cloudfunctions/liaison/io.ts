@@ -5,7 +5,9 @@
  *
  * - `importTemplate`: the .xlsx to fill in (columns 户主姓名 | 地址 | 联系电话 | 家庭人数 | 关爱标签 |
  *   备注, one example row the import skips, a 说明 sheet).
- * - `importResidents`: EVERY row is validated with the schemas `addResident` uses (shared.ts),
+ * - `importResidents`: the file must be one the import page uploaded under `liaison-imports/`,
+ *   and it is deleted from storage as soon as it is read (parsed or not: it holds full phone
+ *   numbers). EVERY row is validated with the schemas `addResident` uses (shared.ts),
  *   duplicates within the file and against the household's residents (same phone) included;
  *   any error and nothing is imported (`errors` row by row, plain Chinese). Otherwise the room
  *   is reserved with ONE conditional update of the household's `residentCount`
@@ -29,6 +31,7 @@ import { AppError, COLLECTIONS, can, fetchAll, isAppError, type ActionDef } from
 import type { Cloud, Database } from '../common';
 import type { LiaisonHouseholdDoc, LiaisonResidentDoc, MembershipDoc } from '../common/model';
 import { loadActor, maskPhone, newId, secCheck, updatedCount } from '../common/util';
+import { MSG_RES } from './residents';
 import {
   CARE_TAGS,
   CARE_TAG_LABELS,
@@ -66,10 +69,13 @@ const HOUSEHOLDS_PAGE = 1000;
 export const gridSchema = z.string().trim().min(1, '请填写网格').max(30, '网格最多 30 个字');
 
 /** `{ householdId }` or `{ branchId, grid? }` (ExportCardsRequest / ExportResidentsRequest). */
-export const scopeSchema = z.union([
-  z.object({ householdId: idSchema }),
-  z.object({ branchId: idSchema, grid: gridSchema.optional() }),
-]);
+export const scopeSchema = z.union(
+  [
+    z.object({ householdId: idSchema }),
+    z.object({ branchId: idSchema, grid: gridSchema.optional() }),
+  ],
+  { error: '请选择要导出的中心户，或支部（可选网格）' },
+);
 
 export type Scope = z.infer<typeof scopeSchema>;
 
@@ -94,7 +100,8 @@ export interface ScopeRows {
 const usable = (r: LiaisonResidentDoc) => r.active && !r.erased;
 
 /**
- * The resident households of a scope, managers only (`manageLiaison`). Reads are started
+ * The resident households of a scope: the secretaries only (`manageResidents`; also for one
+ * household: the linked member does not print or export the lists). Reads are started
  * together (nothing is answered before the permission check). Requests: one household:
  * `householdFor` (1) + its residents (1) = 2; a branch: memberships (1) + the branch's central
  * households with their members' memberships (1, `$lookup` by `_id`) + residents (1) = 3.
@@ -116,7 +123,7 @@ export async function loadScope(
           .limit(limit + 1),
       ),
     ]);
-    if (!can(h.actor, 'manageLiaison', h.resource)) throw forbidden(MSG.notManager);
+    if (!can(h.actor, 'manageResidents', h.resource)) throw forbidden(MSG_RES.notResidentManager);
     if (!h.doc.active) throw new AppError('NOT_FOUND', MSG.steppedDown);
     const list = rows.filter(usable);
     return {
@@ -150,7 +157,7 @@ export async function loadScope(
         .limit(limit + 1),
     ),
   ]);
-  if (!can(actor, 'manageLiaison', { branchId })) throw forbidden(MSG.notManager);
+  if (!can(actor, 'manageResidents', { branchId })) throw forbidden(MSG_RES.notResidentManager);
   const households = new Map<string, ScopeHousehold>();
   const list = (householdRows as { list?: (LiaisonHouseholdDoc & { hm?: MembershipDoc[] })[] })
     .list;
@@ -264,7 +271,7 @@ const EXPLANATIONS: [string, string][] = [
   ['备注', '选填，最多 200 个字。只有联系该户的党员和支部书记、副书记能看到。'],
 ];
 
-/** Managers. Requests: memberships (1). */
+/** The secretaries (`manageResidents`). Requests: memberships (1). */
 export const importTemplate: ActionDef<'liaison', 'importTemplate'> = {
   kind: 'write',
   // Makes a new file each time and changes nothing else: safe to repeat.
@@ -272,8 +279,8 @@ export const importTemplate: ActionDef<'liaison', 'importTemplate'> = {
   schema: z.object({ branchId: idSchema }),
   async handler(data, { openid, db, cloud }) {
     const { actor } = await loadActor(db, openid);
-    if (!can(actor, 'manageLiaison', { branchId: data.branchId })) {
-      throw forbidden(MSG.notManager);
+    if (!can(actor, 'manageResidents', { branchId: data.branchId })) {
+      throw forbidden(MSG_RES.notResidentManager);
     }
     const wb = await newWorkbook();
     const ws = sheetWith(
@@ -510,19 +517,60 @@ function residentDocs(rows: ParsedRow[], h: LiaisonHouseholdDoc, openid: string)
   });
 }
 
+/** Where the import page uploads (miniprogram/packages/liaison-admin/import). */
+export const IMPORT_DIR = 'liaison-imports';
+
 /**
- * Managers. Requests: the household with the caller, settings and member (`householdFor`, 1)
- * and its residents (1), read together; then the reservation (1) and the insert (1): 4; a
- * failed insert gives the reservation back (1): 5. Not wrapped in the requestId marker
- * (`idempotent: false`): a retry of an import that succeeded finds every phone of the file
- * already in the household and imports nothing (row errors «已在本户的联系户中»).
+ * An uploaded import file: `cloud://<env>.<bucket>/liaison-imports/…`. Only files there are
+ * read, and deleted after reading: the action can never be pointed at another file to delete.
+ */
+const importFileSchema = z
+  .string()
+  .regex(new RegExp(`^cloud://[^/\\s]+/${IMPORT_DIR}/[^\\s]{1,300}$`), '文件地址不正确，请重新上传')
+  .refine((id) => !id.includes('..'), '文件地址不正确，请重新上传');
+
+/**
+ * Deletes an uploaded import file (no database request). A failure is logged, not answered:
+ * the import's outcome stands; a file left behind is for the storage lifecycle rule on
+ * `liaison-imports/` that docs/privacy.md recommends.
+ */
+async function deleteUpload(cloud: Cloud, fileID: string): Promise<void> {
+  try {
+    const res = (await cloud.deleteFile({ fileList: [fileID] })) as {
+      fileList?: { status?: number; errMsg?: string }[];
+    };
+    const f = res?.fileList?.[0];
+    if (f && f.status !== 0) throw new Error(`${f.status} ${f.errMsg ?? ''}`);
+  } catch (err) {
+    // No file id, no identity: only that it happened.
+    console.error(
+      JSON.stringify({
+        level: 'warn',
+        fn: 'liaison',
+        importFile: 'not deleted',
+        error: String(err),
+      }),
+    );
+  }
+}
+
+/**
+ * The secretaries (`manageResidents`). The uploaded file is deleted from storage as soon as it
+ * has been read, whatever the outcome (row errors, an unreadable file, a stepped-down
+ * household): it holds full phone numbers. Requests: the household with the caller, settings
+ * and member (`householdFor`, 1) and its residents (1), read together; then the reservation (1)
+ * and the insert (1): 4; a failed insert gives the reservation back (1): 5. Storage calls are
+ * not database requests. Not wrapped in the requestId marker (`idempotent: false`): a retry of
+ * an import that succeeded finds the file gone (「没有读到上传的文件，请重新上传」), and the same
+ * file uploaded again imports nothing (every phone is already in the household: row errors
+ * «已在本户的联系户中»).
  */
 export const importResidents: ActionDef<'liaison', 'importResidents'> = {
   kind: 'write',
   idempotent: false,
   schema: z.object({
     householdId: idSchema,
-    fileID: z.string().regex(/^cloud:\/\/\S{3,400}$/, '文件地址不正确，请重新上传'),
+    fileID: importFileSchema,
   }),
   async handler(data, { openid, db, cloud }) {
     const [h, existing] = await Promise.all([
@@ -534,21 +582,30 @@ export const importResidents: ActionDef<'liaison', 'importResidents'> = {
           .limit(HOUSEHOLDS_PAGE),
       ),
     ]);
-    if (!can(h.actor, 'manageLiaison', h.resource)) throw forbidden(MSG.notManager);
-    if (!h.doc.active) throw new AppError('NOT_FOUND', MSG.steppedDown);
-    const max = h.settings.maxResidents;
-
-    let file: Buffer;
-    try {
-      const res = (await cloud.downloadFile({ fileID: data.fileID })) as { fileContent?: Buffer };
-      if (!res?.fileContent) throw new Error('no content');
-      file = res.fileContent;
-    } catch {
-      throw new AppError('INVALID_ARGUMENT', IO_MSG.downloadFailed);
+    if (!can(h.actor, 'manageResidents', h.resource)) {
+      throw forbidden(MSG_RES.notResidentManager);
     }
+    const max = h.settings.maxResidents;
     const phones = new Set(existing.filter(usable).map((r) => r.phone));
     const seeCare = can(h.actor, 'viewResidentCare', h.resource);
-    const { rows, errors } = await parseImport(file, max, phones, seeCare);
+    let parsed: Awaited<ReturnType<typeof parseImport>>;
+    try {
+      if (!h.doc.active) throw new AppError('NOT_FOUND', MSG.steppedDown);
+      let file: Buffer;
+      try {
+        const res = (await cloud.downloadFile({ fileID: data.fileID })) as {
+          fileContent?: Buffer;
+        };
+        if (!res?.fileContent) throw new Error('no content');
+        file = res.fileContent;
+      } catch {
+        throw new AppError('INVALID_ARGUMENT', IO_MSG.downloadFailed);
+      }
+      parsed = await parseImport(file, max, phones, seeCare);
+    } finally {
+      await deleteUpload(cloud, data.fileID);
+    }
+    const { rows, errors } = parsed;
     const answer = (imported: number, count: number) => ({
       imported,
       errors: errors.sort((a, b) => a.row - b.row),
@@ -616,7 +673,8 @@ const CARE_COLUMNS = [
 ];
 
 /**
- * Managers. Requests: one household 2, a branch 3 (`loadScope`). A write (it creates a file)
+ * The secretaries (`manageResidents`). Requests: one household 2, a branch 3 (`loadScope`). A
+ * write (it creates a file)
  * that is safe to repeat: no requestId marker.
  */
 export const exportResidents: ActionDef<'liaison', 'exportResidents'> = {

@@ -113,7 +113,7 @@ async function householdWithResident(
 
 const dateSchema = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '请按「年-月-日」填写日期，如 2025-03-08')
   .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), '日期无效');
 
 const logSchema = z.object({
@@ -234,7 +234,8 @@ const isRecordCursor = (v: unknown): v is RecordCursor =>
   (v as RecordCursor).ids.every((x) => typeof x === 'string');
 
 /**
- * A central household's service records, newest first: its member and the branch's managers.
+ * A central household's service records, newest first: its member (while the household is
+ * active) and the branch's managers.
  * The resident's name only for the member and the secretaries (`viewResidentCare`). Requests:
  * the household with the caller (1), the page with the resident households joined (1): 2.
  */
@@ -244,7 +245,12 @@ export const listServiceRecords: ActionDef<'liaison', 'listServiceRecords'> = {
   async handler(data, { openid, db }) {
     const cursor = decodeCursor(data.cursor, isRecordCursor);
     const { household, actor } = await householdWithResident(db, openid, data.householdId);
-    const resource = { branchId: household.branchId, householderOpenid: household.memberOpenid };
+    // A member who stepped down keeps no access to the household's records (nor its
+    // residents' names); the managers keep theirs.
+    const resource = {
+      branchId: household.branchId,
+      householderOpenid: household.active ? household.memberOpenid : undefined,
+    };
     if (!can(actor, 'ownHousehold', resource) && !can(actor, 'manageLiaison', resource)) {
       throw new AppError('FORBIDDEN', RECORD_MSG.notViewer);
     }

@@ -120,15 +120,21 @@ function shortTime(value: unknown): string {
   return new Date(toTime(value) + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** The message's subject: 「民情诉求·维修」, 「【紧急】民情诉求·维修」 for an urgent request. */
+export function subject(doc: Pick<LiaisonRequestDoc, 'category'> & { urgent?: boolean }): string {
+  const label = CATEGORY_LABELS[doc.category as RequestCategory] ?? '其他';
+  return `${doc.urgent ? '【紧急】' : ''}民情诉求·${label}`;
+}
+
 /**
  * Subscribe messages about one request to `openids` (no database request). The message holds
- * the category, a time and `note` (≤ 20 characters): never the request's text, a resident's
- * name, address or phone. Returns how many went out; a refused send (the user did not
- * subscribe) is not an error.
+ * the category (marked 「紧急」 when urgent), a time and `note` (≤ 20 characters): never the
+ * request's text, a resident's name, address or phone. Returns how many went out; a refused
+ * send (the user did not subscribe) is not an error.
  */
 export async function notifyRequest(
   cloud: Cloud,
-  doc: Pick<LiaisonRequestDoc, '_id' | 'category'>,
+  doc: Pick<LiaisonRequestDoc, '_id' | 'category'> & { urgent?: boolean },
   openids: (string | null | undefined)[],
   page: string,
   note: string,
@@ -144,9 +150,7 @@ export async function notifyRequest(
           templateId: LIAISON_TEMPLATE_ID,
           page: `${page}?id=${doc._id}`,
           data: {
-            thing1: {
-              value: `民情诉求·${CATEGORY_LABELS[doc.category as RequestCategory] ?? '其他'}`,
-            },
+            thing1: { value: subject(doc) },
             time2: { value: shortTime(at) },
             thing3: { value: note.slice(0, 20) },
           },
@@ -160,40 +164,79 @@ export async function notifyRequest(
 
 // ---------------------------------------------------------------- views
 
-/** The caller's relation to one request (see `requestFor`). */
+/**
+ * The caller's relation to one request, as the policy answers it (`viewerOf`); what each
+ * relation may do at the request's level and held state is `requestAccess`.
+ */
 export interface Viewer {
   openid: string;
-  /** The linked member (central household's member, active in its branch). */
+  /** The linked member (the central household's member now, active in its branch). */
   member: boolean;
   /** Secretary or deputy of the request's branch. */
   secretary: boolean;
   /** Secretary or deputy of the party committee. */
   committee: boolean;
-  /** A WeChat user bound to the request's resident household. */
+  /** Bound to the resident household that sent the request (`residentId`, not the household). */
   resident: boolean;
+}
+
+/**
+ * The policy's answers about the caller and one request; nothing here looks at the level or
+ * the held state. `householderOpenid`: the member of the request's central household while it
+ * is active (a member who stepped down keeps no access). The resident relation is the caller's
+ * binding to the very resident household that sent it (`request.residentId`): after a step-down
+ * the resident's household changes, their requests stay theirs.
+ */
+export function viewerOf(
+  actor: Actor,
+  doc: Pick<LiaisonRequestDoc, 'branchId' | 'committeeId' | 'residentId'>,
+  householderOpenid: string | undefined,
+): Viewer {
+  const { binding } = actor;
+  return {
+    openid: actor.openid,
+    // `handleRequest` lets the householder through as well as the secretaries; the linked
+    // member is the caller it lets through as the householder.
+    member:
+      householderOpenid === actor.openid &&
+      can(actor, 'handleRequest', { branchId: doc.branchId, householderOpenid }),
+    secretary: can(actor, 'handleRequest', { branchId: doc.branchId }),
+    committee: can(actor, 'committeeLiaison', { committeeId: doc.committeeId }),
+    resident:
+      !!binding &&
+      binding.residentId === doc.residentId &&
+      can(actor, 'residentOfHousehold', { householdId: binding.householdId }),
+  };
+}
+
+/**
+ * What the caller may do with a request: the policy's answers (`viewerOf`) combined with its
+ * escalation level and held state, in this one place.
+ *
+ * | relation (policy)                       | sees                | handles (accept, resolve)   |
+ * | --------------------------------------- | ------------------- | --------------------------- |
+ * | resident (`residentOfHousehold`)        | always              | never (they rate)           |
+ * | linked member (`handleRequest`, owner)  | unless held         | unless held                 |
+ * | branch secretaries (`handleRequest`)    | always, held too    | from level 1; held: always  |
+ * | committee (`committeeLiaison`)          | at level 2          | at level 2                  |
+ *
+ * A secretary handling a held request releases it to the member.
+ */
+export function requestAccess(
+  v: Viewer,
+  doc: Pick<LiaisonRequestDoc, 'held' | 'level'>,
+): { sees: boolean; handles: boolean } {
+  const memberMay = v.member && !doc.held;
+  const committeeMay = v.committee && doc.level === 2;
+  return {
+    sees: v.resident || v.secretary || memberMay || committeeMay,
+    handles: memberMay || (v.secretary && (doc.level >= 1 || doc.held)) || committeeMay,
+  };
 }
 
 /** Secretaries see held texts; so does whoever wrote them. */
 function showsHeld(v: Viewer, byOpenid: string | null | undefined): boolean {
   return v.secretary || (!!byOpenid && byOpenid === v.openid);
-}
-
-/** May the viewer see the request at all? */
-export function seesRequest(v: Viewer, doc: Pick<LiaisonRequestDoc, 'held' | 'level'>): boolean {
-  return v.resident || v.secretary || (v.member && !doc.held) || (v.committee && doc.level === 2);
-}
-
-/**
- * May the viewer accept / resolve it? The member (once released), the branch secretaries from
- * level 1 (and a held request at any level: they release it by handling it), the committee at
- * level 2.
- */
-export function handles(v: Viewer, doc: Pick<LiaisonRequestDoc, 'held' | 'level'>): boolean {
-  return (
-    (v.member && !doc.held) ||
-    (v.secretary && (doc.level >= 1 || doc.held)) ||
-    (v.committee && doc.level === 2)
-  );
 }
 
 /**
@@ -218,7 +261,7 @@ export function requestDetail(
 ): RequestDetail {
   const resolver = [...doc.history].reverse().find((h) => h.action === 'resolved');
   const open = isOpen(doc.status);
-  const can = handles(v, doc);
+  const can = requestAccess(v, doc).handles;
   return {
     ...requestItem(doc, resident, v.member || v.secretary, now),
     photos: doc.photos ?? [],
@@ -258,9 +301,10 @@ export interface RequestFor {
 /**
  * One request with everything the policy needs about the caller, in ONE aggregate: the
  * caller's memberships of the request's branch and of its committee (`$lookup` on
- * `orgId_status_sortKey`, filtered to the caller), the resident household (whose bound openids
- * say whether the caller is one of its residents), the central household (its member now) and
- * the committee organisation (its settings).
+ * `orgId_status_sortKey`, filtered to the caller), the caller's binding if it is to the
+ * request's resident household (`liaisonBindings` by `residentId`, filtered to the caller's
+ * `_id`), the resident household, the central household (its member now) and the committee
+ * organisation (its settings).
  */
 export async function requestFor(
   db: Database,
@@ -287,6 +331,12 @@ export async function requestFor(
       as: 'cm',
     })
     .lookup({
+      from: COLLECTIONS.liaisonBindings,
+      localField: 'residentId',
+      foreignField: 'residentId',
+      as: 'b',
+    })
+    .lookup({
       from: COLLECTIONS.liaisonResidents,
       localField: 'residentId',
       foreignField: '_id',
@@ -304,11 +354,16 @@ export async function requestFor(
       foreignField: '_id',
       as: 'c',
     })
-    .addFields({ m: own('m'), cm: own('cm') })
+    .addFields({
+      m: own('m'),
+      cm: own('cm'),
+      b: $.filter({ input: '$b', as: 'x', cond: $.eq(['$$x._id', openid]) }),
+    })
     .end()) as unknown as {
     list?: (LiaisonRequestDoc & {
       m?: MembershipDoc[];
       cm?: MembershipDoc[];
+      b?: LiaisonBindingDoc[];
       r?: LiaisonResidentDoc[];
       h?: LiaisonHouseholdDoc[];
       c?: OrganizationDoc[];
@@ -316,27 +371,23 @@ export async function requestFor(
   };
   const row = res.list?.[0];
   if (!row) throw new AppError('NOT_FOUND', REQUEST_MSG.notFound);
-  const { m = [], cm = [], r = [], h = [], c = [], ...doc } = row;
+  const { m = [], cm = [], b = [], r = [], h = [], c = [], ...doc } = row;
   const resident = r[0] ?? null;
   const household = h[0] ?? null;
-  const bound = !!resident && (resident.boundOpenids ?? []).includes(openid);
+  // The caller's binding (its `_id` is their openid), when it is to this request's resident
+  // household; its central household is the resident's now (stepDown moves residents).
   const actor: Actor = {
     ...actorFrom(openid, [...m, ...cm]),
-    binding: bound ? { residentId: resident._id, householdId: resident.householdId } : null,
+    binding:
+      b[0] && resident?.active
+        ? { residentId: b[0].residentId, householdId: resident.householdId }
+        : null,
   };
-  const householder = household?.active ? household.memberOpenid : undefined;
-  const viewer: Viewer = {
-    openid,
-    member:
-      householder === openid &&
-      can(actor, 'handleRequest', { branchId: doc.branchId, householderOpenid: householder }),
-    secretary: can(actor, 'handleRequest', { branchId: doc.branchId }),
-    committee: can(actor, 'committeeLiaison', { committeeId: doc.committeeId }),
-    resident:
-      bound &&
-      resident.householdId === doc.householdId &&
-      can(actor, 'residentOfHousehold', { householdId: doc.householdId }),
-  };
+  const viewer = viewerOf(
+    actor,
+    doc as LiaisonRequestDoc,
+    household?.active ? household.memberOpenid : undefined,
+  );
   return {
     doc: doc as LiaisonRequestDoc,
     resident,
@@ -349,7 +400,7 @@ export async function requestFor(
 
 /** FORBIDDEN for a caller who may not see the request; NOT_FOUND for the member of a held one. */
 function assertSees(r: RequestFor): void {
-  if (seesRequest(r.viewer, r.doc)) return;
+  if (requestAccess(r.viewer, r.doc).sees) return;
   if (r.viewer.member) throw new AppError('NOT_FOUND', REQUEST_MSG.notFound);
   throw new AppError('FORBIDDEN', MSG.forbidden);
 }
@@ -418,6 +469,68 @@ const submitSchema = z.object({
   urgent: z.boolean().optional(),
 });
 
+/**
+ * Raises the open-request counters of the request's central household and resident household
+ * (those asked for), each on the condition that the document does not list the request in
+ * `countedRequests` yet, and lists it: a retry never counts twice, and one that finds the
+ * first call stopped before counting completes it. In parallel: 1 request per counter.
+ */
+async function countOpen(
+  db: Database,
+  doc: Pick<LiaisonRequestDoc, '_id' | 'householdId' | 'residentId'>,
+  which: { household: boolean; resident: boolean },
+): Promise<void> {
+  const _ = db.command;
+  const raise = (collection: string, id: string) =>
+    db
+      .collection(collection)
+      .where({ _id: id, countedRequests: _.neq(doc._id) })
+      .update({ data: { openRequests: _.inc(1), countedRequests: _.push([doc._id]) } });
+  await Promise.all([
+    which.household ? raise(COLLECTIONS.liaisonHouseholds, doc.householdId) : null,
+    which.resident ? raise(COLLECTIONS.liaisonResidents, doc.residentId) : null,
+  ]);
+}
+
+/**
+ * A request already stored under `_id`, and whether its central household and resident
+ * household count it already (`countedRequests`): one aggregate (`_id`, then `_id` lookups).
+ */
+async function alreadySent(db: Database, id: string) {
+  const res = (await db
+    .collection(COLLECTIONS.liaisonRequests)
+    .aggregate()
+    .match({ _id: id })
+    .lookup({
+      from: COLLECTIONS.liaisonHouseholds,
+      localField: 'householdId',
+      foreignField: '_id',
+      as: 'h',
+    })
+    .lookup({
+      from: COLLECTIONS.liaisonResidents,
+      localField: 'residentId',
+      foreignField: '_id',
+      as: 'r',
+    })
+    .end()) as unknown as {
+    list?: (LiaisonRequestDoc & { h?: LiaisonHouseholdDoc[]; r?: LiaisonResidentDoc[] })[];
+  };
+  const row = res.list?.[0];
+  if (!row) return null;
+  const { h = [], r = [], ...doc } = row;
+  // Nothing is counted again on a document gone or no longer active (erased, stepped down), nor
+  // on the household a step-down moved the request to (it took over the counter as it was).
+  const moved = (doc.history ?? []).some((e) => e.action === 'moved');
+  const counted = (x: { countedRequests?: string[]; active: boolean } | undefined) =>
+    !x || !x.active || (x.countedRequests ?? []).includes(id);
+  return {
+    doc: doc as LiaisonRequestDoc,
+    household: moved || counted(h[0]),
+    resident: counted(r[0]),
+  };
+}
+
 const derivedId = (prefix: string, openid: string, requestId: string) =>
   `${prefix}${createHash('sha256').update(`${openid}\n${requestId}`).digest('hex').slice(0, 31)}`;
 
@@ -425,8 +538,13 @@ const derivedId = (prefix: string, openid: string, requestId: string) =>
  * A bound resident sends a request to their central household: `submitted`, level 0, due
  * within the committee's `acceptHours`. The text is checked (risky: refused; review: held, the
  * member sees it only once a secretary handles it). With a requestId the document's `_id` is
- * derived from it, so a retry finds the first one (idempotent by itself). Requests: the binding
- * with its households and settings (1), the insert (1), the two open-request counters (2): 4.
+ * derived from it, so a retry finds the first one (idempotent by itself); the open-request
+ * counters are raised on the condition that they do not list the request yet (`countOpen`), so
+ * a retry after a first call that stopped between the insert and the counters completes them,
+ * and one after a complete call changes nothing. Requests: the binding with its households and
+ * settings (1), the insert (1), the two open-request counters (2): 4; a retry: the binding (1),
+ * the refused insert (1), the request with its counters' lists (1), a counter not yet raised
+ * (0–2): 3–5.
  */
 export const submitRequest: ActionDef<'liaison', 'submitRequest'> = {
   kind: 'write',
@@ -476,7 +594,8 @@ export const submitRequest: ActionDef<'liaison', 'submitRequest'> = {
       resolutionNote: null,
       rating: null,
       ratingComment: null,
-      history: [{ at: now, action: 'submitted', by: BY_RESIDENT, byOpenid: openid, note: null }],
+      // A resident's own steps keep no openid: nothing needs it, and erasure leaves less behind.
+      history: [{ at: now, action: 'submitted', by: BY_RESIDENT, byOpenid: null, note: null }],
       anonymised: false,
       createdAt: now,
       updatedAt: now,
@@ -485,22 +604,20 @@ export const submitRequest: ActionDef<'liaison', 'submitRequest'> = {
       await db.collection(COLLECTIONS.liaisonRequests).add({ data: doc });
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      // A retry of a request already sent: answer what it became.
-      const prev = await findById<LiaisonRequestDoc>(db, COLLECTIONS.liaisonRequests, doc._id);
+      // A retry of a request already sent: finish counting it if the first call stopped before
+      // (a counter that lists it already is left alone), and answer what it became.
+      const prev = await alreadySent(db, doc._id);
       if (!prev) throw err;
-      return { requestId: prev._id, status: prev.status as RequestStatus, held: prev.held };
+      if (isOpen(prev.doc.status)) {
+        await countOpen(db, prev.doc, { household: !prev.household, resident: !prev.resident });
+      }
+      return {
+        requestId: prev.doc._id,
+        status: prev.doc.status as RequestStatus,
+        held: prev.doc.held,
+      };
     }
-    const _ = db.command;
-    await Promise.all([
-      db
-        .collection(COLLECTIONS.liaisonHouseholds)
-        .where({ _id: household._id })
-        .update({ data: { openRequests: _.inc(1) } }),
-      db
-        .collection(COLLECTIONS.liaisonResidents)
-        .where({ _id: resident._id })
-        .update({ data: { openRequests: _.inc(1) } }),
-    ]);
+    await countOpen(db, doc, { household: true, resident: true });
     if (!doc.held) {
       await notifyRequest(
         cloud,
@@ -541,8 +658,9 @@ const updateSchema = z.object({
  * accept-and-resolve → resolved with a note). A conditional update on the status read: of two
  * handlers at once one wins, the other gets CONFLICT. Idempotent by itself: a retry by the same
  * person finds their own step last in the history and answers the request as it is. Notifies
- * the household's bound residents. Requests: the request (1), the update (1), on resolve the
- * two open-request counters (2): at most 4.
+ * the household's bound residents, and the linked member when a secretary or the committee
+ * handled it. Requests: the request (1), the update (1), on resolve the two open-request
+ * counters (2): at most 4.
  */
 export const updateRequest: ActionDef<'liaison', 'updateRequest'> = {
   kind: 'write',
@@ -556,7 +674,9 @@ export const updateRequest: ActionDef<'liaison', 'updateRequest'> = {
     if (doc.status === data.status && last?.action === data.status && last.byOpenid === openid) {
       return { request: requestDetail(doc, r.resident, r.viewer) };
     }
-    if (!handles(r.viewer, doc)) throw new AppError('FORBIDDEN', REQUEST_MSG.forbidden);
+    if (!requestAccess(r.viewer, doc).handles) {
+      throw new AppError('FORBIDDEN', REQUEST_MSG.forbidden);
+    }
     if (data.status === 'accepted' && doc.status !== 'submitted') {
       throw new AppError(
         'CONFLICT',
@@ -610,26 +730,42 @@ export const updateRequest: ActionDef<'liaison', 'updateRequest'> = {
       .update({ data: { ...set, history: _.push(entries) } });
     if (updatedCount(res) !== 1) throw new AppError('CONFLICT', REQUEST_MSG.changed);
     if (data.status === 'resolved') {
+      // Decided by the status condition above: one resolve drops the counters once.
+      const uncount = { openRequests: _.inc(-1), countedRequests: _.pull(doc._id) };
       await Promise.all([
         db
           .collection(COLLECTIONS.liaisonHouseholds)
           .where({ _id: doc.householdId })
-          .update({ data: { openRequests: _.inc(-1) } }),
+          .update({ data: uncount }),
         db
           .collection(COLLECTIONS.liaisonResidents)
           .where({ _id: doc.residentId })
-          .update({ data: { openRequests: _.inc(-1) } }),
+          .update({ data: uncount }),
       ]);
     }
     const next: LiaisonRequestDoc = { ...doc, ...set, history: [...doc.history, ...entries] };
-    await notifyRequest(
-      cloud,
-      doc,
-      r.resident?.boundOpenids ?? [],
-      RESIDENT_PAGE,
-      data.status === 'accepted' ? '您的诉求已受理，正在办理' : '您的诉求已办结，请评价',
-      now,
-    );
+    const accepted = data.status === 'accepted';
+    await Promise.all([
+      notifyRequest(
+        cloud,
+        doc,
+        r.resident?.boundOpenids ?? [],
+        RESIDENT_PAGE,
+        accepted ? '您的诉求已受理，正在办理' : '您的诉求已办结，请评价',
+        now,
+      ),
+      // Handled by a secretary or the committee: the linked member hears it too.
+      r.viewer.member
+        ? null
+        : notifyRequest(
+            cloud,
+            doc,
+            [r.household?.active ? r.household.memberOpenid : doc.memberOpenid],
+            HANDLER_PAGE,
+            `${by}${accepted ? '已受理' : '已办结'}联系户诉求`,
+            now,
+          ),
+    ]);
     return { request: requestDetail(next, r.resident, r.viewer, now.getTime()) };
   },
 };
@@ -664,7 +800,7 @@ export const rateRequest: ActionDef<'liaison', 'rateRequest'> = {
       at: now,
       action: 'closed',
       by: BY_RESIDENT,
-      byOpenid: openid,
+      byOpenid: null,
       note: `评价：${RATING_LABELS[data.rating]}`,
     };
     const set: Partial<LiaisonRequestDoc> = {
@@ -795,7 +931,7 @@ export const listRequests: ActionDef<'liaison', 'listRequests'> = {
       const { actor } = await loadActor(db, openid);
       if (scope === 'branch') {
         if (!data?.branchId) {
-          throw new AppError('INVALID_ARGUMENT', '请填写「branchId」', { fields: ['branchId'] });
+          throw new AppError('INVALID_ARGUMENT', '请选择支部', { fields: ['branchId'] });
         }
         if (!can(actor, 'handleRequest', { branchId: data.branchId })) {
           throw new AppError('FORBIDDEN', REQUEST_MSG.branchOnly);
@@ -803,7 +939,7 @@ export const listRequests: ActionDef<'liaison', 'listRequests'> = {
         return requestPage(db, { branchId: data.branchId }, status, cursor, true);
       }
       if (!data?.committeeId) {
-        throw new AppError('INVALID_ARGUMENT', '请填写「committeeId」', {
+        throw new AppError('INVALID_ARGUMENT', '请选择社区党委', {
           fields: ['committeeId'],
         });
       }

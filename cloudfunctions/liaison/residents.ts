@@ -3,10 +3,11 @@
  * edit, remove (erased), the list (phones masked, care tags only for those who may see them)
  * and the audit-logged reveal of one phone.
  *
- * Managers (`manageLiaison`) act on every household of the branch, the linked member
- * (`ownHousehold`) on their own; care tags and notes are read and written only by the linked
- * member, the secretary and the deputy (`viewResidentCare`); a phone is revealed by them alone
- * (`revealLiaisonPhone`), never by the mass-work member.
+ * The secretary and the deputy (`manageResidents`) act on every household of the branch, the
+ * linked member (`ownHousehold`: only while the central household is active) on their own;
+ * nobody else — the mass-work member included — receives a resident's name, address, phone or
+ * care tags. Care tags and notes are read and written only by the linked member, the secretary
+ * and the deputy (`viewResidentCare`); a phone is revealed by them alone (`revealLiaisonPhone`).
  */
 import { createHash } from 'crypto';
 import * as z from 'zod';
@@ -41,9 +42,11 @@ import {
   type HouseholdFor,
 } from './shared';
 
-const MSG_RES = {
+export const MSG_RES = {
   careOnly: '关爱标签和备注只有联系该户的党员和支部书记、副书记可以填写',
-  notRemover: '只有支部书记、副书记和群众工作委员可以移除联系户',
+  /** Resident households of the whole branch (lists, import, export, cards). */
+  notResidentManager: '联系户的信息只有支部书记、副书记和联系该户的党员可以查看和管理',
+  notRemover: '只有支部书记、副书记可以移除联系户',
   noReveal: '只有联系该户的党员和支部书记、副书记可以查看完整电话',
 } as const;
 
@@ -69,10 +72,16 @@ function residentIdFor(householdId: string, openid: string, requestId: string | 
   return `res${h.slice(0, 29)}`;
 }
 
-/** Manager or the linked member, else FORBIDDEN; care fields need `viewResidentCare`. */
+/**
+ * The secretaries or the linked member (of an active household: `householdResource`), else
+ * FORBIDDEN; care fields need `viewResidentCare` (the same people today; kept apart so that a
+ * wider `manageResidents` could never write what it may not read).
+ */
 function assertEdits(h: HouseholdFor, care: boolean) {
-  const manage = can(h.actor, 'manageLiaison', h.resource);
-  if (!manage && !can(h.actor, 'ownHousehold', h.resource)) throw forbidden(MSG.notLinked);
+  const manage = can(h.actor, 'manageResidents', h.resource);
+  if (!manage && !can(h.actor, 'ownHousehold', h.resource)) {
+    throw forbidden(MSG_RES.notResidentManager);
+  }
   if (care && !can(h.actor, 'viewResidentCare', h.resource)) throw forbidden(MSG_RES.careOnly);
 }
 
@@ -88,7 +97,7 @@ async function checkNotes(
 // ---------------------------------------------------------------- add
 
 /**
- * Managers and the linked member add a resident household, within the committee's maximum: a
+ * The secretaries and the linked member add a resident household, within the committee's maximum: a
  * conditional `$inc` on the household's `residentCount` (`_.lte(max - 1)`) takes the place
  * BEFORE the insert (FULL when it cannot), and gives it back if the insert fails. The card code
  * is drawn at random; the unique index decides collisions (another draw).
@@ -194,8 +203,8 @@ export const addResident: ActionDef<'liaison', 'addResident'> = {
 // ---------------------------------------------------------------- update
 
 /**
- * Managers and the linked member edit a resident household; care tags and notes only those who
- * may see them. Requests: the resident with its household's context (1), the update (1): 2,
+ * The secretaries and the linked member edit a resident household; care tags and notes only
+ * those who may see them. Requests: the resident with its household's context (1), the update (1): 2,
  * plus the requestId marker (2).
  */
 export const updateResident: ActionDef<'liaison', 'updateResident'> = {
@@ -247,8 +256,8 @@ export const updateResident: ActionDef<'liaison', 'updateResident'> = {
 // ---------------------------------------------------------------- remove
 
 /**
- * Managers remove a resident household that left the list: it is erased exactly as
- * `eraseMyData` erases it (shared.ts `eraseResident`); the emptied document keeps who removed it
+ * The secretaries (`manageResidents`) remove a resident household that left the list: it is
+ * erased exactly as `eraseMyData` erases it (shared.ts `eraseResident`); the emptied document keeps who removed it
  * and when. Idempotent by itself (`idempotent: false`): an erased household answers
  * `removed: true`. Requests: the resident with its context and requests (1), then the erasure:
  * the resident (1), the household's counters (1), bindings (1, only when bound) and requests (1,
@@ -258,13 +267,14 @@ export const removeResident: ActionDef<'liaison', 'removeResident'> = {
   kind: 'write',
   idempotent: false,
   schema: z.object({ residentId: idSchema }),
-  async handler(data, { openid, db }) {
+  async handler(data, { openid, db, cloud }) {
     const r = await residentFor(db, openid, data.residentId, { requests: true });
-    if (!can(r.actor, 'manageLiaison', r.resource)) throw forbidden(MSG_RES.notRemover);
+    if (!can(r.actor, 'manageResidents', r.resource)) throw forbidden(MSG_RES.notRemover);
     if (!r.resident.active) return { removed: true };
     await eraseResident(db, r.resident, {
+      cloud,
+      requests: r.requests,
       bound: r.resident.boundOpenids.length > 0,
-      hasRequests: r.requests.length > 0,
       now: new Date(),
       by: 'manager',
       byOpenid: openid,
@@ -276,8 +286,8 @@ export const removeResident: ActionDef<'liaison', 'removeResident'> = {
 // ---------------------------------------------------------------- list and reveal
 
 /**
- * Managers and the linked member: the household's residents by name. Phones are always
- * masked; care tags and notes only for `viewResidentCare`. The first page carries the
+ * The secretaries and the linked member (of an active household): the household's residents by
+ * name. Phones are always masked; care tags and notes only for `viewResidentCare`. The first page carries the
  * household, what the caller may do and the settings. Requests, in parallel: the household
  * with its context (1), the page (1): 2.
  */
@@ -296,8 +306,10 @@ export const listResidents: ActionDef<'liaison', 'listResidents'> = {
         after,
       ),
     ]);
-    const manage = can(h.actor, 'manageLiaison', h.resource);
-    if (!manage && !can(h.actor, 'ownHousehold', h.resource)) throw forbidden(MSG.notLinked);
+    const manage = can(h.actor, 'manageResidents', h.resource);
+    if (!manage && !can(h.actor, 'ownHousehold', h.resource)) {
+      throw forbidden(MSG_RES.notResidentManager);
+    }
     const seeCare = can(h.actor, 'viewResidentCare', h.resource);
     return {
       items: page.page.map((r) => residentView(r, seeCare)),

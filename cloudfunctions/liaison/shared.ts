@@ -10,8 +10,6 @@ import type {
   CareTag,
   HouseholdItem,
   LiaisonSettings,
-  RequestCategory,
-  RequestItem,
   ResidentItem,
 } from '../../typings/api';
 import {
@@ -19,22 +17,23 @@ import {
   COLLECTIONS,
   actorFrom,
   fetchAll,
-  toTime,
   type Actor,
+  type Cloud,
   type Database,
 } from '../common';
 import { roleIn, type Resource } from '../common/policy';
 import type {
   AddressPartsDoc,
   LiaisonHouseholdDoc,
+  LiaisonRecordDoc,
   LiaisonRequestDoc,
   LiaisonResidentDoc,
   LiaisonSettingsDoc,
   MembershipDoc,
   OrganizationDoc,
 } from '../common/model';
-import { MAX_MEMBERSHIPS, iso, maskPhone, updatedCount } from '../common/util';
-import { ROLE_LABELS } from '../common/liaison-card';
+import { MAX_MEMBERSHIPS, maskPhone, updatedCount } from '../common/util';
+import { ROLE_LABELS, isOpen } from '../common/liaison-card';
 
 export const MSG = {
   forbidden: '您没有权限进行此操作',
@@ -51,6 +50,7 @@ export const MSG = {
   boundElsewhere: '您的微信已绑定其他住户，请先在“我的信息”里解除绑定',
   notPartyMember: '只有本支部的正式党员或预备党员可以设为中心户',
   steppedDown: '该中心户已卸任',
+  busy: '操作的人太多，请稍后再试',
 } as const;
 
 // ---------------------------------------------------------------- settings
@@ -404,55 +404,7 @@ export function householdView(
   };
 }
 
-/** What a caller may learn of the resident household behind a request. */
-export type RequestResident = Pick<LiaisonResidentDoc, '_id' | 'headName' | 'address'>;
-
-const OPEN_STATUSES = ['submitted', 'accepted'] as const;
-
-/** Open = submitted or accepted (not yet resolved). */
-export function isOpen(status: string): boolean {
-  return (OPEN_STATUSES as readonly string[]).includes(status);
-}
-
-/**
- * A request as a list shows it. `resident` is given ONLY by callers allowed to see the
- * household behind it (the linked member, the branch secretary and deputy: policy
- * `viewResidentCare`); anyone else gets no `resident` block. An anonymised request (the
- * resident erased their data) has an empty text and never a resident block.
- */
-export function requestView(
-  r: LiaisonRequestDoc,
-  resident?: RequestResident | null,
-  now: number = Date.now(),
-): RequestItem {
-  const due = r.dueAt ? toTime(r.dueAt) : null;
-  return {
-    requestId: r._id,
-    householdId: r.householdId,
-    category: r.category as RequestCategory,
-    text: r.text ?? '',
-    urgent: !!r.urgent,
-    status: r.status,
-    level: r.level,
-    overdue: isOpen(r.status) && due !== null && due < now,
-    dueAt: due === null ? null : new Date(due).toISOString(),
-    createdAt: iso(r.createdAt),
-    updatedAt: iso(r.updatedAt),
-    rating: r.rating ?? null,
-    ...(resident && !r.anonymised && resident._id === r.residentId
-      ? {
-          resident: {
-            residentId: resident._id,
-            headName: resident.headName,
-            address: resident.address,
-          },
-        }
-      : {}),
-    memberName: r.memberName,
-    grid: r.grid,
-    held: !!r.held,
-  };
-}
+export { isOpen, requestView, type RequestResident } from '../common/liaison-card';
 
 // ---------------------------------------------------------------- who did it (history)
 
@@ -469,27 +421,55 @@ export function byLabel(h: HouseholdFor, openid: string): string {
 /** An erased household's card code: unique (the index) and never one a resident can type. */
 export const erasedCardCode = (residentId: string) => `~${residentId}`;
 
+/** Files per `deleteFile` call (the platform's limit). */
+const DELETE_BATCH = 50;
+
+/**
+ * Deletes storage files (no database request). A refused file (gone already, another
+ * environment) is left as it is; a failed call throws, so the caller can stop before it writes.
+ */
+export async function deleteFiles(cloud: Cloud, fileIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(fileIds.filter((f) => typeof f === 'string' && f))];
+  for (let i = 0; i < ids.length; i += DELETE_BATCH) {
+    await cloud.deleteFile({ fileList: ids.slice(i, i + DELETE_BATCH) });
+  }
+}
+
+/** What the erasure needs of the household's requests (its loader read them). */
+export type ErasedRequest = Pick<LiaisonRequestDoc, '_id' | 'status' | 'photos'>;
+
 /**
  * Erases a resident household (`eraseMyData` by the resident, `removeResident` by a manager):
- * every binding removed, the resident document's personal fields emptied (`erased`, inactive,
- * its card code replaced so it no longer binds; who erased it and when stay on the emptied
- * document as the record of the erasure), the household's requests anonymised (text, photos,
- * submitter, notes and comments gone; category, status, times, level and rating stay); the
- * central household's counters follow. Service records about the household (the member's work
- * log: points and good deeds stay) lose their notes and photos on the next run of the
- * `escalate` timer (`recordsToSweep`, within 10 minutes), which keeps the erasure within the
- * write budget. The resident update is conditional on `active: true`, so a concurrent or repeated erasure changes
- * the counters once.
+ * - the photo files of its requests are deleted from storage first (a failure stops the
+ *   erasure before anything is written, so it can be tried again);
+ * - every binding removed;
+ * - the resident document's personal fields emptied (`erased`, inactive, its card code replaced
+ *   so it no longer binds; who erased it and when stay on the emptied document as the record
+ *   of the erasure), conditional on `active: true`, so a concurrent or repeated erasure changes
+ *   the counters once;
+ * - its requests anonymised: text, photos, submitter, notes and comments gone (residents' own
+ *   history steps carry no openid; an older step's is cleared by the timer's sweep); category,
+ *   level, times and rating stay. Open ones (and resolved ones still
+ *   waiting for a rating nobody can give now) are closed with `dueAt` null: the `escalate`
+ *   timer never picks them again and a late accept or resolve finds them closed (CONFLICT), so
+ *   the open-request counters drop once, here. `acceptedAt` / `resolvedAt` stay as they were
+ *   (a request closed unresolved has no `resolvedAt`);
+ * - the central household's counters follow.
+ * Service records about the household (the member's work log: points and good deeds stay) lose
+ * their notes and photo files on the next run of the `escalate` timer (`recordsToSweep`, within
+ * 10 minutes, `sweepErased`), which keeps the erasure within the write budget.
  *
  * Requests: bindings (1, skipped when `bound` is false), the resident (1), requests (1, skipped
- * when `hasRequests` is false), the household counters (1): 2 to 4.
+ * when there are none), the household counters (1): 2 to 4. Files are not database requests.
  */
 export async function eraseResident(
   db: Database,
   r: LiaisonResidentDoc,
   opts: {
+    cloud: Cloud;
+    /** The household's requests as the caller's loader read them (all of them, by `residentId`). */
+    requests: readonly ErasedRequest[];
     bound: boolean;
-    hasRequests: boolean;
     now: Date;
     by: 'resident' | 'manager';
     byOpenid: string | null;
@@ -497,6 +477,10 @@ export async function eraseResident(
 ): Promise<boolean> {
   const _ = db.command;
   const { now } = opts;
+  await deleteFiles(
+    opts.cloud,
+    opts.requests.flatMap((q) => q.photos ?? []),
+  );
   if (opts.bound) {
     await db.collection(COLLECTIONS.liaisonBindings).where({ residentId: r._id }).remove();
   }
@@ -515,9 +499,11 @@ export async function eraseResident(
           notes: null,
           cardCode: erasedCardCode(r._id),
           boundOpenids: [],
+          bound: false,
           bindFails: 0,
           lockedUntil: null,
           openRequests: 0,
+          countedRequests: [],
           active: false,
           erased: true,
           erasedAt: now,
@@ -532,8 +518,9 @@ export async function eraseResident(
       }),
   );
   if (!erased) return false;
+  const openIds = opts.requests.filter((q) => isOpen(q.status)).map((q) => q._id);
   await Promise.all([
-    opts.hasRequests
+    opts.requests.length > 0
       ? db
           .collection(COLLECTIONS.liaisonRequests)
           .where({ residentId: r._id })
@@ -544,7 +531,13 @@ export async function eraseResident(
               submittedBy: null,
               resolutionNote: null,
               ratingComment: null,
+              // Residents' own steps keep no openid (requests.ts); older entries that do lose
+              // it on the timer's sweep (`sweepErased`): the emulator refuses two `$[]` paths
+              // of one array in an update.
               'history.$[].note': null,
+              // Closed ones stay closed (their rating and times kept); the others end here.
+              status: 'closed',
+              dueAt: null,
               anonymised: true,
               updatedAt: now,
             },
@@ -556,8 +549,9 @@ export async function eraseResident(
       .update({
         data: {
           residentCount: _.inc(-1),
-          boundCount: _.inc(r.boundOpenids.length > 0 ? -1 : 0),
+          boundCount: _.inc(countsAsBound(r) ? -1 : 0),
           openRequests: _.inc(-(r.openRequests ?? 0)),
+          ...(openIds.length ? { countedRequests: _.pullAll(openIds) } : {}),
           updatedAt: now,
         },
       }),
@@ -565,15 +559,22 @@ export async function eraseResident(
   return true;
 }
 
+/** Counted in its central household's `boundCount` (`bound`, or on older documents a binding). */
+export function countsAsBound(r: Pick<LiaisonResidentDoc, 'bound' | 'boundOpenids'>): boolean {
+  return r.bound ?? (r.boundOpenids ?? []).length > 0;
+}
+
 /** Erased households swept per timer run. */
 const SWEEP_BATCH = 50;
 
 /**
- * Removes the notes and photos of service records about households erased since the last run
- * (index `recordsToSweep`), then clears the flag: two requests per household, after the
+ * Finishes the erasure of households erased since the last run (index `recordsToSweep`): the
+ * service records about them lose their notes and photos, the photo files are deleted from
+ * storage, and their requests' history keeps no openid; then the flag is cleared. Four requests
+ * per household (its records, their update, the requests' history, the flag), after the
  * erasure answered. A failure leaves the flag set, so the next run tries again.
  */
-export async function sweepErasedRecords(db: Database): Promise<number> {
+export async function sweepErased(db: Database, cloud: Cloud): Promise<number> {
   const pending = await fetchAll<Pick<LiaisonResidentDoc, '_id' | 'branchId'>>(
     db
       .collection(COLLECTIONS.liaisonResidents)
@@ -584,10 +585,30 @@ export async function sweepErasedRecords(db: Database): Promise<number> {
   for (const r of pending) {
     // Records are found through the branch (index `branchId_date`): a resident never changes
     // branch, while its central household may (stepDown).
-    await db
-      .collection(COLLECTIONS.liaisonRecords)
-      .where({ branchId: r.branchId, residentId: r._id })
-      .update({ data: { note: null, photos: [] } });
+    const where = { branchId: r.branchId, residentId: r._id };
+    const records = await fetchAll<Pick<LiaisonRecordDoc, '_id' | 'photos'>>(
+      db
+        .collection(COLLECTIONS.liaisonRecords)
+        .where(where)
+        .field({ _id: true, photos: true })
+        .limit(1000),
+    );
+    await deleteFiles(
+      cloud,
+      records.flatMap((x) => x.photos ?? []),
+    );
+    await Promise.all([
+      records.length
+        ? db
+            .collection(COLLECTIONS.liaisonRecords)
+            .where(where)
+            .update({ data: { note: null, photos: [] } })
+        : null,
+      db
+        .collection(COLLECTIONS.liaisonRequests)
+        .where({ residentId: r._id })
+        .update({ data: { 'history.$[].byOpenid': null } }),
+    ]);
     await db
       .collection(COLLECTIONS.liaisonResidents)
       .where({ _id: r._id })

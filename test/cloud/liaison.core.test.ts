@@ -196,18 +196,15 @@ describe('addResident and the cap', () => {
     expect(emu.db.count('liaisonResidents', { householdId: HH_ELDER })).toBe(4);
   });
 
-  test('the linked member adds; the mass-work member may not write care tags', async () => {
+  test('the linked member adds (care tags too); the mass-work member adds no resident at all', async () => {
     ok(await call('demo-elder', 'addResident', residentInput(4, { careTags: ['elderly'] }), rid()));
-    const e = err(
-      await call(
-        'demo-masswork',
-        'addResident',
-        residentInput(5, { careTags: ['elderly'] }),
-        rid(),
-      ),
-    );
-    expect(e.code).toBe('FORBIDDEN');
-    ok(await call('demo-masswork', 'addResident', residentInput(5), rid()));
+    // The household with the caller (1), refused: no place taken, nothing inserted.
+    const e = err(await costs(1, call('demo-masswork', 'addResident', residentInput(5), rid())));
+    expect(e).toEqual({
+      code: 'FORBIDDEN',
+      message: '联系户的信息只有支部书记、副书记和联系该户的党员可以查看和管理',
+    });
+    expect(doc('liaisonHouseholds', HH_ELDER).residentCount).toBe(4);
     expect(err(await call('demo-member', 'addResident', residentInput(6), rid())).code).toBe(
       'FORBIDDEN',
     );
@@ -282,13 +279,64 @@ describe('stepDown', () => {
       ),
     ).toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+
+  test('the member who stepped down reaches the residents they handed over by no path', async () => {
+    ok(await call('demo-member', 'stepDown', { householdId: HH_MEMBER, toHouseholdId: HH_ELDER }));
+    for (const householdId of [HH_MEMBER, HH_ELDER]) {
+      const r = await call('demo-member', 'listResidents', { householdId });
+      expect(err(r).code).toBe('FORBIDDEN');
+    }
+    for (const action of ['revealPhone', 'cardImage'] as const) {
+      const r = await call('demo-member', action, { residentId: 'res-b1-02' }, rid());
+      expect(err(r).code).toBe('FORBIDDEN');
+      expect(JSON.stringify(r)).not.toMatch(/13912345678|XFLB4E5F/);
+    }
+    const tab = ok(await costs(2, call('demo-member', 'myHouseholds')));
+    expect(tab).toMatchObject({ households: [], requests: [] });
+    expect(emu.db.count('auditLogs', {})).toBe(0);
+  });
+
+  test('a stepped-down household still holding residents gives its member nothing', async () => {
+    // Not how stepDown leaves it (it moves every resident), but whatever the state, an
+    // inactive household has no householder (shared.ts `householdResource`).
+    set('liaisonHouseholds', HH_MEMBER, { active: false });
+    const before = JSON.stringify(doc('liaisonResidents', 'res-b1-02'));
+    const attempts: [LiaisonAction, Record<string, unknown>][] = [
+      ['listResidents', { householdId: HH_MEMBER }],
+      ['addResident', { ...residentInput(4), householdId: HH_MEMBER }],
+      ['updateResident', { residentId: 'res-b1-02', people: 3 }],
+      ['revealPhone', { residentId: 'res-b1-02' }],
+      ['cardImage', { residentId: 'res-b1-02' }],
+      ['updateHousehold', { householdId: HH_MEMBER, promise: '有事找我' }],
+      ['exportResidents', { householdId: HH_MEMBER }],
+      ['listServiceRecords', { householdId: HH_MEMBER }],
+    ];
+    for (const [action, data] of attempts) {
+      const r = await call('demo-member', action, data, rid());
+      expect([action, err(r).code]).toEqual([action, 'FORBIDDEN']);
+      expect(JSON.stringify(r)).not.toMatch(/13912345678|赵德顺|XFLB4E5F/);
+    }
+    // The member's own work log: refused too (records.ts: FORBIDDEN or CONFLICT 已卸任).
+    const logged = await call(
+      'demo-member',
+      'logService',
+      { householdId: HH_MEMBER, residentId: 'res-b1-02', category: 'visit', note: '上门走访' },
+      rid(),
+    );
+    expect(['FORBIDDEN', 'CONFLICT']).toContain(err(logged).code);
+    expect(emu.db.count('auditLogs', {})).toBe(0);
+    expect(JSON.stringify(doc('liaisonResidents', 'res-b1-02'))).toBe(before);
+    // The secretaries still manage them (to designate the household again or move them).
+    ok(await call('demo-secretary', 'listResidents', { householdId: HH_MEMBER }));
+  });
 });
 
 // ---------------------------------------------------------------- lists
 
 describe('listHouseholds and myHouseholds', () => {
-  test('managers list the branch by grid', async () => {
+  test('managers list the branch by grid; only the secretaries may open the residents', async () => {
     const page = ok(await costs(3, call('demo-masswork', 'listHouseholds', { branchId: B1 })));
+    expect(page.canSeeResidents).toBe(false);
     expect(page.items.map((h) => h.memberName)).toEqual(['何永福', '李秀英']);
     expect(page.items.find((h) => h.memberName === '何永福')).toMatchObject({
       residentCount: 3,
@@ -305,6 +353,9 @@ describe('listHouseholds and myHouseholds', () => {
       await call('demo-secretary', 'listHouseholds', { branchId: B1, grid: '别的网格' }),
     );
     expect(none.items).toEqual([]);
+    expect(none.canSeeResidents).toBe(true);
+    const deputy = ok(await costs(3, call('demo-deputy', 'listHouseholds', { branchId: B1 })));
+    expect(deputy.canSeeResidents).toBe(true);
   });
 
   test("the member's tab: their household, its open requests oldest first", async () => {
@@ -317,8 +368,44 @@ describe('listHouseholds and myHouseholds', () => {
       overdue: false,
     });
     expect(mine.manages).toEqual([]);
+    expect(mine.committees).toEqual([]);
     const sec = ok(await costs(2, call('demo-secretary', 'myHouseholds')));
-    expect(sec).toMatchObject({ households: [], requests: [], manages: [{ branchId: B1 }] });
+    expect(sec).toEqual({
+      households: [],
+      requests: [],
+      manages: [{ branchId: B1, branchName: '幸福里社区第一党支部', canSeeResidents: true }],
+      committees: [],
+    });
+    const mass = ok(await costs(2, call('demo-masswork', 'myHouseholds')));
+    expect(mass.manages).toEqual([
+      { branchId: B1, branchName: '幸福里社区第一党支部', canSeeResidents: false },
+    ]);
+  });
+
+  test("the committee's secretary: the committees whose escalated requests they handle", async () => {
+    const committee = ok(await costs(2, call('demo-committee', 'myHouseholds')));
+    expect(committee).toEqual({
+      households: [],
+      requests: [],
+      manages: [],
+      committees: [
+        { committeeId: 'org-committee', name: doc('organizations', 'org-committee').name },
+      ],
+    });
+    expect(committee.committees[0].name).not.toBe('');
+  });
+
+  test("a request held by content security is not on the member's tab until released", async () => {
+    set('liaisonRequests', 'req-demo-open', { held: true });
+    const mine = ok(await costs(3, call('demo-member', 'myHouseholds')));
+    expect(mine.requests.map((r) => r.requestId)).toEqual(['req-demo-accepted']);
+    expect(JSON.stringify(mine)).not.toContain('厨房水管漏水');
+    set('liaisonRequests', 'req-demo-open', { held: false });
+    const released = ok(await call('demo-member', 'myHouseholds'));
+    expect(released.requests.map((r) => r.requestId)).toEqual([
+      'req-demo-accepted',
+      'req-demo-open',
+    ]);
   });
 });
 
@@ -341,11 +428,15 @@ describe('listResidents and revealPhone', () => {
     expect(member.can).toEqual({ reveal: true, manage: false, seeCare: true, logService: true });
     expect(member.household).toMatchObject({ householdId: HH_MEMBER, memberName: '李秀英' });
 
-    const mass = ok(
-      await costs(2, call('demo-masswork', 'listResidents', { householdId: HH_MEMBER })),
-    );
-    expect(mass.can).toEqual({ reveal: false, manage: true, seeCare: false, logService: false });
-    expect(JSON.stringify(mass)).not.toMatch(/careTags|notes|livingAlone|13700001234/);
+    // The mass-work member manages central households, never their residents.
+    const mass = await costs(2, call('demo-masswork', 'listResidents', { householdId: HH_MEMBER }));
+    expect(err(mass)).toEqual({
+      code: 'FORBIDDEN',
+      message: '联系户的信息只有支部书记、副书记和联系该户的党员可以查看和管理',
+    });
+    expect(JSON.stringify(mass)).not.toMatch(/陈桂兰|3栋1单元302室|1234|livingAlone|XFLQ2C3D/);
+    const secretary = ok(await call('demo-secretary', 'listResidents', { householdId: HH_MEMBER }));
+    expect(secretary.can).toEqual({ reveal: true, manage: true, seeCare: true, logService: false });
 
     const sec = ok(await call('demo-deputy', 'listResidents', { householdId: HH_MEMBER }));
     expect(sec.items.find((r) => r.residentId === 'res-b1-05')!.notes).toContain('轮椅');
@@ -443,6 +534,51 @@ describe('bindResident', () => {
     expect(doc('liaisonResidents', 'res-b1-02').boundOpenids).toEqual([]);
   });
 
+  test('whoever reads the card code and masked phone in a list may not bind with them', async () => {
+    // The card code and the last four digits, as the secretary's and the member's lists show.
+    for (const who of ['demo-secretary', 'demo-member']) {
+      const list = ok(await call(who, 'listResidents', { householdId: HH_MEMBER }));
+      const zhao = list.items.find((r) => r.residentId === 'res-b1-02')!;
+      expect({ cardCode: zhao.cardCode, phoneLast4: zhao.phone.slice(-4) }).toEqual({
+        cardCode: 'XFLB4E5F',
+        phoneLast4: '5678',
+      });
+    }
+    const stolen = { cardCode: 'XFLB4E5F', phoneLast4: '5678' };
+    for (const who of ['demo-secretary', 'demo-deputy', 'demo-masswork', 'demo-member']) {
+      // The card with its household, its member and the caller's memberships: 1 request.
+      const e = err(await costs(1, call(who, 'bindResident', stolen)));
+      expect(e).toEqual({
+        code: 'FORBIDDEN',
+        message: '您是该户的联系党员或支部管理人员，不能绑定这张连心卡',
+      });
+      // Nor with wrong digits (no try counted against the card's real resident).
+      const wrong = err(
+        await costs(1, call(who, 'bindResident', { ...stolen, phoneLast4: '0000' })),
+      );
+      expect(wrong.code).toBe('FORBIDDEN');
+      const mine = err(await costs(1, call(who, 'myData')));
+      expect(mine.code).toBe('FORBIDDEN');
+      expect(emu.db.get('liaisonBindings', who)).toBeNull();
+    }
+    expect(doc('liaisonResidents', 'res-b1-02')).toMatchObject({
+      boundOpenids: [],
+      bindFails: 0,
+      lockedUntil: null,
+    });
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(1);
+    // The resident themselves binds as before; the branch's other members are residents too.
+    ok(await costs(4, call('demo-newcomer', 'bindResident', stolen)));
+    ok(await costs(4, call('demo-organizer', 'bindResident', stolen)));
+    // A secretary of another branch is a resident here as well.
+    ok(
+      await costs(
+        4,
+        call('demo-secretary-2', 'bindResident', { cardCode: 'XFLQ2C3D', phoneLast4: '1234' }),
+      ),
+    );
+  });
+
   test('an unknown card is NOT_FOUND', async () => {
     const e = err(
       await costs(
@@ -512,6 +648,8 @@ describe('branch.me', () => {
       householdId: HH_MEMBER,
       headName: '陈桂兰',
       openRequests: 1,
+      // liaison.erasure.test.ts checks the newest requests in detail.
+      recentRequests: expect.any(Array),
       member: {
         name: '李秀英',
         photo: null,
@@ -627,9 +765,11 @@ describe('myData and eraseMyData', () => {
       status: 'closed',
       rating: 'satisfied',
     });
+    // An open request of an erased household is closed (nobody can follow it up any more).
     expect(doc('liaisonRequests', 'req-demo-open')).toMatchObject({
       category: 'repair',
-      status: 'submitted',
+      status: 'closed',
+      dueAt: null,
     });
     expect(doc('liaisonHouseholds', HH_MEMBER)).toMatchObject({
       residentCount: 5,
@@ -723,24 +863,184 @@ describe('updateHousehold and updateResident', () => {
       ),
     );
     expect(r.resident).toMatchObject({ people: 4, careTags: ['elderly'], phone: '139****5678' });
-    const mass = ok(
+    const sec = ok(
       await call(
-        'demo-masswork',
+        'demo-deputy',
         'updateResident',
-        { residentId: 'res-b1-02', headName: '赵德顺' },
+        { residentId: 'res-b1-02', notes: '腿脚不便' },
         rid(),
       ),
     );
-    expect(mass.resident).not.toHaveProperty('careTags');
-    expect(
-      err(
-        await call(
-          'demo-masswork',
-          'updateResident',
-          { residentId: 'res-b1-02', notes: '备注' },
-          rid(),
-        ),
-      ).code,
-    ).toBe('FORBIDDEN');
+    expect(sec.resident).toMatchObject({ notes: '腿脚不便', careTags: ['elderly'] });
+    // The mass-work member edits no resident (and learns nothing from the refusal).
+    const mass = await call(
+      'demo-masswork',
+      'updateResident',
+      { residentId: 'res-b1-02', headName: '赵德顺' },
+      rid(),
+    );
+    expect(err(mass).code).toBe('FORBIDDEN');
+    expect(JSON.stringify(mass)).not.toMatch(/赵德顺|5678|elderly/);
+    expect(doc('liaisonResidents', 'res-b1-02').people).toBe(4);
   });
 });
+
+// ---------------------------------------------------------------- validation messages
+
+describe('validation messages name fields in Chinese, never by their identifiers', () => {
+  test.each([
+    ['addResident', { ...residentInput(4), phone: undefined }, '请填写联系电话', 'phone'],
+    ['addResident', { ...residentInput(4), phone: 13900001111 }, '联系电话格式不正确', 'phone'],
+    ['addResident', residentInput(4, { address: { building: '6' } }), '地址格式不正确', 'address'],
+    ['addResident', residentInput(4, { careTags: ['rich'] }), '关爱标签格式不正确', 'careTags.0'],
+    ['addResident', residentInput(4, { people: 2.5 }), '家庭人数格式不正确', 'people'],
+    [
+      'designateHousehold',
+      { memberOpenid: 'demo-member', address: '7栋' },
+      '请填写支部',
+      'branchId',
+    ],
+    [
+      'designateHousehold',
+      { branchId: ' ', memberOpenid: 'demo-member', address: '7栋' },
+      '请填写支部',
+      'branchId',
+    ],
+    ['bindResident', { cardCode: 123, phoneLast4: '5678' }, '连心卡号格式不正确', 'cardCode'],
+    ['bindResident', { cardCode: 'XFLB4E5F' }, '请填写手机号后四位', 'phoneLast4'],
+    ['bindResident', undefined, '请填写连心卡号', 'cardCode'],
+    // A message the schema wrote for people is shown as it is.
+    [
+      'bindResident',
+      { cardCode: 'ABC', phoneLast4: '5678' },
+      '连心卡号是 8 位字母和数字，请核对',
+      'cardCode',
+    ],
+    ['exportCards', {}, '请选择要导出的中心户，或支部（可选网格）', 'data'],
+    // A handler's own message in the kit's wording (common/util.ts `decodeCursor`), relabelled.
+    [
+      'listResidents',
+      { householdId: HH_MEMBER, cursor: 'x' },
+      '分页参数无效，请刷新后重试',
+      'cursor',
+    ],
+    ['myHouseholds', 'x', '填写的内容格式不正确，请检查后再提交', 'data'],
+  ] as [LiaisonAction, unknown, string, string][])(
+    '%s %j → %s',
+    async (action, data, message, field) => {
+      const e = err(await costs(0, call('demo-secretary', action, data as never, rid())));
+      expect(e).toEqual({ code: 'INVALID_ARGUMENT', message, details: expect.anything() });
+      // Forms still get the paths.
+      expect((e.details as { fields: string[] }).fields[0]).toBe(field);
+    },
+  );
+
+  test('every field of every action, given a wrong value: no Latin letter in the message', async () => {
+    // Valid required fields, so that the field tried is the one refused. The caller may do
+    // nothing here: an input that passes is refused by the policy, quickly.
+    const V = { householdId: HH_MEMBER };
+    const valid: Partial<Record<LiaisonAction, Record<string, unknown>>> = {
+      designateHousehold: { branchId: B1, memberOpenid: 'demo-probationary', address: '7栋' },
+      updateHousehold: V,
+      stepDown: V,
+      listHouseholds: { branchId: B1 },
+      addResident: residentInput(4),
+      updateResident: { residentId: 'res-b1-02' },
+      removeResident: { residentId: 'res-b1-02' },
+      listResidents: V,
+      revealPhone: { residentId: 'res-b1-02' },
+      cardImage: { residentId: 'res-b1-02' },
+      exportCards: V,
+      importTemplate: { branchId: B1 },
+      importResidents: { ...V, fileID: 'cloud://env.bucket/liaison-imports/x.xlsx' },
+      exportResidents: V,
+      bindResident: { cardCode: 'ZZZZ2222', phoneLast4: '5678' },
+      eraseMyData: { confirm: true },
+      submitRequest: { category: 'repair', text: '楼道灯坏了' },
+      listRequests: {},
+      getRequest: { requestId: 'req-demo-open' },
+      updateRequest: { requestId: 'req-demo-open', status: 'accepted' },
+      rateRequest: { requestId: 'req-demo-closed', rating: 'satisfied' },
+      logService: { ...V, category: 'visit', note: '上门走访' },
+      listServiceRecords: V,
+      dashboard: { branchId: B1 },
+      updateSettings: { committeeId: 'org-committee' },
+    };
+    const refused: string[] = [];
+    const english: string[] = [];
+    for (const [action, paths] of await schemaFields()) {
+      for (const path of paths.filter((p) => !p.includes('.'))) {
+        for (const bad of [{}, 12345, '', ' ', 'x'.repeat(1000), ['x'], null]) {
+          const data = { ...valid[action], [path]: bad };
+          const r = await call('demo-newcomer', action, data, rid());
+          if (r.result.ok || r.result.error.code !== 'INVALID_ARGUMENT') continue;
+          refused.push(`${action}.${path}`);
+          const { message } = r.result.error;
+          if (/[A-Za-z]/.test(message)) english.push(`${action}.${path}: ${message}`);
+        }
+      }
+    }
+    expect([...new Set(english)]).toEqual([]);
+    expect(new Set(refused).size).toBeGreaterThan(60);
+  });
+
+  test('every field of every action has a Chinese label (liaison/labels.ts)', async () => {
+    const { FIELD_LABELS } = await import('../../cloudfunctions/liaison/labels');
+    const missing: string[] = [];
+    for (const [action, paths] of await schemaFields()) {
+      for (const p of paths) if (!FIELD_LABELS[p]) missing.push(`${action}: ${p}`);
+    }
+    expect(missing).toEqual([]);
+    for (const label of Object.values(FIELD_LABELS)) expect(label).not.toMatch(/[A-Za-z]/);
+  });
+});
+
+/** Every action's `data` field paths, read from the schemas the function validates with. */
+async function schemaFields(): Promise<Map<LiaisonAction, string[]>> {
+  const modules = [
+    'households',
+    'residents',
+    'binding',
+    'requests',
+    'records',
+    'dashboard',
+    'cards',
+    'io',
+  ];
+  const out = new Map<LiaisonAction, string[]>();
+  const walk = (schema: unknown, prefix: string, into: Set<string>) => {
+    const def = (schema as { _zod?: { def?: Record<string, any> } })?._zod?.def;
+    if (!def) return;
+    if (def.type === 'object') {
+      for (const [key, value] of Object.entries(def.shape as Record<string, unknown>)) {
+        const path = prefix ? `${prefix}.${key}` : key;
+        into.add(path);
+        walk(value, path, into);
+      }
+    } else if (def.type === 'union') {
+      for (const option of def.options) walk(option, prefix, into);
+    } else if (def.type === 'pipe') {
+      walk(def.in, prefix, into);
+      walk(def.out, prefix, into);
+    } else if (def.type === 'array') {
+      walk(def.element, prefix, into);
+    } else if (def.innerType) {
+      walk(def.innerType, prefix, into);
+    }
+  };
+  const { main } = (await import('../../cloudfunctions/liaison/index')) as {
+    main: { meta: { actions: Record<string, string> } };
+  };
+  for (const m of modules) {
+    const mod = (await import(`../../cloudfunctions/liaison/${m}`)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod)) {
+      const def = value as { schema?: unknown; handler?: unknown };
+      if (!(name in main.meta.actions) || !def?.schema || !def.handler) continue;
+      const paths = new Set<string>();
+      walk(def.schema, '', paths);
+      out.set(name as LiaisonAction, [...paths]);
+    }
+  }
+  expect([...out.keys()].sort()).toEqual(Object.keys(main.meta.actions).sort());
+  return out;
+}

@@ -83,6 +83,7 @@ describe('dashboard', () => {
       branchName: '幸福里社区第一党支部',
       settings: DEFAULTS,
       canEditSettings: false,
+      canSeeResidents: true,
       committeeId: 'org-committee',
     });
     expect(d.totals).toMatchObject({
@@ -240,13 +241,39 @@ describe('dashboard', () => {
     ]);
   });
 
+  test('after an erasure: ratings and times stay, its open requests and binding leave', async () => {
+    const before = await exactly(3, call('demo-secretary', 'dashboard', { branchId: B1 }));
+    // demo-resident's household (res-b1-01): req-demo-open (open), req-demo-closed (rated).
+    ok((await call('demo-resident', 'eraseMyData', { confirm: true }, rid())).result);
+    const after = await exactly(3, call('demo-secretary', 'dashboard', { branchId: B1 }));
+    expect(after.totals).toEqual({
+      ...before.totals,
+      residents: before.totals.residents - 1,
+      boundResidents: before.totals.boundResidents - 1,
+      coverage: expect.any(Number),
+      openRequests: before.totals.openRequests - 1,
+      overdueRequests: before.totals.overdueRequests,
+    });
+    // Satisfaction and the average times count the anonymised requests as before.
+    expect(after.totals.ratings).toEqual(before.totals.ratings);
+    expect(after.totals.satisfaction).toBe(before.totals.satisfaction);
+    expect(after.totals.avgAcceptHours).toBe(before.totals.avgAcceptHours);
+    expect(after.totals.avgResolveHours).toBe(before.totals.avgResolveHours);
+    expect(JSON.stringify(after)).not.toContain('陈桂兰');
+  });
+
   test('managers and committee secretaries only', async () => {
-    for (const who of ['demo-deputy', 'demo-masswork']) {
+    for (const [who, seesResidents] of [
+      ['demo-deputy', true],
+      ['demo-masswork', false],
+    ] as const) {
       const d = await exactly(3, call(who, 'dashboard', { branchId: B1 }));
       expect(d.canEditSettings).toBe(false);
+      expect(d.canSeeResidents).toBe(seesResidents);
     }
     const byCommittee = await exactly(3, call('demo-committee', 'dashboard', { branchId: B1 }));
     expect(byCommittee.canEditSettings).toBe(true);
+    expect(byCommittee.canSeeResidents).toBe(false);
     for (const who of [
       'demo-member',
       'demo-elder',

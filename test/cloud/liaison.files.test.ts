@@ -6,7 +6,7 @@
  * all-or-nothing cap, and the Excel export (phones masked, care tags for secretaries only).
  * Database requests are asserted exactly against the budgets.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import { Workbook, type Worksheet } from 'exceljs';
 import jsQR from 'jsqr';
@@ -104,6 +104,12 @@ function storedFile(fileID: string): Buffer {
   const file = emu.emulator.storage.localPathOf(fileID);
   expect(file).not.toBeNull();
   return readFileSync(file!);
+}
+
+/** The file is (still) in the emulator's storage. */
+function inStorage(fileID: string): boolean {
+  const file = emu.emulator.storage.localPathOf(fileID);
+  return !!file && existsSync(file);
 }
 
 function decodePng(png: Buffer): string | undefined {
@@ -248,7 +254,7 @@ const codeText = (cardCode: string) => `wxacode:${BIND_PAGE}?scene=${cardCode}`;
 
 describe('cardImage', () => {
   test('a PNG whose code opens the bind page with the card code; one database request', async () => {
-    for (const who of ['demo-member', 'demo-secretary', 'demo-masswork']) {
+    for (const who of ['demo-member', 'demo-secretary', 'demo-deputy']) {
       const r = await call(who, 'cardImage', { residentId: 'res-b1-01' });
       expect(r.dbRequests).toBe(1);
       const data = ok(r.result);
@@ -259,8 +265,9 @@ describe('cardImage', () => {
     }
   });
 
-  test('only managers and the linked member; no picture for anyone else', async () => {
-    for (const who of ['demo-elder', 'demo-resident', 'demo-secretary-2', 'demo-organizer']) {
+  test('only the secretaries and the linked member; no picture for anyone else', async () => {
+    const others = ['demo-masswork', 'demo-elder', 'demo-resident', 'demo-secretary-2'];
+    for (const who of [...others, 'demo-organizer']) {
       const r = await call(who, 'cardImage', { residentId: 'res-b1-01' });
       expect(r.dbRequests).toBe(1);
       expect(err(r.result).code).toBe('FORBIDDEN');
@@ -332,7 +339,7 @@ describe('exportCards', () => {
   });
 
   test('a branch: 9 cards on 2 pages; phone only where the member agreed', async () => {
-    const r = await call('demo-masswork', 'exportCards', { branchId: B1 });
+    const r = await call('demo-deputy', 'exportCards', { branchId: B1 });
     expect(r.dbRequests).toBe(3);
     const data = ok(r.result);
     expect(data.rows).toBe(9);
@@ -397,10 +404,12 @@ describe('exportCards', () => {
     );
   });
 
-  test('managers only; an empty scope is NOT_FOUND', async () => {
-    for (const who of ['demo-member', 'demo-resident', 'demo-secretary-2', 'demo-organizer']) {
+  test('the secretaries only (a card carries the address); an empty scope is NOT_FOUND', async () => {
+    const refused = ['demo-masswork', 'demo-member', 'demo-resident', 'demo-secretary-2'];
+    for (const who of [...refused, 'demo-organizer']) {
       const r = await call(who, 'exportCards', { householdId: HH_MEMBER });
       expect(err(r.result).code).toBe('FORBIDDEN');
+      expect(JSON.stringify(r.result)).not.toMatch(/fileID|XFLQ2C3D|3栋1单元302室/);
       const b = await call(who, 'exportCards', { branchId: B1 });
       expect(err(b.result).code).toBe('FORBIDDEN');
     }
@@ -458,7 +467,7 @@ async function upload(rows: (string | number | null)[][], wb?: Workbook): Promis
   for (const r of rows) ws.addRow(r.map((v) => (v === null ? '' : v)));
   const buffer = Buffer.from(await book.xlsx.writeBuffer());
   const up = await emu.emulator.storage.uploadFile({
-    cloudPath: `uploads/import-${Date.now()}-${Math.random().toString(36).slice(2)}.xlsx`,
+    cloudPath: `liaison-imports/${Date.now()}-${Math.random().toString(36).slice(2)}.xlsx`,
     fileContent: buffer,
   });
   return (up as { fileID: string }).fileID;
@@ -480,8 +489,8 @@ describe('importTemplate', () => {
     expect(help).toContain('、');
   });
 
-  test('managers only', async () => {
-    for (const who of ['demo-member', 'demo-secretary-2', 'demo-resident']) {
+  test('the secretaries only', async () => {
+    for (const who of ['demo-masswork', 'demo-member', 'demo-secretary-2', 'demo-resident']) {
       expect(err((await call(who, 'importTemplate', { branchId: B1 })).result).code).toBe(
         'FORBIDDEN',
       );
@@ -499,9 +508,12 @@ describe('importResidents', () => {
   test('a good file: every row imported at once with card codes; 4 database requests', async () => {
     keepResidents(HH_MEMBER, 2);
     const fileID = await upload(THREE);
+    expect(inStorage(fileID)).toBe(true);
     const r = await call('demo-secretary', 'importResidents', { householdId: HH_MEMBER, fileID });
     expect(r.dbRequests).toBe(4);
     expect(ok(r.result)).toEqual({ imported: 3, errors: [], residentCount: 5, max: 10 });
+    // The uploaded file held full phone numbers: gone from storage once read.
+    expect(inStorage(fileID)).toBe(false);
     expect(household(HH_MEMBER).residentCount).toBe(5);
     const added = residentsOf(HH_MEMBER).filter(
       (d) => d.createdBy === 'demo-secretary' && !String(d._id).startsWith('res-'),
@@ -539,10 +551,20 @@ describe('importResidents', () => {
     );
     expect(cards.rows).toBe(5);
 
-    // The same file again: every phone is already there, nothing is added.
-    const again = await call('demo-secretary', 'importResidents', {
+    // A retry of the call finds the file gone and says so; nothing is added.
+    const retry = await call('demo-secretary', 'importResidents', {
       householdId: HH_MEMBER,
       fileID,
+    });
+    expect(retry.dbRequests).toBe(2);
+    expect(err(retry.result)).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: '没有读到上传的文件，请重新上传',
+    });
+    // The same file uploaded again: every phone is already there, nothing is added.
+    const again = await call('demo-secretary', 'importResidents', {
+      householdId: HH_MEMBER,
+      fileID: await upload(THREE),
     });
     const a = ok(again.result);
     expect(a.imported).toBe(0);
@@ -589,6 +611,8 @@ describe('importResidents', () => {
     expect(msg(7, '联系电话')).toBe('该电话已在本户的联系户中');
     expect(residentsOf(HH_MEMBER)).toHaveLength(before);
     expect(household(HH_MEMBER).residentCount).toBe(6);
+    // Nothing imported, and still the file is deleted: a corrected one is uploaded anew.
+    expect(inStorage(fileID)).toBe(false);
   });
 
   test('more rows than the maximum is a row error; nothing imported', async () => {
@@ -627,6 +651,7 @@ describe('importResidents', () => {
     expect(e.message).toContain('最多联系 10 户');
     expect(residentsOf(HH_MEMBER)).toHaveLength(6);
     expect(household(HH_MEMBER).residentCount).toBe(6);
+    expect(inStorage(fileID)).toBe(false);
   });
 
   test('a failed insert gives the reservation back (5 database requests)', async () => {
@@ -643,38 +668,70 @@ describe('importResidents', () => {
     expect(r.result.ok).toBe(false);
     expect(household(HH_MEMBER).residentCount).toBe(2);
     expect(residentsOf(HH_MEMBER)).toHaveLength(2);
+    expect(inStorage(fileID)).toBe(false);
   });
 
-  test('managers only; the linked member may not import', async () => {
+  test("the secretaries only; a refused caller's file is left alone", async () => {
     const fileID = await upload(THREE);
-    for (const who of ['demo-member', 'demo-secretary-2', 'demo-resident']) {
+    for (const who of ['demo-masswork', 'demo-member', 'demo-secretary-2', 'demo-resident']) {
       const r = await call(who, 'importResidents', { householdId: HH_MEMBER, fileID });
+      expect(r.dbRequests).toBe(2);
       expect(err(r.result).code).toBe('FORBIDDEN');
     }
     expect(household(HH_MEMBER).residentCount).toBe(6);
+    expect(inStorage(fileID)).toBe(true);
   });
 
-  test('mass work may import, but not care tags or notes (as addResident)', async () => {
-    keepResidents(HH_MEMBER, 2);
-    const withCare = await upload(THREE);
-    const r = ok(
-      (await call('demo-masswork', 'importResidents', { householdId: HH_MEMBER, fileID: withCare }))
-        .result,
-    );
-    expect(r.imported).toBe(0);
-    expect(r.errors.map((e) => [e.row, e.column])).toEqual([
-      [3, '关爱标签'],
-      [3, '备注'],
-      [4, '关爱标签'],
-    ]);
-    const plain = await upload(THREE.map((row) => [...row.slice(0, 4), null, null]));
-    const done = await call('demo-masswork', 'importResidents', {
-      householdId: HH_MEMBER,
-      fileID: plain,
+  test('an unreadable file or a stepped-down household: refused, and the file deleted', async () => {
+    const junk = await emu.emulator.storage.uploadFile({
+      cloudPath: 'liaison-imports/not-excel.xlsx',
+      fileContent: Buffer.from('户主姓名,联系电话\n张三,13511112222\n'),
     });
-    expect(done.dbRequests).toBe(4);
-    expect(ok(done.result).imported).toBe(3);
-    expect(household(HH_MEMBER).residentCount).toBe(5);
+    const junkID = (junk as { fileID: string }).fileID;
+    const r = await call('demo-secretary', 'importResidents', {
+      householdId: HH_MEMBER,
+      fileID: junkID,
+    });
+    expect(err(r.result)).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('模板'),
+    });
+    expect(inStorage(junkID)).toBe(false);
+
+    const fileID = await upload(THREE);
+    emu.db.update(
+      'liaisonHouseholds',
+      { _id: HH_MEMBER },
+      { $set: { active: false } },
+      { multi: false, upsert: false, replace: false },
+    );
+    const gone = await call('demo-secretary', 'importResidents', {
+      householdId: HH_MEMBER,
+      fileID,
+    });
+    expect(err(gone.result).code).toBe('NOT_FOUND');
+    expect(inStorage(fileID)).toBe(false);
+  });
+
+  test('only a file the import page uploaded (liaison-imports/) is read, or deleted', async () => {
+    const book = await templateWorkbook();
+    const elsewhere = await emu.emulator.storage.uploadFile({
+      cloudPath: 'avatars/import.xlsx',
+      fileContent: Buffer.from(await book.xlsx.writeBuffer()),
+    });
+    const fileID = (elsewhere as { fileID: string }).fileID;
+    for (const id of [fileID, fileID.replace('/avatars/', '/liaison-imports/../avatars/')]) {
+      const r = await call('demo-secretary', 'importResidents', {
+        householdId: HH_MEMBER,
+        fileID: id,
+      });
+      expect(r.dbRequests).toBe(0);
+      expect(err(r.result)).toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: '文件地址不正确，请重新上传',
+      });
+    }
+    expect(inStorage(fileID)).toBe(true);
   });
 
   test('risky notes are refused before anything is written', async () => {
@@ -686,6 +743,7 @@ describe('importResidents', () => {
     expect(err(r.result).code).toBe('CONTENT_RISKY');
     expect(residentsOf(HH_MEMBER)).toHaveLength(0);
     expect(household(HH_MEMBER).residentCount).toBe(0);
+    expect(inStorage(fileID)).toBe(false);
   });
 });
 
@@ -732,20 +790,21 @@ describe('exportResidents', () => {
     expect(rows.flat().filter((t) => /\d{11}/.test(t))).toEqual([]);
   });
 
-  test('mass work (a manager without care access): no tags, no notes', async () => {
-    const { rows } = await exported('demo-masswork', { householdId: HH_MEMBER }, 2);
-    expect(rows[0]).toHaveLength(8);
-    expect(rows).toHaveLength(7);
-    const all = rows.flat().join('\n');
-    for (const w of [...CARE_WORDS, ...NOTES]) expect(all).not.toContain(w);
-    expect(rows.flat().filter((t) => /\d{11}/.test(t))).toEqual([]);
+  test('the mass-work member gets no list of residents, and no file is made', async () => {
+    for (const scope of [{ householdId: HH_MEMBER }, { branchId: B1 }]) {
+      const r = await call('demo-masswork', 'exportResidents', scope);
+      expect(err(r.result).code).toBe('FORBIDDEN');
+      expect(JSON.stringify(r.result)).not.toMatch(/fileID|陈桂兰|3栋1单元302室/);
+    }
+    expect(existsSync(`${emu.emulator.storage.dir}/liaison-exports`)).toBe(false);
   });
 
-  test('one grid; managers only', async () => {
+  test('one grid; the secretaries only', async () => {
     moveToGrid(HH_ELDER, GRID_3);
     const { data } = await exported('demo-deputy', { branchId: B1, grid: GRID_3 }, 3);
     expect(data.rows).toBe(3);
-    for (const who of ['demo-member', 'demo-elder', 'demo-secretary-2', 'demo-resident']) {
+    const refused = ['demo-masswork', 'demo-member', 'demo-elder', 'demo-secretary-2'];
+    for (const who of [...refused, 'demo-resident']) {
       expect(err((await call(who, 'exportResidents', { branchId: B1 })).result).code).toBe(
         'FORBIDDEN',
       );

@@ -44,17 +44,17 @@ const TABLE: Record<string, string> = {
   stepDown:             'Y Y Y · Y · · · · ·',
   listHouseholds:       'Y Y Y · · · · · · ·',
   myHouseholds:         'Y Y Y Y Y Y Y Y Y Y',
-  addResident:          'Y Y Y · Y · · · · ·',
-  updateResident:       'Y Y Y · Y · · · · ·',
-  removeResident:       'Y Y Y · · · · · · ·',
-  listResidents:        'Y Y Y · Y · · · · ·',
+  addResident:          'Y Y · · Y · · · · ·',
+  updateResident:       'Y Y · · Y · · · · ·',
+  removeResident:       'Y Y · · · · · · · ·',
+  listResidents:        'Y Y · · Y · · · · ·',
   revealPhone:          'Y Y · · Y · · · · ·',
-  cardImage:            'Y Y Y · Y · · · · ·',
-  exportCards:          'Y Y Y · · · · · · ·',
-  importTemplate:       'Y Y Y · · · · · · ·',
-  importResidents:      'Y Y Y · · · · · · ·',
-  exportResidents:      'Y Y Y · · · · · · ·',
-  bindResident:         'Y Y Y Y Y Y Y Y Y Y',
+  cardImage:            'Y Y · · Y · · · · ·',
+  exportCards:          'Y Y · · · · · · · ·',
+  importTemplate:       'Y Y · · · · · · · ·',
+  importResidents:      'Y Y · · · · · · · ·',
+  exportResidents:      'Y Y · · · · · · · ·',
+  bindResident:         '· · · Y · Y Y Y Y Y',
   unbind:               'Y Y Y Y Y Y Y Y Y Y',
   myLiaison:            'Y Y Y Y Y Y Y Y Y Y',
   myData:               '· · · · · · · · Y ·',
@@ -78,11 +78,10 @@ const B1 = 'org-branch-1';
 const HH = 'hh9c7a90fecf2fd066d101587710b928';
 const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
 const MANAGERS: Caller[] = ['secretary', 'deputy', 'massWork'];
-/** One resident of `HH` per manager for `removeResident` (others try `res-b1-03`). */
+/** One resident of `HH` per secretary for `removeResident` (others try `res-b1-03`). */
 const REMOVABLE: Partial<Record<Caller, string>> = {
   secretary: 'res-b1-04',
   deputy: 'res-b1-05',
-  massWork: 'res-b1-06',
 };
 
 let emu: TestEmulator;
@@ -95,7 +94,7 @@ async function importFile(c: Caller): Promise<string> {
   const i = COLUMNS.indexOf(c);
   ws.addRow([`导入户${i}`, `幸福里6栋${i}02室`, `1350000200${i}`, 2, '', '']);
   const up = await emu.emulator.storage.uploadFile({
-    cloudPath: `imports/perm-${c}.xlsx`,
+    cloudPath: `liaison-imports/perm-${c}.xlsx`,
     fileContent: Buffer.from(await wb.xlsx.writeBuffer()),
   });
   return (up as { fileID: string }).fileID;

@@ -2,10 +2,11 @@
  * No response to a caller who may not see residents' data contains any: every action of the
  * `liaison` function, called by each such caller with requests about the seeded resident
  * households, and the WHOLE serialized response (ok or error) searched for every seeded
- * resident's phone (full and its last eight digits), address and care tags (values and Chinese
- * labels). A caller's own household (their own residents, their own bound household) is theirs
- * to see and is left out of their search; the mass-work member sees names and addresses but
- * never full phones or care tags.
+ * resident's phone (full and its last eight digits), head's name, address and care tags
+ * (values and Chinese labels). A caller's own household (their own residents, their own bound
+ * household) is theirs to see and is left out of their search. The mass-work member manages
+ * central households and is searched like everyone else: no resident's name, address, phone or
+ * tag in any answer (ARCHITECTURE §4: only the linked member and the branch secretaries).
  */
 import type { ActionName, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
@@ -25,6 +26,7 @@ interface Resident {
   _id: string;
   householdId: string;
   branchId: string;
+  headName: string;
   phone: string;
   address: string;
   careTags: string[];
@@ -50,7 +52,7 @@ const CALLS: [LiaisonAction, unknown][] = [
   ['exportCards', { householdId: HH }],
   ['exportCards', { branchId: B1 }],
   ['importTemplate', { branchId: B1 }],
-  ['importResidents', { householdId: HH, fileID: 'cloud://env/imports/none.xlsx' }],
+  ['importResidents', { householdId: HH, fileID: 'cloud://env.bucket/liaison-imports/none.xlsx' }],
   ['exportResidents', { householdId: HH }],
   ['exportResidents', { branchId: B1 }],
   // Wrong digits: the answer must not hint at the phone on record.
@@ -80,7 +82,7 @@ const CALLS: [LiaisonAction, unknown][] = [
 ];
 
 /** Who, and which resident households are theirs to see (left out of their search). */
-const CALLERS: { who: string; openid: string; own: (r: Resident) => boolean; names?: string }[] = [
+const CALLERS: { who: string; openid: string; own: (r: Resident) => boolean }[] = [
   {
     who: 'an unlinked member of the branch',
     openid: 'demo-elder',
@@ -99,24 +101,20 @@ const CALLERS: { who: string; openid: string; own: (r: Resident) => boolean; nam
   { who: 'a newcomer', openid: 'demo-newcomer', own: () => false },
   { who: 'the committee secretary', openid: 'demo-committee', own: () => false },
   { who: 'another committee member of the branch', openid: 'demo-organizer', own: () => false },
-  {
-    who: 'the mass-work member (names and addresses, never phones or care tags)',
-    openid: 'demo-masswork',
-    own: () => false,
-    names: B1,
-  },
+  { who: 'the mass-work member of the branch', openid: 'demo-masswork', own: () => false },
 ];
 
 /** What must not appear in the caller's responses (less what their own households show). */
 function forbiddenStrings(c: (typeof CALLERS)[number]): string[] {
-  const strings = (r: Resident, withAddress: boolean) => [
+  const strings = (r: Resident) => [
     r.phone,
     r.phone.slice(-8),
-    ...(withAddress ? [r.address] : []),
+    r.headName,
+    r.address,
     ...r.careTags.flatMap((t) => [`"${t}"`, CARE_TAG_LABELS[t as keyof typeof CARE_TAG_LABELS]]),
   ];
-  const own = new Set(RESIDENTS.filter(c.own).flatMap((r) => strings(r, true)));
-  const out = RESIDENTS.filter((r) => !c.own(r)).flatMap((r) => strings(r, c.names !== r.branchId));
+  const own = new Set(RESIDENTS.filter(c.own).flatMap(strings));
+  const out = RESIDENTS.filter((r) => !c.own(r)).flatMap(strings);
   return [...new Set(out)].filter((s) => !own.has(s));
 }
 
@@ -170,6 +168,7 @@ test('the search covers every action of the function', async () => {
     },
   );
   const text = JSON.stringify(r.result);
+  expect(text).toContain('陈桂兰');
   expect(text).toContain('3栋1单元302室');
   expect(text).toContain('"livingAlone"');
 });

@@ -242,6 +242,38 @@ describe('listServiceRecords', () => {
     }
   });
 
+  test('a member who stepped down no longer reads the household’s records; managers still do', async () => {
+    const { recordId } = await exactly(5, log());
+    expect(
+      (await exactly(2, call(MEMBER, 'listServiceRecords', { householdId: HH }))).items.map(
+        (i) => i.recordId,
+      ),
+    ).toContain(recordId);
+    ok(
+      (
+        await call(MEMBER, 'stepDown', {
+          householdId: HH,
+          toHouseholdId: 'hh266b3cda23cbcbd5660aa9a667e80b',
+        })
+      ).result,
+    );
+    expect(emu.db.get('liaisonHouseholds', HH)).toMatchObject({ active: false });
+    const r = await call(MEMBER, 'listServiceRecords', { householdId: HH });
+    expect(err(r.result).code).toBe('FORBIDDEN');
+    expect(r.dbRequests).toBe(1);
+    expect(JSON.stringify(r.result)).not.toContain(HEAD);
+    expect(JSON.stringify(r.result)).not.toContain(note);
+    // The secretary still reads the household's work log, names included.
+    const secretary = await exactly(
+      2,
+      call('demo-secretary', 'listServiceRecords', { householdId: HH }),
+    );
+    expect(secretary.items.find((i) => i.recordId === recordId)).toMatchObject({
+      note,
+      residentName: HEAD,
+    });
+  });
+
   test('pages of 20, newest first, each record once', async () => {
     const base = Date.now() - 50 * DAY;
     await emu.seed({

@@ -8,7 +8,7 @@
  */
 import type { ActionName, ActionReq, ActionRes, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
-import { demoEmulator, err, ok, rid } from '../helpers/branch';
+import { branchCaller, demoEmulator, err, ok, rid } from '../helpers/branch';
 
 let emu: TestEmulator;
 
@@ -54,9 +54,16 @@ async function refused(p: Promise<{ result: Result<unknown>; dbRequests: number 
 type Sent = { touser: string; page?: string; data: Record<string, { value: string }> };
 const outbox = () => emu.emulator.outbox.list() as Sent[];
 const about = (requestId: string) => outbox().filter((m) => m.page?.endsWith(`id=${requestId}`));
+/** The one message about a request to one user (undefined when none; fails when several). */
+const to = (requestId: string, openid: string) => {
+  const sent = about(requestId).filter((m) => m.touser === openid);
+  expect(sent.length).toBeLessThanOrEqual(1);
+  return sent[0];
+};
 
 const HOUR = 3600_000;
 const HH = 'hh9c7a90fecf2fd066d101587710b928';
+const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
 const RESIDENT = 'demo-resident';
 const MEMBER = 'demo-member';
 const SECRETARY = 'demo-secretary';
@@ -98,8 +105,9 @@ describe('life cycle', () => {
     // Due within the default 24 hours.
     expect(new Date(doc.dueAt!).getTime() - Date.now()).toBeGreaterThan(23.9 * HOUR);
     expect(new Date(doc.dueAt!).getTime() - Date.now()).toBeLessThanOrEqual(24 * HOUR);
-    // The member hears of it, without the resident's text, name, address or phone.
+    // The member hears of it, marked urgent, without the resident's text, name, address or phone.
     expect(about(id).map((m) => m.touser)).toEqual([MEMBER]);
+    expect(about(id)[0].data.thing1.value).toBe('【紧急】民情诉求·维修');
     const msg = JSON.stringify(about(id));
     for (const secret of [PHONE, HEAD, text, '幸福里1栋']) expect(msg).not.toContain(secret);
 
@@ -144,7 +152,10 @@ describe('life cycle', () => {
     const due = new Date(accepted.request.dueAt!).getTime() - Date.now();
     expect(due).toBeGreaterThan(71.9 * HOUR);
     expect(due).toBeLessThanOrEqual(72 * HOUR);
+    // The member accepted it: the resident hears (still marked urgent), the member not.
     expect(about(id).map((m) => m.touser)).toEqual([RESIDENT]);
+    expect(about(id)[0].data.thing1.value).toContain('紧急');
+    expect(about(id)[0].data.thing3.value).toBe('您的诉求已受理，正在办理');
     // A retry by the same member answers the same; nothing is written twice.
     const again = await exactly(
       1,
@@ -428,11 +439,14 @@ describe('escalation by the timer', () => {
         note: '超过 24 小时未受理，已转支部书记',
       },
     ]);
+    // The secretaries are asked to follow it up; the member hears it went up.
     expect(
       about(requestId)
         .map((m) => m.touser)
         .sort(),
-    ).toEqual([DEPUTY, SECRETARY].sort());
+    ).toEqual([DEPUTY, MEMBER, SECRETARY].sort());
+    expect(to(requestId, MEMBER)?.data.thing3.value).toBe('诉求超时未受理，已转支部书记');
+    expect(to(requestId, SECRETARY)?.data.thing3.value).toBe('诉求超时未受理，请督办');
     expect(JSON.stringify(about(requestId))).not.toContain(HEAD);
     // The secretary may handle it now; the committee still may not see it.
     const bySecretary = await exactly(1, call(SECRETARY, 'getRequest', { requestId }));
@@ -490,7 +504,8 @@ describe('escalation by the timer', () => {
       about(requestId)
         .map((m) => m.touser)
         .sort(),
-    ).toEqual([DEPUTY, SECRETARY].sort());
+    ).toEqual([DEPUTY, MEMBER, SECRETARY].sort());
+    expect(to(requestId, MEMBER)?.data.thing3.value).toBe('诉求超时未办结，已转支部书记');
     // An overdue request shows as such.
     const late = await exactly(1, call(MEMBER, 'getRequest', { requestId }));
     expect(late.request.overdue).toBe(false); // the next deadline is 72 h after the escalation
@@ -533,5 +548,270 @@ describe('escalation by the timer', () => {
     const due = new Date(accepted.request.dueAt!).getTime() - Date.now();
     expect(due).toBeGreaterThan(4.9 * HOUR);
     expect(due).toBeLessThanOrEqual(5 * HOUR);
+  });
+});
+
+describe('notifications', () => {
+  const fire = (at: number) => emu.emulator.fireTimer('liaison', 'escalate', new Date(at));
+  const touser = (requestId: string) =>
+    about(requestId)
+      .map((m) => m.touser)
+      .sort();
+
+  test('a secretary or the committee handling it: the member and every bound resident hear', async () => {
+    // A family member binds the same household: both residents hear of their request.
+    ok(
+      (
+        await call('demo-newcomer', 'bindResident', {
+          cardCode: 'XFLQ2C3D',
+          phoneLast4: '1234',
+        })
+      ).result,
+    );
+    const { requestId } = await exactly(4, submit());
+    // Not urgent: no 「紧急」 anywhere.
+    expect(about(requestId)[0].data.thing1.value).toBe('民情诉求·维修');
+    const t0 = Date.now();
+    await fire(t0 + 25 * HOUR);
+    expect(stored(requestId).level).toBe(1);
+
+    emu.emulator.outbox.clear();
+    await exactly(2, call(SECRETARY, 'updateRequest', { requestId, status: 'accepted' }));
+    expect(touser(requestId)).toEqual(['demo-newcomer', MEMBER, RESIDENT].sort());
+    expect(to(requestId, MEMBER)?.data.thing3.value).toBe('支部书记已受理联系户诉求');
+    expect(to(requestId, RESIDENT)?.data.thing3.value).toBe('您的诉求已受理，正在办理');
+    expect(to(requestId, MEMBER)?.page).toBe(`packages/liaison/request/index?id=${requestId}`);
+    expect(to(requestId, RESIDENT)?.page).toBe(
+      `packages/resident/request-detail/index?id=${requestId}`,
+    );
+
+    // Not resolved within 72 hours of the acceptance: the committee.
+    await fire(Date.now() + 73 * HOUR);
+    expect(stored(requestId).level).toBe(2);
+    emu.emulator.outbox.clear();
+    await exactly(
+      4,
+      call(COMMITTEE, 'updateRequest', { requestId, status: 'resolved', note: '已协调物业' }),
+    );
+    expect(touser(requestId)).toEqual(['demo-newcomer', MEMBER, RESIDENT].sort());
+    expect(to(requestId, MEMBER)?.data.thing3.value).toBe('社区党委已办结联系户诉求');
+    expect(to(requestId, 'demo-newcomer')?.data.thing3.value).toBe('您的诉求已办结，请评价');
+    expect(JSON.stringify(outbox())).not.toContain(HEAD);
+  });
+
+  test('urgent requests say 「紧急」 in every message about them', async () => {
+    const { requestId } = await exactly(4, submit({ urgent: true }));
+    await fire(Date.now() + 25 * HOUR);
+    await exactly(
+      4,
+      call(SECRETARY, 'updateRequest', { requestId, status: 'resolved', note: '已派人维修' }),
+    );
+    await exactly(4, call(RESIDENT, 'rateRequest', { requestId, rating: 'satisfied' }, rid()));
+    // Submitted (member), escalated (secretaries, member), resolved (resident, member), rated.
+    expect(about(requestId).length).toBeGreaterThanOrEqual(7);
+    for (const m of about(requestId)) expect(m.data.thing1.value).toBe('【紧急】民情诉求·维修');
+  });
+
+  test('a held request escalates to the secretaries only: the member does not see it', async () => {
+    const { requestId, held } = await exactly(4, submit({ text: '这里有测试待审词' }));
+    expect(held).toBe(true);
+    await fire(Date.now() + 25 * HOUR);
+    expect(stored(requestId).level).toBe(1);
+    expect(touser(requestId)).toEqual([DEPUTY, SECRETARY].sort());
+    // Released by the secretary's handling: now the member hears.
+    emu.emulator.outbox.clear();
+    await exactly(2, call(DEPUTY, 'updateRequest', { requestId, status: 'accepted' }));
+    expect(to(requestId, MEMBER)?.data.thing3.value).toBe('支部副书记已受理联系户诉求');
+  });
+});
+
+describe('after a step-down', () => {
+  test('residents still see and rate their own requests; the member who left does not', async () => {
+    const resolvedId = (await exactly(4, submit())).requestId;
+    await exactly(
+      4,
+      call(MEMBER, 'updateRequest', { requestId: resolvedId, status: 'resolved', note: '已修好' }),
+    );
+    const openId = (await exactly(4, submit({ category: 'policy', text: '想问问医保报销' })))
+      .requestId;
+    // The member steps down; their residents and open requests go to demo-elder's household.
+    ok((await call(MEMBER, 'stepDown', { householdId: HH, toHouseholdId: HH_ELDER })).result);
+    expect(emu.db.get('liaisonResidents', 'res-b1-01')).toMatchObject({ householdId: HH_ELDER });
+    expect(stored(resolvedId)).toMatchObject({ status: 'resolved' });
+    expect(emu.db.get('liaisonRequests', resolvedId)).toMatchObject({ householdId: HH });
+    expect(emu.db.get('liaisonRequests', openId)).toMatchObject({ householdId: HH_ELDER });
+
+    // The resolved request stayed with the old household: still the resident's own.
+    const own = await exactly(1, call(RESIDENT, 'getRequest', { requestId: resolvedId }));
+    expect(own.request).toMatchObject({ status: 'resolved', can: { rate: true } });
+    expect(own.request.resident).toBeUndefined();
+    const mine = await exactly(3, call(RESIDENT, 'listRequests'));
+    expect(mine.items.map((i) => i.requestId)).toEqual(
+      expect.arrayContaining([resolvedId, openId]),
+    );
+    emu.emulator.outbox.clear();
+    const rated = await exactly(
+      4,
+      call(RESIDENT, 'rateRequest', { requestId: resolvedId, rating: 'satisfied' }, rid()),
+    );
+    expect(rated.request).toMatchObject({ status: 'closed', rating: 'satisfied' });
+    // The member who resolved it hears the rating.
+    expect(to(resolvedId, MEMBER)?.data.thing3.value).toBe('住户评价：满意');
+    // The moved open request: the resident sees it, the new member handles it.
+    expect(
+      (await exactly(1, call(RESIDENT, 'getRequest', { requestId: openId }))).request.can,
+    ).toEqual({ accept: false, resolve: false, rate: false });
+    const byNew = await exactly(1, call(OTHER_MEMBER, 'getRequest', { requestId: openId }));
+    expect(byNew.request.can).toMatchObject({ accept: true, resolve: true });
+    // The member who left reaches neither.
+    for (const requestId of [resolvedId, openId]) {
+      expect((await refused(call(MEMBER, 'getRequest', { requestId }))).code).toBe('FORBIDDEN');
+    }
+    // A resident of another household is no resident of these.
+    ok(
+      (await call('demo-newcomer', 'bindResident', { cardCode: 'XFLB4E5F', phoneLast4: '5678' }))
+        .result,
+    );
+    const other = await refused(call('demo-newcomer', 'getRequest', { requestId: openId }));
+    expect(other.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('submitRequest retried', () => {
+  const uncount = (collection: string, id: string, requestId: string) =>
+    emu.db.update(
+      collection,
+      { _id: id },
+      { $inc: { openRequests: -1 }, $pull: { countedRequests: requestId } },
+      { multi: false, upsert: false, replace: false },
+    );
+
+  test('a retry after a first call that stopped before the counters completes them, once', async () => {
+    const before = counters();
+    const key = rid();
+    const data = { category: 'repair', text: '单元门禁坏了' };
+    const first = await exactly(4, call(RESIDENT, 'submitRequest', data, key));
+    expect(counters()).toEqual({ household: before.household + 1, resident: before.resident + 1 });
+    // As if the first call had died right after the insert: neither counter raised.
+    uncount('liaisonHouseholds', HH, first.requestId);
+    uncount('liaisonResidents', 'res-b1-01', first.requestId);
+    expect(counters()).toEqual(before);
+    // The retry raises both: the refused insert (1), the request with its counters (1), the
+    // binding (1), the two counters (2).
+    expect(await exactly(5, call(RESIDENT, 'submitRequest', data, key))).toEqual(first);
+    expect(counters()).toEqual({ household: before.household + 1, resident: before.resident + 1 });
+    // Once counted, a retry reads and changes nothing.
+    expect(await exactly(3, call(RESIDENT, 'submitRequest', data, key))).toEqual(first);
+    expect(counters()).toEqual({ household: before.household + 1, resident: before.resident + 1 });
+
+    // Died between the two counters: only the missing one is raised.
+    uncount('liaisonResidents', 'res-b1-01', first.requestId);
+    expect(await exactly(4, call(RESIDENT, 'submitRequest', data, key))).toEqual(first);
+    expect(counters()).toEqual({ household: before.household + 1, resident: before.resident + 1 });
+
+    // Resolving drops both once and forgets the request.
+    await exactly(
+      4,
+      call(MEMBER, 'updateRequest', {
+        requestId: first.requestId,
+        status: 'resolved',
+        note: '修好了',
+      }),
+    );
+    expect(counters()).toEqual(before);
+    for (const [c, id] of [
+      ['liaisonHouseholds', HH],
+      ['liaisonResidents', 'res-b1-01'],
+    ]) {
+      expect((emu.db.get(c, id) as { countedRequests?: string[] }).countedRequests).not.toContain(
+        first.requestId,
+      );
+    }
+    // A retry of the resolved request answers what it became, counting nothing.
+    expect(await exactly(3, call(RESIDENT, 'submitRequest', data, key))).toMatchObject({
+      requestId: first.requestId,
+      status: 'resolved',
+    });
+    expect(counters()).toEqual(before);
+  });
+
+  test('two calls with the same requestId at once count once', async () => {
+    const before = counters();
+    const key = rid();
+    const data = { category: 'repair', text: '单元门禁坏了' };
+    const both = await Promise.all([
+      call(RESIDENT, 'submitRequest', data, key),
+      call(RESIDENT, 'submitRequest', data, key),
+    ]);
+    const ids = both.map((r) => ok(r.result).requestId);
+    expect(ids[0]).toBe(ids[1]);
+    expect(counters()).toEqual({ household: before.household + 1, resident: before.resident + 1 });
+  });
+});
+
+describe('the resident home card', () => {
+  const branchCall = branchCaller(() => emu);
+
+  test('the newest 3 requests through branch.me and myLiaison, without an extra request', async () => {
+    const sent: string[] = [];
+    for (const t of ['第一件事情', '第二件事情', '第三件事情']) {
+      sent.push((await exactly(4, submit({ text: t }))).requestId);
+    }
+    // Distinct creation times, newest last sent.
+    sent.forEach((id, i) =>
+      emu.db.update(
+        'liaisonRequests',
+        { _id: id },
+        { $set: { createdAt: new Date(Date.now() + (i + 1) * 1000) } },
+        { multi: false, upsert: false, replace: false },
+      ),
+    );
+    const me = await branchCall(RESIDENT, 'me');
+    expect(me.dbRequests).toBe(2);
+    const card = ok(me.result).liaison!;
+    expect(card.recentRequests.map((q) => q.requestId)).toEqual([...sent].reverse());
+    expect(card.recentRequests[0]).toEqual({
+      requestId: sent[2],
+      householdId: HH,
+      category: 'repair',
+      text: '第三件事情',
+      urgent: false,
+      status: 'submitted',
+      level: 0,
+      overdue: false,
+      dueAt: expect.any(String),
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+      rating: null,
+      memberName: '李秀英',
+      grid: '幸福里第一网格',
+      held: false,
+    });
+    // Never anyone's phone or address, nor the resident block (it is their own).
+    expect(JSON.stringify(card.recentRequests)).not.toContain(PHONE);
+    expect(card.recentRequests.every((q) => q.resident === undefined)).toBe(true);
+
+    const mine = await exactly(2, call(RESIDENT, 'myLiaison'));
+    if (!mine.bound) throw new Error('expected bound');
+    expect(mine.recentRequests).toEqual(card.recentRequests);
+    expect(mine.requests.slice(0, 3)).toEqual(mine.recentRequests);
+    // The seed's two requests of the household are older.
+    expect(mine.requests.map((q) => q.requestId)).toEqual([
+      ...[...sent].reverse(),
+      'req-demo-open',
+      'req-demo-closed',
+    ]);
+
+    // A household with fewer: all of them; none: empty.
+    ok(
+      (await call('demo-newcomer', 'bindResident', { cardCode: 'XFLB4E5F', phoneLast4: '5678' }))
+        .result,
+    );
+    expect(ok((await branchCall('demo-newcomer', 'me')).result).liaison?.recentRequests).toEqual(
+      [],
+    );
+    const one = (await exactly(4, submit({}, 'demo-newcomer'))).requestId;
+    const newcomer = await exactly(2, call('demo-newcomer', 'myLiaison'));
+    expect(newcomer.bound && newcomer.recentRequests.map((q) => q.requestId)).toEqual([one]);
   });
 });
