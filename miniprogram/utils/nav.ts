@@ -71,6 +71,8 @@ export const ROUTES = {
   residentsExport: '/packages/liaison-admin/export/index',
   cardSheet: '/packages/liaison-admin/cards/index',
   liaisonDashboard: '/packages/liaison-admin/dashboard/index',
+  liaisonRequests: '/packages/liaison-admin/requests/index',
+  stepDown: '/packages/liaison-admin/step-down/index',
 } as const;
 
 /** Tab pages (app.json tabBar) must be opened with switchTab. */

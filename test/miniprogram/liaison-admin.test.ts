@@ -1,6 +1,6 @@
 /**
  * Secretaries' 联户 pages (issue #7, packages/liaison-admin): 中心户管理, 设立中心户, 导入联系户,
- * 导出名单, 打印连心卡, 联户看板.
+ * 导出名单, 打印连心卡, 联户看板, 求助列表, 卸任中心户.
  */
 import type {
   DashboardFigures,
@@ -8,8 +8,10 @@ import type {
   HouseholdItem,
   LiaisonSettings,
   MemberItem,
+  RequestItem,
 } from '../../typings/api';
 import { callsOf, emit, err, ok, stubBackend } from './helpers/backend';
+import { requestItem } from './helpers/liaison-member';
 import { loadPage, prepare, tap, waitFor, type LoadedPage } from './helpers/load';
 import { restoreWx, stubWx, useEnvVersion, useFontScale, useStorage } from './helpers/wx';
 
@@ -19,6 +21,8 @@ const IMPORT = 'packages/liaison-admin/import/index';
 const EXPORT = 'packages/liaison-admin/export/index';
 const CARDS = 'packages/liaison-admin/cards/index';
 const DASHBOARD = 'packages/liaison-admin/dashboard/index';
+const REQUESTS = 'packages/liaison-admin/requests/index';
+const STEP_DOWN = 'packages/liaison-admin/step-down/index';
 
 let opened: LoadedPage | null = null;
 function open(route: string, query: Record<string, string> = {}): LoadedPage {
@@ -111,7 +115,8 @@ function usePreviewUploads(): string[] {
 }
 
 beforeAll(() => {
-  for (const r of [HOUSEHOLDS, DESIGNATE, IMPORT, EXPORT, CARDS, DASHBOARD]) prepare(r);
+  for (const r of [HOUSEHOLDS, DESIGNATE, IMPORT, EXPORT, CARDS, DASHBOARD, REQUESTS, STEP_DOWN])
+    prepare(r);
 }, 120_000);
 beforeEach(() => {
   useEnvVersion('develop');
@@ -143,6 +148,7 @@ describe('central households of a branch', () => {
     nextCursor: null,
     grids: ['幸福里第一网格', '幸福里第二网格'],
     settings: SETTINGS,
+    canSeeResidents: true,
   };
 
   test('one call on open; each row says the facts; 还需联系 only below the norm; tap opens the household', async () => {
@@ -168,7 +174,7 @@ describe('central households of a branch', () => {
     expect($(page, '#open-hh2')).toBeFalsy();
     expect(text(page, '#norm')).toContain('5–10 户');
 
-    tap($(page, '#household-hh2'));
+    tap($(page, '#open-household-hh2'));
     await waitFor(() => expect(navigate).toHaveBeenCalled());
     expect(navigate.mock.calls[0][0].url).toBe('/packages/liaison/household/index?householdId=hh2');
   });
@@ -214,16 +220,72 @@ describe('central households of a branch', () => {
     stubBackend({ 'liaison.listHouseholds': () => ok(PAGE) });
     const page = open(HOUSEHOLDS, { branchId: 'b1' });
     await waitFor(() => expect($(page, '#household-hh1')).toBeTruthy());
-    for (const id of ['#designate', '#go-import', '#go-export', '#go-cards', '#go-dashboard'])
-      tap($(page, id));
-    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(5));
+    const tools = [
+      '#designate',
+      '#go-import',
+      '#go-export',
+      '#go-cards',
+      '#go-requests',
+      '#go-dashboard',
+    ];
+    for (const id of tools) tap($(page, id));
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(6));
     expect(navigate.mock.calls.map((c) => c[0].url)).toEqual([
       '/packages/liaison-admin/designate/index?branchId=b1',
       '/packages/liaison-admin/import/index?branchId=b1',
       '/packages/liaison-admin/export/index?branchId=b1',
       '/packages/liaison-admin/cards/index?branchId=b1',
+      '/packages/liaison-admin/requests/index?branchId=b1',
       '/packages/liaison-admin/dashboard/index?branchId=b1',
     ]);
+  });
+
+  test('the mass-work member (canSeeResidents false): rows do not open residents; no resident tools; 设立中心户 and 联户看板 stay', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    stubBackend({ 'liaison.listHouseholds': () => ok({ ...PAGE, canSeeResidents: false }) });
+    const page = open(HOUSEHOLDS, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#household-hh1')).toBeTruthy());
+    // The facts of the row are still there: managing is counting, not reading residents.
+    expect(text(page, '#household-hh1')).toContain('联系户 6/10');
+    for (const id of ['#go-import', '#go-export', '#go-cards', '#go-requests'])
+      expect($(page, id)).toBeFalsy();
+    expect(page.text()).not.toContain('导入联系户');
+    expect(page.text()).not.toContain('打印连心卡');
+    expect($(page, '#step-down-hh1')).toBeTruthy();
+
+    tap($(page, '#open-household-hh1'));
+    tap($(page, '#designate'));
+    tap($(page, '#go-dashboard'));
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(2));
+    // A moment for a stray row tap to arrive, had it been wired.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(navigate.mock.calls.map((c) => c[0].url)).toEqual([
+      '/packages/liaison-admin/designate/index?branchId=b1',
+      '/packages/liaison-admin/dashboard/index?branchId=b1',
+    ]);
+  });
+
+  test('before the answer says so, the resident tools are not shown', async () => {
+    stubBackend({ 'liaison.listHouseholds': () => ({ never: true }) });
+    const page = open(HOUSEHOLDS, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#designate')).toBeTruthy());
+    expect($(page, '#go-import')).toBeFalsy();
+    expect($(page, '#go-dashboard')).toBeTruthy();
+  });
+
+  test('卸任/转交 on a row opens the step-down page for that household, not its residents', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    stubBackend({ 'liaison.listHouseholds': () => ok(PAGE) });
+    const page = open(HOUSEHOLDS, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#step-down-hh1')).toBeTruthy());
+    expect(page.text()).toContain('卸任/转交');
+    tap($(page, '#step-down-hh1'));
+    await waitFor(() => expect(navigate).toHaveBeenCalled());
+    await new Promise((r) => setTimeout(r, 50));
+    expect(navigate).toHaveBeenCalledTimes(1);
+    expect(navigate.mock.calls[0][0].url).toBe(
+      `/packages/liaison-admin/step-down/index?householdId=hh1&branchId=b1&memberName=${encodeURIComponent('李秀英')}&residentCount=6`,
+    );
   });
 
   test('empty: says so and offers 设立中心户; an error offers 重试; pages and refreshes load again', async () => {
@@ -699,6 +761,7 @@ describe('dashboard', () => {
       ],
       settings: SETTINGS,
       canEditSettings: false,
+      canSeeResidents: true,
       committeeId: 'org-committee',
       ...over,
     };
@@ -731,6 +794,18 @@ describe('dashboard', () => {
     tap($(page, '#needs-hh2'));
     await waitFor(() => expect(navigate).toHaveBeenCalled());
     expect(navigate.mock.calls[0][0].url).toBe('/packages/liaison/household/index?householdId=hh2');
+  });
+
+  test('the mass-work member sees figures only: no request list, no way into residents', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    stubBackend({ 'liaison.dashboard': () => ok(dashboard({ canSeeResidents: false })) });
+    const page = open(DASHBOARD, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#totals')).toBeTruthy());
+    expect($(page, '#go-requests')).toBeFalsy();
+    tap($(page, '#figure-open'));
+    tap($(page, '#needs-hh2'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(navigate).not.toHaveBeenCalled();
   });
 
   test('committee secretaries change the settings: checked here, then sent with the committee', async () => {
@@ -782,6 +857,26 @@ describe('dashboard', () => {
     expect(toast.mock.calls.some((c) => c[0].title === '已保存')).toBe(true);
   });
 
+  test('查看求助 opens the branch’s open requests; 已超时 and 未办结 open their tab; other figures do not', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    stubBackend({ 'liaison.dashboard': () => ok(dashboard()) });
+    const page = open(DASHBOARD, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#totals')).toBeTruthy());
+    expect(page.text()).toContain('查看求助');
+    tap($(page, '#go-requests'));
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(1));
+    tap($(page, '#figure-households'));
+    tap($(page, '#figure-overdue'));
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(2));
+    tap($(page, '#figure-open'));
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(3));
+    expect(navigate.mock.calls.map((c) => c[0].url)).toEqual([
+      '/packages/liaison-admin/requests/index?branchId=b1&status=open',
+      '/packages/liaison-admin/requests/index?branchId=b1&status=overdue',
+      '/packages/liaison-admin/requests/index?branchId=b1&status=open',
+    ]);
+  });
+
   test('an error says why and offers 重试; pull to refresh loads again', async () => {
     stubWx('stopPullDownRefresh', jest.fn());
     const calls = stubBackend({
@@ -794,5 +889,344 @@ describe('dashboard', () => {
     await waitFor(() => expect($(page, '#totals')).toBeTruthy());
     page.instance.onPullDownRefresh();
     await waitFor(() => expect(callsOf(calls, 'liaison.dashboard')).toHaveLength(3));
+  });
+});
+
+// ---------------------------------------------------------------- 求助列表
+
+describe('requests of a branch or escalated to the committee', () => {
+  const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+  const A = requestItem({
+    requestId: 'rq-a',
+    urgent: true,
+    overdue: true,
+    level: 1,
+    createdAt: minutesAgo(5),
+  });
+  const B = requestItem({
+    requestId: 'rq-b',
+    category: 'policy',
+    text: '想咨询医保报销',
+    status: 'accepted',
+    level: 2,
+    memberName: '王建国',
+    grid: '幸福里第二网格',
+    createdAt: minutesAgo(30),
+  });
+  const C = requestItem({ requestId: 'rq-c', status: 'closed', createdAt: minutesAgo(40) });
+  const page1 = (items: RequestItem[], nextCursor: string | null = null) =>
+    ok({ items, nextCursor });
+
+  test('a branch: one call on open for its open requests; rows say what, where, who, how far; tap → 处理求助', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    const calls = stubBackend({ 'liaison.listRequests': () => page1([A, B]) });
+    const page = open(REQUESTS, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#request-rq-a')).toBeTruthy());
+    expect(calls).toHaveLength(1);
+    expect(calls[0].data).toEqual({ scope: 'branch', branchId: 'b1', status: 'open' });
+
+    const a = text(page, '#request-rq-a');
+    expect(a).toContain('维修');
+    expect(a).toContain('厨房水管漏水，麻烦帮忙看看');
+    expect(a).toContain('幸福里第一网格');
+    expect(a).toContain('中心户 李明');
+    expect(a).toContain('已转支部书记');
+    expect(a).toContain('紧急');
+    expect(a).toContain('已超时');
+    expect(a).toContain('待受理');
+    expect(a).toContain('5 分钟前');
+    const b = text(page, '#request-rq-b');
+    expect(b).toContain('政策咨询');
+    expect(b).toContain('中心户 王建国');
+    expect(b).toContain('已转社区党委');
+    expect(b).toContain('处理中');
+    expect(b).toContain('30 分钟前');
+    expect(b).not.toContain('紧急');
+    expect(b).not.toContain('已超时');
+
+    tap($(page, '#request-rq-b'));
+    await waitFor(() => expect(navigate).toHaveBeenCalled());
+    expect(navigate.mock.calls[0][0].url).toBe('/packages/liaison/request/index?requestId=rq-b');
+  });
+
+  test('the tabs: 已超时 asks for overdue, 全部 for no status; each empty tab says so', async () => {
+    const calls = stubBackend({
+      'liaison.listRequests': (d) =>
+        d.status === 'overdue' ? page1([]) : d.status ? page1([A]) : page1([A, B, C]),
+    });
+    const page = open(REQUESTS, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#request-rq-a')).toBeTruthy());
+    emit($(page, '#filters'), 'change', { value: 'overdue' });
+    await waitFor(() => expect(text(page, '#state')).toContain('没有超时的求助'));
+    expect(calls[1].data).toEqual({ scope: 'branch', branchId: 'b1', status: 'overdue' });
+    expect($(page, '#request-rq-a')).toBeFalsy();
+
+    emit($(page, '#filters'), 'change', { value: '' });
+    await waitFor(() => expect($(page, '#request-rq-c')).toBeTruthy());
+    expect(calls[2].data).toEqual({ scope: 'branch', branchId: 'b1' });
+    expect(text(page, '#request-rq-c')).toContain('已评价');
+    expect(page.page.querySelectorAll('.request')).toHaveLength(3);
+    // The same tab again asks nothing.
+    emit($(page, '#filters'), 'change', { value: '' });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls).toHaveLength(3);
+  });
+
+  test('20 a page: the bottom asks with the cursor and appends; pull to refresh and coming back ask afresh', async () => {
+    stubWx('stopPullDownRefresh', jest.fn());
+    const many = Array.from({ length: 20 }, (_, i) =>
+      requestItem({ requestId: `rq-${i}`, createdAt: minutesAgo(i + 1) }),
+    );
+    const calls = stubBackend({
+      'liaison.listRequests': (d) => (d.cursor ? page1([C]) : page1(many, 'c2')),
+    });
+    const page = open(REQUESTS, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#request-rq-19')).toBeTruthy());
+    expect($(page, '#more')).toBeTruthy();
+    page.instance.onReachBottom();
+    await waitFor(() => expect($(page, '#request-rq-c')).toBeTruthy());
+    expect(calls[1].data).toEqual({
+      scope: 'branch',
+      branchId: 'b1',
+      status: 'open',
+      cursor: 'c2',
+    });
+    expect(page.page.querySelectorAll('.request')).toHaveLength(21);
+    expect(text(page, '#no-more')).toBe('已显示全部');
+
+    page.instance.onPullDownRefresh();
+    await waitFor(() => expect(calls).toHaveLength(3));
+    expect(calls[2].data).toEqual({ scope: 'branch', branchId: 'b1', status: 'open' });
+    await waitFor(() => expect(page.page.querySelectorAll('.request')).toHaveLength(20));
+    // Back from handling one (the first onShow was the opening itself).
+    page.instance.onShow();
+    await waitFor(() => expect(calls).toHaveLength(4));
+  });
+
+  test('the committee: ?committeeId= asks for the committee’s, titled so; ?status=overdue opens that tab', async () => {
+    const title = stubWx('setNavigationBarTitle', jest.fn());
+    const calls = stubBackend({ 'liaison.listRequests': () => page1([B]) });
+    const page = open(REQUESTS, { committeeId: 'org-committee', status: 'overdue' });
+    await waitFor(() => expect($(page, '#request-rq-b')).toBeTruthy());
+    expect(calls).toHaveLength(1);
+    expect(calls[0].data).toEqual({
+      scope: 'committee',
+      committeeId: 'org-committee',
+      status: 'overdue',
+    });
+    expect(page.instance.data.filter).toBe('overdue');
+    expect(title.mock.calls[0][0].title).toBe('上报党委的求助');
+  });
+
+  test('an error offers 重试; empty says so; without a branch or committee nothing is asked', async () => {
+    const calls = stubBackend({
+      'liaison.listRequests': (_d, _c, nth) =>
+        nth === 0 ? err('FORBIDDEN', '只有支部书记和副书记可以查看本支部的求助') : page1([]),
+    });
+    const page = open(REQUESTS, { branchId: 'b1' });
+    await waitFor(() => expect(text(page, '#state')).toContain('只有支部书记和副书记'));
+    tap($(page, '#state')!.querySelector('#retry'));
+    await waitFor(() => expect(text(page, '#state')).toContain('没有未办结的求助'));
+    expect(calls).toHaveLength(2);
+    opened?.detach();
+
+    const none = open(REQUESTS, {});
+    await waitFor(() => expect(text(none, '#state')).toContain('请从联户页进入'));
+    expect(calls).toHaveLength(2);
+  });
+});
+
+// ---------------------------------------------------------------- 卸任中心户
+
+describe('stepping down', () => {
+  /** hh1 (6 residents) steps down; hh2 has room for 7, hh3 for 5, hh4 none. */
+  const LIST = {
+    items: [
+      household(),
+      household({ householdId: 'hh2', memberName: '王建国', residentCount: 3 }),
+      household({
+        householdId: 'hh3',
+        memberName: '赵丽',
+        grid: '幸福里第二网格',
+        residentCount: 5,
+      }),
+      household({ householdId: 'hh4', memberName: '孙强', residentCount: 10 }),
+    ],
+    nextCursor: null,
+    grids: ['幸福里第一网格', '幸福里第二网格'],
+    settings: SETTINGS,
+    canSeeResidents: true,
+  };
+
+  test('one call on open; the household itself is not offered; room under the maximum; no room, no choice', async () => {
+    const calls = stubBackend({ 'liaison.listHouseholds': () => ok(LIST) });
+    const page = open(STEP_DOWN, { householdId: 'hh1', branchId: 'b1' });
+    await waitFor(() => expect($(page, '#target-hh2')).toBeTruthy());
+    expect(calls).toHaveLength(1);
+    expect(calls[0].data).toEqual({ branchId: 'b1' });
+    expect($(page, '#target-hh1')).toBeFalsy();
+    expect(text(page, '#source')).toContain('李秀英卸任');
+    expect(text(page, '#source')).toContain('6 户群众');
+
+    expect(text(page, '#room-hh2')).toBe('还能联系 7 户');
+    expect(text(page, '#room-hh3')).toBe('还能联系 5 户，容纳不下');
+    expect(text(page, '#room-hh4')).toBe('已满，容纳不下');
+    expect(page.instance.data.items.map((t: any) => [t.householdId, t.disabled])).toEqual([
+      ['hh2', false],
+      ['hh3', true],
+      ['hh4', true],
+    ]);
+
+    // A household without room cannot be chosen, and says why.
+    tap($(page, '#target-hh3'));
+    await waitFor(() => expect(text(page, '#choice-error')).toContain('赵丽只能再联系 5 户'));
+    expect(page.instance.data.picked).toBeNull();
+    tap($(page, '#next'));
+    await waitFor(() => expect(text(page, '#choice-error')).toBe('请选择接收联系户的中心户'));
+    expect($(page, '#confirm')).toBeFalsy();
+    expect(callsOf(calls, 'liaison.stepDown')).toHaveLength(0);
+  });
+
+  test('choose → a confirm step says what happens → stepDown { householdId, toHouseholdId }; the result, then back to the list', async () => {
+    const back = stubWx('navigateBack', jest.fn());
+    const calls = stubBackend({
+      'liaison.listHouseholds': () => ok(LIST),
+      'liaison.stepDown': () => ok({ householdId: 'hh1', movedResidents: 6 }),
+    });
+    const page = open(STEP_DOWN, { householdId: 'hh1', branchId: 'b1' });
+    await waitFor(() => expect($(page, '#target-hh2')).toBeTruthy());
+    tap($(page, '#target-hh2'));
+    await waitFor(() => expect(page.instance.data.picked?.householdId).toBe('hh2'));
+    tap($(page, '#next'));
+    await waitFor(() => expect($(page, '#confirm')).toBeTruthy());
+    const said = text(page, '#confirm-text');
+    expect(said).toContain('李秀英卸任党员中心户');
+    expect(said).toContain('6 户群众和 1 件未办结的求助转交给王建国（幸福里第一网格）');
+    expect(said).toContain('王建国联系 9/10 户');
+    expect(said).toContain('请重新打印');
+    expect(callsOf(calls, 'liaison.stepDown')).toHaveLength(0);
+
+    // 返回重新选择 sends nothing and keeps the choice.
+    tap($(page, '#back-to-choice'));
+    await waitFor(() => expect($(page, '#target-hh2')).toBeTruthy());
+    expect(callsOf(calls, 'liaison.stepDown')).toHaveLength(0);
+    tap($(page, '#next'));
+    await waitFor(() => expect($(page, '#confirm')).toBeTruthy());
+    tap($(page, '#confirm-send'));
+    await waitFor(() => expect($(page, '#done')).toBeTruthy());
+    expect(callsOf(calls, 'liaison.stepDown').map((c) => c.data)).toEqual([
+      { householdId: 'hh1', toHouseholdId: 'hh2' },
+    ]);
+    expect(text(page, '#done-text')).toBe('6 户联系户已转交给王建国。');
+    tap($(page, '#back-to-list'));
+    await waitFor(() => expect(back).toHaveBeenCalled());
+  });
+
+  test('a household linking nobody: straight to the confirm step; stepDown without a target', async () => {
+    const back = stubWx(
+      'navigateBack',
+      jest.fn((o: any) => o.fail({ errMsg: 'navigateBack:fail' })),
+    );
+    const redirect = stubWx('redirectTo', jest.fn());
+    const calls = stubBackend({
+      'liaison.listHouseholds': () =>
+        ok({ ...LIST, items: [household({ residentCount: 0, openRequests: 0 })] }),
+      'liaison.stepDown': () => ok({ householdId: 'hh1', movedResidents: 0 }),
+    });
+    const page = open(STEP_DOWN, { householdId: 'hh1', branchId: 'b1' });
+    await waitFor(() => expect($(page, '#confirm')).toBeTruthy());
+    expect(text(page, '#confirm-text')).toContain('李秀英没有联系户');
+    expect($(page, '#back-to-choice')).toBeFalsy();
+    expect(page.text()).toContain('确认卸任');
+    expect(page.text()).not.toContain('转交');
+    expect(callsOf(calls, 'liaison.stepDown')).toHaveLength(0);
+    tap($(page, '#confirm-send'));
+    await waitFor(() => expect($(page, '#done')).toBeTruthy());
+    expect(callsOf(calls, 'liaison.stepDown').map((c) => c.data)).toEqual([{ householdId: 'hh1' }]);
+    expect(text(page, '#done-text')).toBe('这一户已不再是党员中心户。');
+    // Opened without the list behind it: the list is opened instead.
+    tap($(page, '#back-to-list'));
+    await waitFor(() => expect(redirect).toHaveBeenCalled());
+    expect(back).toHaveBeenCalled();
+    expect(redirect.mock.calls[0][0].url).toBe(
+      '/packages/liaison-admin/households/index?branchId=b1',
+    );
+  });
+
+  test('FULL meanwhile: back to the choice with the reason and the counts afresh; other errors stay on the step', async () => {
+    let full = false;
+    const calls = stubBackend({
+      'liaison.listHouseholds': () =>
+        ok(
+          full
+            ? {
+                ...LIST,
+                items: LIST.items.map((h) =>
+                  h.householdId === 'hh2' ? { ...h, residentCount: 8 } : h,
+                ),
+              }
+            : LIST,
+        ),
+      'liaison.stepDown': (_d, _c, nth) => {
+        if (nth === 0) return err('UNAVAILABLE', '网络不可用，请检查网络后重试');
+        full = true;
+        return err('FULL', '王建国这一户最多联系 10 户，只能再接收 2 户');
+      },
+    });
+    const page = open(STEP_DOWN, { householdId: 'hh1', branchId: 'b1' });
+    await waitFor(() => expect($(page, '#target-hh2')).toBeTruthy());
+    tap($(page, '#target-hh2'));
+    tap($(page, '#next'));
+    await waitFor(() => expect($(page, '#confirm')).toBeTruthy());
+    tap($(page, '#confirm-send'));
+    await waitFor(() => expect(text(page, '#action-error')).toContain('网络不可用'));
+    expect($(page, '#confirm')).toBeTruthy();
+    tap($(page, '#confirm-send'));
+    await waitFor(() => expect(text(page, '#choice-error')).toContain('只能再接收 2 户'));
+    await waitFor(() => expect(callsOf(calls, 'liaison.listHouseholds')).toHaveLength(2));
+    await waitFor(() => expect(text(page, '#room-hh2')).toBe('还能联系 2 户，容纳不下'));
+    expect(page.instance.data.picked).toBeNull();
+    expect($(page, '#done')).toBeFalsy();
+  });
+
+  test('not on the first page: the query’s count judges the choices; found later, the list’s count wins', async () => {
+    const calls = stubBackend({
+      'liaison.listHouseholds': (d) =>
+        d.cursor
+          ? ok({ ...LIST, items: [household({ residentCount: 8 })], nextCursor: null })
+          : ok({ ...LIST, items: LIST.items.slice(1), nextCursor: 'c2' }),
+    });
+    const page = open(STEP_DOWN, {
+      householdId: 'hh1',
+      branchId: 'b1',
+      memberName: '李秀英',
+      residentCount: '6',
+    });
+    await waitFor(() => expect($(page, '#target-hh2')).toBeTruthy());
+    expect(text(page, '#source')).toContain('6 户群众');
+    expect(page.instance.data.items.map((t: any) => t.disabled)).toEqual([false, true, true]);
+    page.instance.onReachBottom();
+    await waitFor(() => expect(callsOf(calls, 'liaison.listHouseholds')).toHaveLength(2));
+    expect(calls[1].data).toEqual({ branchId: 'b1', cursor: 'c2' });
+    await waitFor(() => expect(text(page, '#source')).toContain('8 户群众'));
+    // 8 to move: hh2 (room 7) no longer fits.
+    expect(page.instance.data.items.map((t: any) => t.disabled)).toEqual([true, true, true]);
+  });
+
+  test('no other household: says so and offers 设立中心户; a household not in the branch’s list says so', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    stubBackend({ 'liaison.listHouseholds': () => ok({ ...LIST, items: [household()] }) });
+    const page = open(STEP_DOWN, { householdId: 'hh1', branchId: 'b1' });
+    await waitFor(() => expect(text(page, '#state')).toContain('没有其他中心户可以接收'));
+    tap($(page, '#state')!.querySelector('#empty-action'));
+    await waitFor(() => expect(navigate).toHaveBeenCalled());
+    expect(navigate.mock.calls[0][0].url).toBe(
+      '/packages/liaison-admin/designate/index?branchId=b1',
+    );
+    opened?.detach();
+
+    const gone = open(STEP_DOWN, { householdId: 'hh9', branchId: 'b1' });
+    await waitFor(() => expect(text(gone, '#state')).toContain('可能已经卸任'));
+    expect($(gone, '#target-hh1')).toBeFalsy();
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The central household member's pages (issue #7, `packages/liaison/`): my linked households
- * with the recorded phone reveal and the liaison card, adding / editing a household, handling
- * a request, logging a visit, the service records.
+ * with the recorded phone reveal and the liaison card, the household's own settings (the
+ * member's phone consent, service promise, address and grid, stepping down), a refused list,
+ * adding / editing / removing a household, handling a request, logging a visit, the service
+ * records.
  */
 import { callsOf, emit, err, ok, stubBackend } from './helpers/backend';
 import {
@@ -235,6 +237,220 @@ describe('household: my linked households', () => {
   });
 });
 
+describe('household: settings and stepping down', () => {
+  /** What `can` says to the member themselves, to a secretary, and to a member who manages too. */
+  const OWNER = { reveal: true, manage: false, seeCare: true, logService: true };
+  const SECRETARY = { reveal: true, manage: true, seeCare: true, logService: false };
+
+  async function openAs(
+    can: typeof OWNER,
+    handlers: Parameters<typeof stubBackend>[0] = {},
+    items = [resident(1), resident(2)],
+  ) {
+    const calls = stubBackend({
+      'liaison.listResidents': () => ok(residents({ can }, items)),
+      ...handlers,
+    });
+    const page = open(HOUSEHOLD, { householdId: HH });
+    await waitFor(() => expect($(page, '#settings')).toBeTruthy());
+    return { calls, page };
+  }
+
+  test('the member turns 向联系户公开我的手机号 off and on; only showPhone is sent', async () => {
+    const { calls, page } = await openAs(OWNER, {
+      'liaison.updateHousehold': (d) => ok({ household: household({ showPhone: d.showPhone }) }),
+    });
+    expect(text(page, '#show-phone-row')).toContain('向联系户公开我的手机号');
+    expect(text(page, '#show-phone-hint')).toContain('联系户能看到您的手机号');
+    expect($(page, '#show-phone')!.instance.data.value).toBe(true);
+    expect($(page, '#show-phone')!.instance.data.disabled).toBe(false);
+
+    emit($(page, '#show-phone'), 'change', { value: false });
+    await waitFor(() => expect(callsOf(calls, 'liaison.updateHousehold')).toHaveLength(1));
+    await waitFor(() => expect(page.instance.data.saving).toBe(''));
+    expect(text(page, '#show-phone-hint')).toContain('联系户看不到您的手机号');
+    expect($(page, '#show-phone')!.instance.data.value).toBe(false);
+    emit($(page, '#show-phone'), 'change', { value: true });
+    await waitFor(() => expect(callsOf(calls, 'liaison.updateHousehold')).toHaveLength(2));
+    const sent = callsOf(calls, 'liaison.updateHousehold');
+    expect(sent.map((c) => c.data)).toEqual([
+      { householdId: HH, showPhone: false },
+      { householdId: HH, showPhone: true },
+    ]);
+    expect(sent[0].requestId).toBeTruthy();
+    await waitFor(() => expect($(page, '#show-phone')!.instance.data.value).toBe(true));
+  });
+
+  test('a refused change puts the switch back and says why', async () => {
+    const { page } = await openAs(OWNER, {
+      'liaison.updateHousehold': () => err('FORBIDDEN', '是否公开电话只能由党员本人决定'),
+    });
+    emit($(page, '#show-phone'), 'change', { value: false });
+    await waitFor(() =>
+      expect(text(page, '#settings-error')).toBe('是否公开电话只能由党员本人决定'),
+    );
+    expect($(page, '#show-phone')!.instance.data.value).toBe(true);
+    expect(text(page, '#show-phone-hint')).toContain('联系户能看到您的手机号');
+  });
+
+  test('a secretary sees the consent but cannot change it', async () => {
+    const { calls, page } = await openAs(SECRETARY);
+    expect($(page, '#show-phone')!.instance.data.disabled).toBe(true);
+    expect(text(page, '#show-phone-row')).toContain('向联系户公开李明的手机号');
+    expect(text(page, '#show-phone-hint')).toBe('已公开，只有李明本人可以修改');
+    // Even if the switch reported a change, nothing is sent.
+    emit($(page, '#show-phone'), 'change', { value: false });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(callsOf(calls, 'liaison.updateHousehold')).toHaveLength(0);
+  });
+
+  test('服务承诺: edited by the member, only the promise is sent, the answer shows', async () => {
+    const { calls, page } = await openAs(OWNER, {
+      'liaison.updateHousehold': (d) => ok({ household: household({ promise: d.promise }) }),
+    });
+    // Address and grid are the managers'.
+    expect($(page, '#edit-place')).toBeFalsy();
+    tap($(page, '#edit-promise'));
+    await waitFor(() => expect($(page, '#promise-input')).toBeTruthy());
+    expect($(page, '#promise-input')!.instance.data.value).toBe('有事您说话，随叫随到');
+    emit($(page, '#promise-input'), 'change', { value: 'x'.repeat(201) });
+    tap($(page, '#save-promise'));
+    await waitFor(() => expect(text(page, '#settings-error')).toBe('服务承诺最多 200 个字'));
+    emit($(page, '#promise-input'), 'change', { value: ' 每周上门走访一次 ' });
+    tap($(page, '#save-promise'));
+    await waitFor(() => expect($(page, '#promise-form')).toBeFalsy());
+    expect(callsOf(calls, 'liaison.updateHousehold').map((c) => c.data)).toEqual([
+      { householdId: HH, promise: '每周上门走访一次' },
+    ]);
+    expect(text(page, '#promise-value')).toBe('每周上门走访一次');
+    expect(text(page, '#promise')).toContain('每周上门走访一次');
+  });
+
+  test('地址和网格: managers edit them; unchanged fields are not sent', async () => {
+    const { calls, page } = await openAs(SECRETARY, {
+      'liaison.updateHousehold': (d) =>
+        ok({
+          household: household({
+            ...(d.address ? { address: d.address } : {}),
+            grid: d.grid ?? '幸福里第一网格',
+          }),
+        }),
+    });
+    tap($(page, '#edit-place'));
+    await waitFor(() => expect($(page, '#grid-input')).toBeTruthy());
+    expect($(page, '#address-input')!.instance.data.value).toBe('幸福里 3栋2单元301室');
+    emit($(page, '#grid-input'), 'change', { value: '' });
+    tap($(page, '#save-place'));
+    await waitFor(() => expect(text(page, '#settings-error')).toBe('请填写网格'));
+    emit($(page, '#grid-input'), 'change', { value: '幸福里第二网格' });
+    tap($(page, '#save-place'));
+    await waitFor(() => expect($(page, '#place-form')).toBeFalsy());
+    expect(callsOf(calls, 'liaison.updateHousehold').map((c) => c.data)).toEqual([
+      { householdId: HH, grid: '幸福里第二网格' },
+    ]);
+    expect(text(page, '#place-value')).toContain('幸福里第二网格');
+  });
+
+  test('卸任中心户: managers go to the step-down page with the household and branch', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    const { calls, page } = await openAs(SECRETARY);
+    tap($(page, '#step-down'));
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(1));
+    expect(navigate.mock.calls[0][0].url).toBe(
+      `/packages/liaison-admin/step-down/index?householdId=${HH}&branchId=org-branch-1`,
+    );
+    expect(callsOf(calls, 'liaison.stepDown')).toHaveLength(0);
+  });
+
+  test('卸任中心户: the member with residents is told to ask the secretary; no button', async () => {
+    const { page } = await openAs(OWNER);
+    expect($(page, '#step-down')).toBeFalsy();
+    expect(text(page, '#step-down-hint')).toBe('请联系支部书记把联系户转交给其他中心户后再卸任');
+  });
+
+  test('卸任中心户: the member with no residents confirms on the page, then stepDown and back', async () => {
+    const back = stubWx('navigateBack', jest.fn());
+    const { calls, page } = await openAs(
+      OWNER,
+      {
+        'liaison.stepDown': (_d, _c, nth) =>
+          nth === 0
+            ? err('UNAVAILABLE', '网络不可用，请检查网络后重试')
+            : ok({ householdId: HH, movedResidents: 0 }),
+      },
+      [],
+    );
+    expect($(page, '#step-down-hint')).toBeFalsy();
+    tap($(page, '#step-down'));
+    await waitFor(() => expect($(page, '#step-down-confirm')).toBeTruthy());
+    expect(text(page, '#step-down-confirm')).toContain('确认卸任中心户');
+    // 不了 sends nothing.
+    tap($(page, '#step-down-cancel'));
+    await waitFor(() => expect($(page, '#step-down-confirm')).toBeFalsy());
+    await new Promise((r) => setTimeout(r, 30));
+    expect(callsOf(calls, 'liaison.stepDown')).toHaveLength(0);
+
+    tap($(page, '#step-down'));
+    await waitFor(() => expect($(page, '#step-down-confirm-btn')).toBeTruthy());
+    tap($(page, '#step-down-confirm-btn'));
+    await waitFor(() => expect(text(page, '#step-down-error')).toContain('网络不可用'));
+    expect(back).not.toHaveBeenCalled();
+    tap($(page, '#step-down-confirm-btn'));
+    await waitFor(() => expect(back).toHaveBeenCalledTimes(1));
+    expect(callsOf(calls, 'liaison.stepDown').map((c) => c.data)).toEqual([
+      { householdId: HH },
+      { householdId: HH },
+    ]);
+  });
+
+  test('a reader who may change nothing gets no settings', async () => {
+    stubBackend({
+      'liaison.listResidents': () =>
+        ok(residents({ can: { reveal: false, manage: false, seeCare: false, logService: false } })),
+    });
+    const page = open(HOUSEHOLD, { householdId: HH });
+    await waitFor(() => expect($(page, '#resident-res-b1-01')).toBeTruthy());
+    expect($(page, '#settings')).toBeFalsy();
+    expect($(page, '#step-down')).toBeFalsy();
+  });
+
+  test('FORBIDDEN (the mass-work member): the reason and 返回, no retry, no reload when shown', async () => {
+    const back = stubWx('navigateBack', jest.fn());
+    const calls = stubBackend({
+      'liaison.listResidents': () =>
+        err('FORBIDDEN', '群众工作委员管理中心户，但不查看联系户的个人信息'),
+    });
+    const page = open(HOUSEHOLD, { householdId: HH });
+    await waitFor(() => expect($(page, '#forbidden')).toBeTruthy());
+    expect(text(page, '#forbidden-message')).toBe(
+      '群众工作委员管理中心户，但不查看联系户的个人信息',
+    );
+    expect($(page, '#state')?.querySelector('#retry')).toBeFalsy();
+    expect($(page, '#settings')).toBeFalsy();
+    expect($(page, '#header')).toBeFalsy();
+    // Shown again, or pulled down: not asked again (it would be refused again).
+    page.instance.onShow();
+    page.instance.onPullDownRefresh();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(callsOf(calls, 'liaison.listResidents')).toHaveLength(1);
+    tap($(page, '#forbidden-back'));
+    await waitFor(() => expect(back).toHaveBeenCalledTimes(1));
+  });
+
+  test('another error keeps 重新加载', async () => {
+    const calls = stubBackend({
+      'liaison.listResidents': (_d, _c, nth) =>
+        nth === 0 ? err('UNAVAILABLE', '网络不可用，请检查网络后重试') : ok(residents()),
+    });
+    const page = open(HOUSEHOLD, { householdId: HH });
+    await waitFor(() => expect($(page, '#state')?.querySelector('#retry')).toBeTruthy());
+    expect($(page, '#forbidden')).toBeFalsy();
+    tap($(page, '#state')!.querySelector('#retry'));
+    await waitFor(() => expect($(page, '#resident-res-b1-01')).toBeTruthy());
+    expect(callsOf(calls, 'liaison.listResidents')).toHaveLength(2);
+  });
+});
+
 describe('resident-edit', () => {
   async function openAdd(handlers: Parameters<typeof stubBackend>[0] = {}, care = '1') {
     const calls = stubBackend(handlers);
@@ -394,6 +610,54 @@ describe('resident-edit', () => {
       notes: null,
     });
     await waitFor(() => expect(back).toHaveBeenCalled());
+  });
+
+  test('移出联系户 (managers): a confirm step says what is deleted, then removeResident and back', async () => {
+    const back = stubWx('navigateBack', jest.fn());
+    const calls = stubBackend({
+      'liaison.listResidents': () => ok(residents()),
+      'liaison.removeResident': (_d, _c, nth) =>
+        nth === 0 ? err('UNAVAILABLE', '网络不可用，请检查网络后重试') : ok({ removed: true }),
+    });
+    const page = open(EDIT, { householdId: HH, residentId: 'res-b1-01' });
+    await waitFor(() => expect($(page, '#remove')).toBeTruthy());
+    tap($(page, '#remove'));
+    await waitFor(() => expect($(page, '#remove-confirm')).toBeTruthy());
+    expect(text(page, '#remove-confirm')).toContain('确认把陈桂兰家移出联系户');
+    expect(text(page, '#remove-text')).toBe(
+      '移出后该户的姓名、地址、电话、标签和备注将被删除，求助记录只保留统计',
+    );
+    tap($(page, '#remove-cancel'));
+    await waitFor(() => expect($(page, '#remove-confirm')).toBeFalsy());
+    await new Promise((r) => setTimeout(r, 30));
+    expect(callsOf(calls, 'liaison.removeResident')).toHaveLength(0);
+
+    tap($(page, '#remove'));
+    await waitFor(() => expect($(page, '#remove-confirm-btn')).toBeTruthy());
+    tap($(page, '#remove-confirm-btn'));
+    await waitFor(() => expect(text(page, '#remove-error')).toContain('网络不可用'));
+    expect(back).not.toHaveBeenCalled();
+    tap($(page, '#remove-confirm-btn'));
+    await waitFor(() => expect(back).toHaveBeenCalledTimes(1));
+    expect(callsOf(calls, 'liaison.removeResident').map((c) => c.data)).toEqual([
+      { residentId: 'res-b1-01' },
+      { residentId: 'res-b1-01' },
+    ]);
+    expect(callsOf(calls, 'liaison.updateResident')).toHaveLength(0);
+  });
+
+  test('no 移出联系户 for the linked member who does not manage, nor when adding', async () => {
+    stubBackend({
+      'liaison.listResidents': () =>
+        ok(residents({ can: { reveal: true, manage: false, seeCare: true, logService: true } })),
+    });
+    const page = open(EDIT, { householdId: HH, residentId: 'res-b1-01' });
+    await waitFor(() => expect($(page, '#save')).toBeTruthy());
+    expect($(page, '#remove')).toBeFalsy();
+    opened?.detach();
+
+    const { page: adding } = await openAdd();
+    expect($(adding, '#remove')).toBeFalsy();
   });
 });
 

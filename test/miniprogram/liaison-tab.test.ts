@@ -1,4 +1,7 @@
-/** The 联户 tab (issue #7): my central household, its open requests, managers' entries. */
+/**
+ * The 联户 tab (issue #7): my central household, its open requests, managers' entries (求助列表
+ * only for those who may see residents) and the committee's escalated requests.
+ */
 import { callsOf, err, ok, stubBackend } from './helpers/backend';
 import { HH, household, requestItem, settings } from './helpers/liaison-member';
 import { loadPage, prepare, tap, waitFor, type LoadedPage } from './helpers/load';
@@ -90,20 +93,25 @@ describe('联户 tab', () => {
     expect(text(page, '#no-requests')).toBe('没有待办的求助');
   });
 
-  test('a secretary without a household of their own: 中心户管理 and 联户看板 per branch', async () => {
+  test('a secretary without a household of their own: 中心户管理, 求助列表 and 联户看板 per branch', async () => {
     const navigate = stubWx('navigateTo', jest.fn());
     stubBackend({
       'liaison.myHouseholds': () =>
         ok({
           households: [],
           requests: [],
-          manages: [{ branchId: 'org-branch-1', branchName: '幸福社区第一党支部' }],
+          manages: [
+            { branchId: 'org-branch-1', branchName: '幸福社区第一党支部', canSeeResidents: true },
+          ],
+          committees: [],
         }),
     });
     const page = open();
     await waitFor(() => expect($(page, '#manage')).toBeTruthy());
     expect(page.text()).toContain('幸福社区第一党支部');
+    expect(page.text()).toContain('联系户导入导出');
     expect($(page, '#requests')).toBeFalsy();
+    expect($(page, '#committees')).toBeFalsy();
     expect($(page, '#state')?.querySelector('#state-empty')).toBeFalsy();
 
     tap($(page, '#manage-org-branch-1'));
@@ -116,11 +124,65 @@ describe('联户 tab', () => {
     expect(navigate.mock.calls[1][0].url).toBe(
       '/packages/liaison-admin/dashboard/index?branchId=org-branch-1',
     );
+    tap($(page, '#requests-org-branch-1'));
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(3));
+    expect(navigate.mock.calls[2][0].url).toBe(
+      '/packages/liaison-admin/requests/index?branchId=org-branch-1',
+    );
+  });
+
+  test('the mass-work member (canSeeResidents false): no 求助列表 and no resident tools promised', async () => {
+    stubBackend({
+      'liaison.myHouseholds': () =>
+        ok({
+          households: [],
+          requests: [],
+          manages: [
+            { branchId: 'org-branch-1', branchName: '幸福社区第一党支部', canSeeResidents: false },
+            { branchId: 'org-branch-2', branchName: '幸福社区第二党支部', canSeeResidents: true },
+          ],
+          committees: [],
+        }),
+    });
+    const page = open();
+    await waitFor(() => expect($(page, '#manage-org-branch-1')).toBeTruthy());
+    expect($(page, '#dashboard-org-branch-1')).toBeTruthy();
+    expect($(page, '#requests-org-branch-1')).toBeFalsy();
+    expect($(page, '#requests-org-branch-2')).toBeTruthy();
+    expect($(page, '#manage-org-branch-1')!.instance.data.description).not.toContain('导入');
+    expect($(page, '#manage-org-branch-2')!.instance.data.description).toContain('导入');
+  });
+
+  test('a committee secretary: the 社区党委 group opens the requests escalated to the committee', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    stubBackend({
+      'liaison.myHouseholds': () =>
+        ok({
+          households: [],
+          requests: [],
+          manages: [],
+          committees: [{ committeeId: 'org-committee', name: '幸福社区党委' }],
+        }),
+    });
+    const page = open();
+    await waitFor(() => expect($(page, '#committees')).toBeTruthy());
+    // Only a committee to look after is still something to show, not the empty state.
+    expect($(page, '#state')?.querySelector('#state-empty')).toBeFalsy();
+    expect($(page, '#manage')).toBeFalsy();
+    expect(page.text()).toContain('社区党委');
+    expect(page.text()).toContain('上报党委的求助');
+    expect(page.text()).toContain('幸福社区党委');
+    tap($(page, '#committee-requests-org-committee'));
+    await waitFor(() => expect(navigate).toHaveBeenCalled());
+    expect(navigate.mock.calls[0][0].url).toBe(
+      '/packages/liaison-admin/requests/index?committeeId=org-committee',
+    );
   });
 
   test('a plain member reads whom to ask', async () => {
     stubBackend({
-      'liaison.myHouseholds': () => ok({ households: [], requests: [], manages: [] }),
+      'liaison.myHouseholds': () =>
+        ok({ households: [], requests: [], manages: [], committees: [] }),
     });
     const page = open();
     await waitFor(() => expect($(page, '#state')?.querySelector('#state-empty')).toBeTruthy());

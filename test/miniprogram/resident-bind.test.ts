@@ -1,14 +1,15 @@
 /**
  * 绑定连心卡 (issue #7): the card code from the scanned code's scene, a `code` link, 扫一扫 or
- * typed; then the last four digits and one `bindResident { cardCode, phoneLast4 }`; wrong
- * digits, the lock and an unknown card said inline; bound → home opened afresh.
+ * typed, and only a printed one (8 characters, letters and 2–9) goes on; then the last four
+ * digits and one `bindResident { cardCode, phoneLast4 }`; wrong digits (spent), the lock and an
+ * unknown card (back to the code, digits kept) said inline; bound → home opened afresh.
  */
 import { callsOf, err, ok, stubBackend, type Handler } from './helpers/backend';
 import { loadPage, prepare, tap, waitFor, type LoadedPage } from './helpers/load';
 import { emit } from './helpers/backend';
 import { member } from './helpers/resident';
 import { restoreWx, stubWx, useEnvVersion, useFontScale, useStorage } from './helpers/wx';
-import { cardCodeFromScan } from '../../miniprogram/packages/resident/shared';
+import { cardCodeError, cardCodeFromScan } from '../../miniprogram/packages/resident/shared';
 
 const BIND = 'packages/resident/bind/index';
 
@@ -91,7 +92,9 @@ test('fewer than four digits: said inline, nothing sent', async () => {
 test('wrong digits show the tries left; the next try is a new intent', async () => {
   const calls = stubBackend({
     'liaison.bindResident': (_d, _c, nth) =>
-      nth === 0 ? err('INVALID_ARGUMENT', '手机号后四位不对，还可以再试 4 次') : bound(_d, _c, nth),
+      nth === 0
+        ? err('INVALID_ARGUMENT', '手机号后四位不对，还可以再试 4 次', { fields: ['phoneLast4'] })
+        : bound(_d, _c, nth),
   });
   stubWx('reLaunch', jest.fn());
   const page = open({ code: 'XFLB4E5F' });
@@ -131,13 +134,90 @@ test('a locked card (RATE_LIMITED) says to wait and the button stays off', async
   expect(page.page.instance.data.locked).toBe(false);
 });
 
-test('an unknown card: 「没有找到这张连心卡」', async () => {
-  stubBackend({ 'liaison.bindResident': () => err('NOT_FOUND', '没有找到这张连心卡，请核对卡号') });
+test('an unknown card: back to the code, 「没有找到这张连心卡」, the digits kept for the corrected code', async () => {
+  const calls = stubBackend({
+    'liaison.bindResident': (d, c, nth) =>
+      nth === 0 ? err('NOT_FOUND', '没有找到这张连心卡，请核对卡号') : bound(d, c, nth),
+  });
+  stubWx('reLaunch', jest.fn());
   const page = open({ code: 'ZZZZ9999' });
   await enterDigits(page, '5678');
   tap($(page, '#bind-btn'));
-  await waitFor(() => expect($(page, '#bind-error')).toBeTruthy());
-  expect($(page, '#bind-error')!.dom!.textContent).toContain('没有找到这张连心卡');
+  await waitFor(() => expect($(page, '#code-step')).toBeTruthy());
+  expect($(page, '#code-error')!.dom!.textContent).toContain('没有找到这张连心卡');
+  expect($(page, '#code')!.instance.data.value).toBe('ZZZZ9999');
+  // A wrong code spends no try: the digits stay.
+  expect(page.page.instance.data.digits).toBe('5678');
+
+  emit($(page, '#code'), 'change', { value: 'XFLB4E5F' });
+  await waitFor(() => expect($(page, '#code-error')).toBeFalsy());
+  tap($(page, '#code-next'));
+  await waitFor(() => expect($(page, '#digits-step')).toBeTruthy());
+  expect($(page, '#digits')!.instance.data.value).toBe('5678');
+  tap($(page, '#bind-btn'));
+  await waitFor(() => expect($(page, '#done')).toBeTruthy());
+  expect(callsOf(calls, 'liaison.bindResident').map((c) => c.data)).toEqual([
+    { cardCode: 'ZZZZ9999', phoneLast4: '5678' },
+    { cardCode: 'XFLB4E5F', phoneLast4: '5678' },
+  ]);
+});
+
+test('the server refusing the code itself keeps the digits too', async () => {
+  stubBackend({
+    'liaison.bindResident': () =>
+      err('INVALID_ARGUMENT', '连心卡号不对，请核对', { fields: ['cardCode'] }),
+  });
+  const page = open({ code: 'XFLB4E5F' });
+  await enterDigits(page, '5678');
+  tap($(page, '#bind-btn'));
+  await waitFor(() => expect($(page, '#code-error')).toBeTruthy());
+  expect($(page, '#code-error')!.dom!.textContent).toBe('连心卡号不对，请核对');
+  expect(page.page.instance.data.digits).toBe('5678');
+});
+
+test('a typed code must be 8 characters, letters and 2–9: said plainly, nothing sent, digits kept', async () => {
+  const calls = stubBackend({ 'liaison.bindResident': bound });
+  const page = open();
+  page.page.instance.setData({ digits: '5678' });
+  for (const [typed, shown] of [
+    ['xflq-2c3', 'XFLQ2C3'],
+    ['XFLQ 2C3D 9', 'XFLQ2C3D9'],
+  ]) {
+    emit($(page, '#code'), 'change', { value: typed });
+    await waitFor(() => expect(page.page.instance.data.code).toBe(shown));
+    tap($(page, '#code-next'));
+    await waitFor(() => expect($(page, '#code-error')).toBeTruthy());
+    expect($(page, '#code-error')!.dom!.textContent).toBe('连心卡号是 8 位，请核对');
+    expect($(page, '#digits-step')).toBeFalsy();
+  }
+  emit($(page, '#code'), 'change', { value: 'XFLQ0C1D' });
+  await waitFor(() => expect($(page, '#code-error')).toBeFalsy());
+  tap($(page, '#code-next'));
+  await waitFor(() => expect($(page, '#code-error')).toBeTruthy());
+  expect($(page, '#code-error')!.dom!.textContent).toContain('请核对');
+  expect($(page, '#digits-step')).toBeFalsy();
+
+  emit($(page, '#code'), 'change', { value: 'xflq-2c3d' });
+  await waitFor(() => expect(page.page.instance.data.code).toBe('XFLQ2C3D'));
+  tap($(page, '#code-next'));
+  await waitFor(() => expect($(page, '#digits-step')).toBeTruthy());
+  expect(page.page.instance.data.digits).toBe('5678');
+  expect(calls).toHaveLength(0);
+});
+
+test('a link with a code that is not 8 characters opens on the code, saying so', async () => {
+  const page = open({ code: 'XFLQ2C' });
+  await waitFor(() => expect($(page, '#code-step')).toBeTruthy());
+  expect($(page, '#code-error')!.dom!.textContent).toBe('连心卡号是 8 位，请核对');
+  expect($(page, '#code')!.instance.data.value).toBe('XFLQ2C');
+});
+
+test('the card code checks', () => {
+  expect(cardCodeError('')).toBe('请输入连心卡上的号码');
+  expect(cardCodeError('XFLQ2C3')).toBe('连心卡号是 8 位，请核对');
+  expect(cardCodeError('XFLQ2C3DE')).toBe('连心卡号是 8 位，请核对');
+  expect(cardCodeError('XFLQ2C30')).toContain('没有 0 和 1');
+  expect(cardCodeError('XFLQ2C3D')).toBe('');
 });
 
 test('扫一扫: a mini-program code’s path gives the card code', async () => {
@@ -214,5 +294,8 @@ test('card codes read from what the scanner gives', () => {
   expect(cardCodeFromScan({ result: 'XFLQ2C3D' })).toBe('XFLQ2C3D');
   expect(cardCodeFromScan({ result: 'https://example.cn/bind?scene=XFLB4E5F' })).toBe('XFLB4E5F');
   expect(cardCodeFromScan({ result: 'https://example.cn/other' })).toBe('');
+  // Not a printed card code: too short, or with 0 / 1.
+  expect(cardCodeFromScan({ result: 'ABCD' })).toBe('');
+  expect(cardCodeFromScan({ path: 'packages/resident/bind/index?scene=XFLQ0C1D' })).toBe('');
   expect(cardCodeFromScan({})).toBe('');
 });

@@ -2,7 +2,8 @@
  * The resident's requests (issue #7): 请求帮助 (category, text, photos, 紧急, the subscribe
  * request, `submitRequest`, then the detail), 我的求助 (pages of 20, states in plain words,
  * escalation, empty, error), the detail with its timeline and rating, and 我的联户信息 (what is
- * stored, unbind and erase after a confirm step).
+ * stored, unbind and erase after a confirm step). The three request pages carry a compact
+ * 「打电话给中心户」 bar from what home remembered, without a call of their own.
  */
 import type { RequestItem } from '../../typings/api';
 import { aMoment, callsOf, emit, err, ok, stubBackend } from './helpers/backend';
@@ -542,5 +543,98 @@ describe('我的联户信息', () => {
     const page = open(MY_DATA);
     await waitFor(() => expect($(page, '#state')!.querySelector('#state-empty')).toBeTruthy());
     expect(page.text()).toContain('您还没有绑定连心卡');
+  });
+});
+
+describe('打电话给中心户', () => {
+  const LIAISON_KEY = 'context.liaison';
+  const remembered = { householdId: 'hh1', memberName: '李秀英', phone: '13800001111' };
+  const pages: [string, string, Record<string, string>, Parameters<typeof stubBackend>[0]][] = [
+    ['请求帮助', REQUEST, {}, {}],
+    [
+      '我的求助',
+      REQUESTS,
+      {},
+      { 'liaison.listRequests': () => ok({ items: [requestItem()], nextCursor: null }) },
+    ],
+    [
+      '求助详情',
+      DETAIL,
+      { id: 'req1' },
+      { 'liaison.getRequest': () => ok({ request: requestDetail() }) },
+    ],
+  ];
+
+  test.each(pages)(
+    '%s: the bar from what home remembered, no extra call; it dials the member',
+    async (_name, route, query, handlers) => {
+      useStorage({ [LIAISON_KEY]: remembered });
+      const calls = stubBackend(handlers);
+      const dial = stubWx('makePhoneCall', jest.fn());
+      const page = open(route, query);
+      await waitFor(() => expect($(page, '#call-bar')).toBeTruthy());
+      const bar = $(page, '#call-bar')!.dom!.textContent!;
+      expect(bar).toContain('李秀英');
+      expect(bar).toContain('打电话给中心户');
+      // makePhoneCall is a privacy API: the page carries the consent panel.
+      expect($(page, '#privacy')).toBeTruthy();
+      tap($(page, '#call-member'));
+      await waitFor(() => expect(dial).toHaveBeenCalledTimes(1));
+      expect(dial.mock.calls[0][0]).toMatchObject({ phoneNumber: '13800001111' });
+      await aMoment();
+      // Only the page's own call (if any): the phone costs nothing.
+      expect(calls.map((c) => `${c.fn}.${c.action}`)).toEqual(Object.keys(handlers));
+    },
+  );
+
+  test.each(pages)(
+    '%s: no bar when the phone is not known or not shown',
+    async (_name, route, query, handlers) => {
+      stubBackend(handlers);
+      const page = open(route, query);
+      await aMoment(50);
+      expect(page.page.instance.data.callName).toBe('');
+      expect($(page, '#call-bar')).toBeFalsy();
+      opened?.detach();
+
+      useStorage({ [LIAISON_KEY]: { ...remembered, phone: null } });
+      stubBackend(handlers);
+      const noPhone = open(route, query);
+      await aMoment(50);
+      expect(noPhone.page.instance.data.callName).toBe('李秀英');
+      expect($(noPhone, '#call-bar')).toBeFalsy();
+      expect(noPhone.text()).not.toContain('打电话');
+    },
+  );
+
+  test('erasing or unbinding forgets the member: no bar afterwards', async () => {
+    const storage = useStorage({ [LIAISON_KEY]: remembered });
+    stubBackend({
+      'liaison.myData': () =>
+        ok({
+          residentId: 'res-b1-01',
+          headName: '陈桂兰',
+          address: '幸福里 5 栋 1 单元 302',
+          phone: '13700001234',
+          people: 2,
+          careTags: [],
+          notes: null,
+          cardCode: 'XFLQ2C3D',
+          bindings: [{ you: true, boundAt: '2025-01-01T00:00:00.000Z' }],
+          requestCount: 0,
+          serviceRecordCount: 0,
+          centralHousehold: { memberName: '李秀英', branchName: '幸福社区第一党支部' },
+        }),
+      'liaison.unbind': () => ok({ unbound: true }),
+    });
+    const reLaunch = stubWx('reLaunch', jest.fn());
+    const page = open(MY_DATA);
+    await waitFor(() => expect($(page, '#unbind')).toBeTruthy());
+    tap($(page, '#unbind'));
+    await waitFor(() => expect($(page, '#confirm-btn')).toBeTruthy());
+    expect(storage.has(LIAISON_KEY)).toBe(true);
+    tap($(page, '#confirm-btn'));
+    await waitFor(() => expect(reLaunch).toHaveBeenCalledTimes(1));
+    expect(storage.has(LIAISON_KEY)).toBe(false);
   });
 });

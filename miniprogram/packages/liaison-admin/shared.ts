@@ -1,9 +1,37 @@
 /**
  * What the secretaries' 联户 pages (packages/liaison-admin) share: the scope of an export or a
- * card sheet (one central household, or a branch with an optional grid) and how figures read.
- * The exported file's card itself is utils/export-file.ts.
+ * card sheet (one central household, or a branch with an optional grid), how figures read, and
+ * the words of a request row. The exported file's card itself is utils/export-file.ts.
  */
-import type { ExportResidentsRequest } from '../../../typings/api';
+import type {
+  EscalationLevel,
+  ExportResidentsRequest,
+  RequestCategory,
+  RequestStatus,
+} from '../../../typings/api';
+
+export const CATEGORY_LABELS: Record<RequestCategory, string> = {
+  repair: '维修',
+  elderly: '助老',
+  dispute: '邻里纠纷',
+  policy: '政策咨询',
+  other: '其他',
+};
+
+/** Where a request has been escalated to (level 0: still with its central household). */
+export const LEVEL_TEXT: Record<EscalationLevel, string> = {
+  0: '',
+  1: '已转支部书记',
+  2: '已转社区党委',
+};
+
+/** States as the people handling requests read them. */
+export const REQUEST_STATUS_TEXT: Record<RequestStatus, string> = {
+  submitted: '待受理',
+  accepted: '处理中',
+  resolved: '已办结',
+  closed: '已评价',
+};
 
 export type ScopeKind = 'household' | 'branch' | 'grid';
 

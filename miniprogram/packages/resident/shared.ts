@@ -9,9 +9,18 @@ import type {
   RequestHistoryEntry,
   RequestItem,
   RequestRating,
-  RequestStatus,
 } from '../../../typings/api';
 import { relativeTime } from '../../utils/format';
+import { currentLiaison } from '../../utils/liaison-context';
+import {
+  CATEGORY_LABELS,
+  STATUS_TEXT,
+  STATUS_THEME,
+  escalationText,
+} from '../../utils/liaison-words';
+
+// The home page (main package) shows requests too, so these words live in the main package.
+export { CATEGORY_LABELS, STATUS_TEXT, STATUS_THEME, escalationText };
 
 export const CATEGORIES: readonly { value: RequestCategory; label: string; hint: string }[] = [
   { value: 'repair', label: '维修', hint: '水电、门窗、楼道等' },
@@ -20,29 +29,6 @@ export const CATEGORIES: readonly { value: RequestCategory; label: string; hint:
   { value: 'policy', label: '政策咨询', hint: '医保、社保、补贴等' },
   { value: 'other', label: '其他', hint: '其他需要帮忙的事' },
 ];
-
-export const CATEGORY_LABELS: Record<RequestCategory, string> = {
-  repair: '维修',
-  elderly: '助老',
-  dispute: '邻里纠纷',
-  policy: '政策咨询',
-  other: '其他',
-};
-
-export const STATUS_TEXT: Record<RequestStatus, string> = {
-  submitted: '已发送',
-  accepted: '已受理',
-  resolved: '已办结',
-  closed: '已评价',
-};
-
-/** TDesign tag themes. */
-export const STATUS_THEME: Record<RequestStatus, string> = {
-  submitted: 'warning',
-  accepted: 'primary',
-  resolved: 'success',
-  closed: 'default',
-};
 
 export const RATING_TEXT: Record<RequestRating, string> = {
   satisfied: '满意',
@@ -74,21 +60,6 @@ export const CARE_TAG_TEXT: Record<CareTag, string> = {
   hardship: '生活困难',
   leftBehind: '留守',
 };
-
-const OPEN: ReadonlySet<RequestStatus> = new Set<RequestStatus>(['submitted', 'accepted']);
-
-/**
- * Who handles an open request now, in the resident's words: '' while it is with their central
- * household. An overdue request is about to escalate (the timer runs every 10 minutes), so it
- * reads as already passed on.
- */
-export function escalationText(r: Pick<RequestItem, 'status' | 'level' | 'overdue'>): string {
-  if (!OPEN.has(r.status)) return '';
-  const level = Math.min(2, r.level + (r.overdue ? 1 : 0));
-  if (level >= 2) return '已转社区党委';
-  if (level === 1) return '已转支部书记';
-  return '';
-}
 
 export interface RequestRow {
   requestId: string;
@@ -137,11 +108,22 @@ export function checkRequest(form: {
 }
 
 /**
- * A card code as typed or scanned: the server ignores case and spaces; the page does the same
- * so what is shown and sent is the printed code.
+ * A card code as typed or scanned: the server ignores case, spaces and dashes; the page does the
+ * same so what is shown and sent is the printed code.
  */
 export function normalizeCardCode(value: string): string {
   return value.replace(/[\s-]/g, '').toUpperCase();
+}
+
+/** A printed card code: 8 characters, letters and the digits 2–9 (no look-alike 0 and 1). */
+export const CARD_CODE_PATTERN = /^[A-Z2-9]{8}$/;
+
+/** What is wrong with a (normalised) typed card code, in plain words; '' when it may be sent. */
+export function cardCodeError(code: string): string {
+  if (!code) return '请输入连心卡上的号码';
+  if (code.length !== 8) return '连心卡号是 8 位，请核对';
+  if (!CARD_CODE_PATTERN.test(code)) return '连心卡号是 8 位字母和数字（没有 0 和 1），请核对';
+  return '';
 }
 
 /**
@@ -162,9 +144,19 @@ export function cardCodeFromScan(res: { path?: string; result?: string }): strin
         // Not percent-encoded: keep it as it came.
       }
       const code = normalizeCardCode(scene);
-      if (/^[A-Z0-9]{4,16}$/.test(code)) return code;
+      if (CARD_CODE_PATTERN.test(code)) return code;
     }
   }
   const plain = normalizeCardCode(res.result ?? '');
-  return /^[A-Z0-9]{4,16}$/.test(plain) ? plain : '';
+  return CARD_CODE_PATTERN.test(plain) ? plain : '';
+}
+
+/**
+ * The 「打电话给中心户」 bar of the request pages (call-bar.wxml), from what home remembered of
+ * `branch.me` (utils/liaison-context.ts): no call of its own. An empty phone hides the bar
+ * (not known yet, or the member did not agree to show it).
+ */
+export function callBarData(): { callName: string; callPhone: string } {
+  const c = currentLiaison();
+  return { callName: c?.memberName ?? '', callPhone: c?.phone ?? '' };
 }

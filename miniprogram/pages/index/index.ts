@@ -18,14 +18,25 @@
  * card of the household their WeChat is bound to, so the resident home costs no second call.
  * It shows 我的中心户 (photo, name, role, branch, service promise) with a big 打电话
  * (`wx.makePhoneCall`, only when the member agreed to show their phone; otherwise 请求帮助 is
- * the main action), 请求帮助 and 我的求助 with the open count. A newcomer (no branch, not
- * bound) is offered both 加入支部 and 绑定连心卡.
+ * the main action), 请求帮助, the household's newest requests (≤ 3, `recentRequests`: category,
+ * state in plain words, when; a tap opens the request) and 我的求助 with the open count for all
+ * of them. The card's member and phone are remembered (utils/liaison-context.ts) for the
+ * 「打电话给中心户」 bar of the resident's request pages. A newcomer (no branch, not bound) is
+ * offered both 加入支部 and 绑定连心卡. Everything shown to callers without a branch uses the
+ * resident type scale (styles/resident.wxss: big text and buttons even outside 长辈模式).
  */
-import type { BranchMeResponse, LiaisonCard, MyMembership } from '../../../typings/api';
+import type {
+  BranchMeResponse,
+  LiaisonCard,
+  MyMembership,
+  RequestItem,
+} from '../../../typings/api';
 import { call } from '../../services/call';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
-import { go, ROUTES, syncTabBar } from '../../utils/nav';
+import { liaisonOf, rememberLiaison } from '../../utils/liaison-context';
+import { CATEGORY_LABELS, STATUS_TEXT, escalationText } from '../../utils/liaison-words';
+import { dataset, go, ROUTES, syncTabBar } from '../../utils/nav';
 import { branchOf, rememberBranch } from '../../utils/branch-context';
 import { isCommittee, isLessonComposer, isReviewer, stopPullDown, toast } from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
@@ -37,6 +48,27 @@ interface NoticeRow {
   title: string;
   read: boolean;
   meta: string;
+}
+
+/** One of the household's newest requests under the card. */
+interface RecentRow {
+  requestId: string;
+  categoryLabel: string;
+  /** The state in plain words; who has it now once it passed a deadline. */
+  statusText: string;
+  time: string;
+  /** For the screen reader: which request it is. */
+  text: string;
+}
+
+function recentRow(r: RequestItem, now: Date): RecentRow {
+  return {
+    requestId: r.requestId,
+    categoryLabel: CATEGORY_LABELS[r.category] ?? '其他',
+    statusText: escalationText(r) || STATUS_TEXT[r.status] || '',
+    time: relativeTime(r.createdAt, now),
+    text: r.text,
+  };
 }
 
 /** The resident home card: what the template shows of `branch.me`'s `liaison`. */
@@ -52,9 +84,10 @@ interface LiaisonView {
   /** '' when the member did not agree to show it. */
   phone: string;
   openRequests: number;
+  recent: RecentRow[];
 }
 
-function liaisonView(card: LiaisonCard | null | undefined): LiaisonView | null {
+function liaisonView(card: LiaisonCard | null | undefined, now: Date): LiaisonView | null {
   if (!card) return null;
   const m = card.member;
   return {
@@ -67,6 +100,8 @@ function liaisonView(card: LiaisonCard | null | undefined): LiaisonView | null {
     address: m.address,
     phone: m.phone ?? '',
     openRequests: card.openRequests,
+    // ≤ 3 by contract; an older server sends none.
+    recent: (card.recentRequests ?? []).slice(0, 3).map((r) => recentRow(r, now)),
   };
 }
 
@@ -91,7 +126,8 @@ function toView(me: BranchMeResponse) {
   const admin = active.find(
     (x) => x.branchId === x.committeeId && (x.role === 'secretary' || x.role === 'deputySecretary'),
   );
-  if (!m) return { ...base, greeting: '你好，欢迎使用网上支部', liaison: liaisonView(me.liaison) };
+  if (!m)
+    return { ...base, greeting: '你好，欢迎使用网上支部', liaison: liaisonView(me.liaison, now) };
   const pinned: NoticeRow[] = m.pinnedNotices.map((n) => ({
     noticeId: n.noticeId,
     title: n.title,
@@ -209,6 +245,8 @@ Component({
         this.setData({ status: 'ready', ...toView(res.data) });
         // The tab bar and the 学习 tab read the branch from here (utils/branch-context.ts).
         rememberBranch(branchOf(res.data));
+        // The resident's request pages read the member's phone from here.
+        rememberLiaison(liaisonOf(res.data.liaison));
         syncTabBar(this, 'home');
       } else if (!quiet || this.data.status !== 'ready') {
         this.setData({ status: 'error', errorMessage: res.error.message });
@@ -240,6 +278,10 @@ Component({
     },
     onRequestHelp() {
       go(ROUTES.residentRequest);
+    },
+    onRecentRequest(e: WechatMiniprogram.BaseEvent) {
+      const id = dataset(e, 'id');
+      if (id) go(ROUTES.residentRequestDetail, { id });
     },
     onMyRequests() {
       go(ROUTES.residentRequests);

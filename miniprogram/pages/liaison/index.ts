@@ -3,8 +3,10 @@
  * address, grid, 联系户 n / max (「还需联系 x 户」 below the norm), how many are bound — and
  * the open requests of my households, oldest first (紧急 / 超时 / 已上报 tags; a tap opens the
  * request to handle it); 我的联系户 and 记录走访 per household. For secretaries, deputies and
- * mass-work members (`manages`), a 管理 group per branch: 中心户管理 and 联户看板. Members who
- * are neither read whom to ask.
+ * mass-work members (`manages`), a 管理 group per branch: 中心户管理, 联户看板, and for those who
+ * may see residents (`canSeeResidents`: secretaries, deputies; the branch's requests name the
+ * resident households) 求助列表. For committee secretaries (`committees`), a 社区党委 group:
+ * 上报党委的求助. Members who are none of these read whom to ask.
  *
  * A tab page has no query; one call on open (`liaison.myHouseholds`), pull to refresh, a
  * quiet refresh when shown again (a request may have been handled meanwhile). Kept small: it
@@ -89,6 +91,7 @@ Component({
     households: [] as HouseholdRow[],
     requests: [] as RequestRow[],
     manages: [] as MyHouseholdsResponse['manages'],
+    committees: [] as MyHouseholdsResponse['committees'],
   },
 
   methods: {
@@ -127,11 +130,14 @@ Component({
       const d = res.data;
       const now = new Date();
       const households = d.households.map((h) => householdRow(h, d.settings));
+      const manages = d.manages.map((m) => ({ ...m, canSeeResidents: m.canSeeResidents === true }));
+      const committees = d.committees ?? [];
       this.setData({
-        status: households.length || d.manages.length ? 'ready' : 'empty',
+        status: households.length || manages.length || committees.length ? 'ready' : 'empty',
         households,
         requests: d.requests.map((r) => requestRow(r, now)),
-        manages: d.manages,
+        manages,
+        committees,
       });
     },
 
@@ -149,6 +155,12 @@ Component({
     },
     onDashboard(e: WechatMiniprogram.BaseEvent) {
       go(ROUTES.liaisonDashboard, { branchId: dataset(e, 'id') });
+    },
+    onBranchRequests(e: WechatMiniprogram.BaseEvent) {
+      go(ROUTES.liaisonRequests, { branchId: dataset(e, 'id') });
+    },
+    onCommitteeRequests(e: WechatMiniprogram.BaseEvent) {
+      go(ROUTES.liaisonRequests, { committeeId: dataset(e, 'id') });
     },
   },
 });

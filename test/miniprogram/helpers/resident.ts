@@ -24,6 +24,7 @@ export const card = (extra: Partial<LiaisonCard> = {}): LiaisonCard => ({
   member: member(),
   headName: '陈桂兰',
   openRequests: 1,
+  recentRequests: [],
   ...extra,
 });
 

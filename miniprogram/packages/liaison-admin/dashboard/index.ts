@@ -2,6 +2,7 @@
  * 联户看板 of a branch (managers; `?branchId=`). One call on open: `liaison.dashboard` — the
  * totals (中心户, 联系户, 连心卡绑定率, 待补充中心户, 未办结, 已超时, 平均受理 / 办结用时, 满意率,
  * 走访记录), the same by grid, and the central households below the norm (tap → the household).
+ * 查看求助 opens the branch's 求助列表 (未办结); tapping 未办结 or 已超时 opens it on that tab.
  * Pull to refresh. The committee's settings are shown to everyone here; committee secretaries
  * (`canEditSettings`) get the form: 每户最多联系, 最少联系, 受理时限, 办结时限 →
  * `liaison.updateSettings` for the answer's `committeeId`.
@@ -29,20 +30,25 @@ interface Figure {
   label: string;
   value: string;
   warn: boolean;
+  /** Tapping it opens the 求助列表 on this tab. */
+  status?: 'open' | 'overdue';
 }
 
-function figures(t: DashboardFigures): Figure[] {
+function figures(t: DashboardFigures, canSeeResidents: boolean): Figure[] {
+  // The request list is for those who may see residents (secretary, deputy).
+  const link = (status: 'open' | 'overdue') => (canSeeResidents ? { status } : {});
   return [
     { key: 'households', label: '中心户', value: `${t.households}`, warn: false },
     { key: 'residents', label: '联系户', value: `${t.residents}`, warn: false },
     { key: 'coverage', label: '连心卡绑定率', value: percentText(t.coverage), warn: false },
     { key: 'needsMore', label: '待补充中心户', value: `${t.needsMore}`, warn: t.needsMore > 0 },
-    { key: 'open', label: '未办结', value: `${t.openRequests}`, warn: false },
+    { key: 'open', label: '未办结', value: `${t.openRequests}`, warn: false, ...link('open') },
     {
       key: 'overdue',
       label: '已超时',
       value: `${t.overdueRequests}`,
       warn: t.overdueRequests > 0,
+      ...link('overdue'),
     },
     { key: 'accept', label: '平均受理用时', value: hoursText(t.avgAcceptHours), warn: false },
     { key: 'resolve', label: '平均办结用时', value: hoursText(t.avgResolveHours), warn: false },
@@ -114,6 +120,7 @@ Component({
     status: 'loading' as Status,
     errorMessage: '',
     elderly: false,
+    canSeeResidents: false,
     branchId: '',
     branchName: '',
     figures: [] as Figure[],
@@ -155,7 +162,8 @@ Component({
       this.setData({
         status: 'ready',
         branchName: r.branchName,
-        figures: figures(r.totals),
+        figures: figures(r.totals, r.canSeeResidents !== false),
+        canSeeResidents: r.canSeeResidents !== false,
         grids: gridRows(r),
         needsMore: r.needsMore,
         settingsText: settingsText(r.settings),
@@ -182,7 +190,16 @@ Component({
 
     onOpenHousehold(e: WechatMiniprogram.BaseEvent) {
       const householdId = dataset(e, 'id');
-      if (householdId) go(ROUTES.household, { householdId });
+      if (householdId && this.data.canSeeResidents) go(ROUTES.household, { householdId });
+    },
+
+    /** 查看求助, or a tap on 未办结 / 已超时: the branch's requests on that tab. */
+    onRequests(e: WechatMiniprogram.BaseEvent) {
+      const status = dataset(e, 'status') === 'overdue' ? 'overdue' : 'open';
+      go(ROUTES.liaisonRequests, { branchId: this.data.branchId, status });
+    },
+    onFigure(e: WechatMiniprogram.BaseEvent) {
+      if (dataset(e, 'status')) this.onRequests(e);
     },
 
     onSetting(e: WechatMiniprogram.CustomEvent<{ value: string }>) {

@@ -3,10 +3,14 @@
  * `liaison.listHouseholds` — the branch's central households by grid, 20 a page, more at the
  * bottom, pull to refresh; the grids it answers make the filter (全部 + each grid, which loads
  * its own list). A row: the member, grid, address, linked households n / max, 还需联系 when
- * below the norm, bound households and open requests; tap → the household page.
+ * below the norm, bound households and open requests; tap → the household page (its resident
+ * list); 「卸任/转交」 → the step-down page (hands its residents to another household).
  *
  * Tools: 设立中心户, 导入联系户, 导出名单 and 打印连心卡 (for the grid shown, else the branch),
- * 联户看板. Coming back from one of them refreshes the list quietly.
+ * 联户看板, 求助列表. The mass-work member (`canSeeResidents: false`) manages households but
+ * never sees residents: rows do not open the resident list and the resident tools (导入, 导出,
+ * 连心卡) are not shown; until the answer says otherwise they stay hidden. Coming back from a
+ * tool refreshes the list quietly.
  */
 import type { HouseholdItem, LiaisonSettings } from '../../../../typings/api';
 import { call } from '../../../services/call';
@@ -25,6 +29,7 @@ interface Row {
   address: string;
   countText: string;
   needsMore: boolean;
+  residentCount: number;
   boundText: string;
   openRequests: number;
   label: string;
@@ -40,6 +45,7 @@ function toRow(h: HouseholdItem, max: number): Row {
     address: h.address,
     countText,
     needsMore: h.needsMore,
+    residentCount: h.residentCount,
     boundText,
     openRequests: h.openRequests,
     label: [
@@ -80,6 +86,8 @@ Component({
     grid: '',
     grids: [] as string[],
     normText: '',
+    /** Secretaries and deputies: resident lists and tools; the mass-work member: not. */
+    canSeeResidents: false,
     items: [] as Row[],
     hasMore: false,
     loadingMore: false,
@@ -113,6 +121,7 @@ Component({
       }).then((res) => {
         if (res.ok) {
           s.settings = res.data.settings;
+          this.setData({ canSeeResidents: res.data.canSeeResidents === true });
           // The grids of the whole branch come with every page; keep the last known ones.
           if (res.data.grids.length || !s.grids.length) s.grids = res.data.grids;
         }
@@ -165,8 +174,23 @@ Component({
     },
 
     onOpen(e: WechatMiniprogram.BaseEvent) {
+      // The household page is its resident list: not for the mass-work member.
+      if (!this.data.canSeeResidents) return;
       const householdId = dataset(e, 'id');
       if (householdId) go(ROUTES.household, { householdId });
+    },
+
+    /** The member's name and count go along while the step-down page has not listed them. */
+    onStepDown(e: WechatMiniprogram.BaseEvent) {
+      const householdId = dataset(e, 'id');
+      const h = this.data.items.find((r: Row) => r.householdId === householdId);
+      if (!h) return;
+      go(ROUTES.stepDown, {
+        householdId,
+        branchId: this.data.branchId,
+        memberName: h.memberName,
+        residentCount: String(h.residentCount),
+      });
     },
 
     /** The branch, and the grid when one is chosen. */
@@ -188,6 +212,9 @@ Component({
     },
     onDashboard() {
       go(ROUTES.liaisonDashboard, { branchId: this.data.branchId });
+    },
+    onRequests() {
+      go(ROUTES.liaisonRequests, { branchId: this.data.branchId });
     },
   },
 });

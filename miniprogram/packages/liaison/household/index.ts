@@ -13,22 +13,46 @@
  * that says the reveal is recorded, then `revealPhone` and 拨打 (`wx.makePhoneCall`); 连心卡
  * (`cardImage`: the QR and the card code in a popup to show the resident); 编辑. Main actions:
  * 添加联系户 (off at the maximum, with the reason), 记录走访, 走访记录.
+ *
+ * 中心户设置 (the household's own settings, for its member and the managers; `updateHousehold`
+ * with only the field changed, the answer's household replacing the header):
+ * - 「向联系户公开我的手机号」: a switch only the member themselves may turn (`can.logService`
+ *   is theirs alone); managers see the state, the switch off, and whose decision it is. The
+ *   server refuses anyone else too.
+ * - 服务承诺 (≤ 200 characters): the member and the managers.
+ * - 地址 and 网格: the managers (`can.manage`).
+ * - 卸任中心户: managers open the step-down page (choosing who takes the residents); the member
+ *   themselves steps down here after a confirm step on the page when no residents are linked,
+ *   and otherwise reads that the secretary must hand their residents over first.
+ *
+ * A caller the server refuses the list (FORBIDDEN: the mass-work member, who manages central
+ * households but never sees residents) reads the server's reason with 返回, and no 重新加载:
+ * asking again would be refused again.
  */
 import type {
   CareTag,
   HouseholdItem,
   ListResidentsResponse,
   ResidentItem,
+  UpdateHouseholdRequest,
 } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
+import { Intents } from '../../../utils/intents';
 import { listPageBehavior } from '../../../utils/list-page';
 import { ROUTES, dataset, decodeQuery, go } from '../../../utils/nav';
-import { pageState } from '../../../utils/page';
+import { pageState, stopPullDown, toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
 import { CARE_TAG_LABELS, confirmModal, dialable } from '../shared';
 
-type Status = 'loading' | 'error' | 'empty' | 'ready';
+/** `forbidden`: the server refuses this caller the list; no retry (it would be refused again). */
+type Status = 'loading' | 'error' | 'forbidden' | 'empty' | 'ready';
+/** Which setting is open for editing. */
+type Editing = '' | 'promise' | 'place';
+/** Which setting is being saved. */
+type Saving = '' | 'showPhone' | 'promise' | 'place';
+
+const PROMISE_MAX = 200;
 
 interface Row {
   residentId: string;
@@ -64,14 +88,26 @@ interface Header {
   grid: string;
   promise: string;
   countText: string;
+  branchId: string;
+  showPhone: boolean;
+  residentCount: number;
 }
 
 interface PageState {
   list: PagedList;
   shown: boolean;
   first: ListResidentsResponse | null;
+  /** Error code of the last first-page load ('' when it answered). */
+  firstError: string;
+  intents: Intents;
 }
-const st = pageState<PageState>(() => ({ list: new PagedList(), shown: false, first: null }));
+const st = pageState<PageState>(() => ({
+  list: new PagedList(),
+  shown: false,
+  first: null,
+  firstError: '',
+  intents: new Intents(),
+}));
 
 const NO_CAN = { reveal: false, manage: false, seeCare: false, logService: false };
 
@@ -96,6 +132,20 @@ Component({
     cardVisible: false,
     cardLoading: '',
     cardError: '',
+    /** The caller is the household's own member (only they may log service). */
+    owner: false,
+    /** The caller may change the household's settings: its member or a manager. */
+    canSettings: false,
+    editing: '' as Editing,
+    saving: '' as Saving,
+    promiseInput: '',
+    promiseMax: PROMISE_MAX,
+    addressInput: '',
+    gridInput: '',
+    settingsError: '',
+    stepConfirm: false,
+    steppingDown: false,
+    stepError: '',
   },
 
   methods: {
@@ -107,8 +157,17 @@ Component({
 
     onShow() {
       const s = st(this);
-      if (s.shown && this.data.status !== 'loading') void this.loadFirst(true);
+      const { status } = this.data;
+      if (s.shown && status !== 'loading' && status !== 'forbidden') void this.loadFirst(true);
       s.shown = true;
+    },
+
+    onPullDownRefresh() {
+      if (this.data.status === 'forbidden') {
+        stopPullDown();
+        return;
+      }
+      void this.loadFirst(this.data.status === 'ready');
     },
 
     fetch(cursor?: string) {
@@ -116,7 +175,10 @@ Component({
         householdId: this.data.householdId,
         ...(cursor === undefined ? {} : { cursor }),
       }).then((res) => {
-        if (res.ok && cursor === undefined) st(this).first = res.data;
+        if (cursor === undefined) {
+          if (res.ok) st(this).first = res.data;
+          st(this).firstError = res.ok ? '' : res.error.code;
+        }
         return res;
       });
     },
@@ -131,6 +193,8 @@ Component({
       return {
         can,
         canEdit: can.manage || can.reveal,
+        owner: can.logService,
+        canSettings: can.manage || can.logService,
         full,
         fullText: full ? `已联系 ${count} 户，达到每户最多 ${max} 户的上限，不能再添加` : '',
         header: h
@@ -140,19 +204,29 @@ Component({
               grid: h.grid,
               promise: h.promise,
               countText: max ? `联系户 ${count} / ${max}` : `联系户 ${count} 户`,
+              branchId: h.branchId,
+              showPhone: h.showPhone,
+              residentCount: count,
             }
           : this.data.header,
       };
     },
 
     async loadFirst(quiet = false) {
-      await st(this).list.first(
+      const s = st(this);
+      const rows = await s.list.first(
         this,
         (c) => this.fetch(c),
         toRow,
         () => this.headerPatch(),
         { quiet },
       );
+      if (!rows && s.firstError === 'FORBIDDEN' && this.data.status === 'error')
+        this.setData({ status: 'forbidden' });
+    },
+
+    onBack() {
+      wx.navigateBack({ fail: () => go(ROUTES.liaison) });
     },
     async loadMore() {
       await st(this).list.more(this, (c) => this.fetch(c), toRow);
@@ -233,6 +307,141 @@ Component({
         care: this.data.can.seeCare ? '1' : '0',
       });
     },
+    // ------------------------------------------------------------ 中心户设置
+
+    /** Saves one setting; the answer's household replaces the header. */
+    async saveHousehold(
+      what: Exclude<Saving, ''>,
+      patch: Omit<UpdateHouseholdRequest, 'householdId'>,
+    ) {
+      if (this.data.saving) return false;
+      const s = st(this);
+      const data = { householdId: this.data.householdId, ...patch };
+      const key = JSON.stringify(data);
+      this.setData({ saving: what, settingsError: '' });
+      const res = await call('liaison', 'updateHousehold', data, { requestId: s.intents.id(key) });
+      if (!res.ok) {
+        this.setData({ saving: '', settingsError: res.error.message });
+        return false;
+      }
+      s.intents.done(key);
+      if (s.first) s.first = { ...s.first, household: res.data.household };
+      this.setData({ saving: '', ...this.headerPatch() });
+      return true;
+    },
+
+    /** Only the member decides whether residents see their phone. */
+    async onShowPhone(e: WechatMiniprogram.CustomEvent<{ value: boolean }>) {
+      const header = this.data.header;
+      if (!this.data.owner || !header || this.data.saving) return;
+      const showPhone = !!e.detail.value;
+      // The switch shows the new state at once; a refusal puts it back.
+      this.setData({ 'header.showPhone': showPhone });
+      const saved = await this.saveHousehold('showPhone', { showPhone });
+      if (saved) toast(showPhone ? '联系户能看到您的手机号了' : '已不向联系户公开手机号', 'none');
+      else this.setData({ 'header.showPhone': !showPhone });
+    },
+
+    onEditPromise() {
+      this.setData({
+        editing: 'promise',
+        promiseInput: this.data.header?.promise ?? '',
+        settingsError: '',
+      });
+    },
+    onEditPlace() {
+      this.setData({
+        editing: 'place',
+        addressInput: this.data.header?.address ?? '',
+        gridInput: this.data.header?.grid ?? '',
+        settingsError: '',
+      });
+    },
+    onCancelEdit() {
+      if (this.data.saving) return;
+      this.setData({ editing: '', settingsError: '' });
+    },
+    onSettingInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
+      const field = dataset(e, 'field');
+      if (!['promiseInput', 'addressInput', 'gridInput'].includes(field)) return;
+      this.setData({ [field]: String(e.detail.value ?? ''), settingsError: '' });
+    },
+
+    async onSavePromise() {
+      const promise = this.data.promiseInput.trim();
+      if (promise.length > PROMISE_MAX) {
+        this.setData({ settingsError: `服务承诺最多 ${PROMISE_MAX} 个字` });
+        return;
+      }
+      if (promise === (this.data.header?.promise ?? '')) {
+        this.setData({ editing: '' });
+        return;
+      }
+      if (await this.saveHousehold('promise', { promise })) {
+        this.setData({ editing: '' });
+        toast('已保存', 'success');
+      }
+    },
+
+    async onSavePlace() {
+      if (!this.data.can.manage) return;
+      const address = this.data.addressInput.trim();
+      const grid = this.data.gridInput.trim();
+      let error = '';
+      if (address.length < 2) error = '请填写地址（至少 2 个字）';
+      else if (address.length > 60) error = '地址最多 60 个字';
+      else if (!grid) error = '请填写网格';
+      else if (grid.length > 30) error = '网格最多 30 个字';
+      if (error) {
+        this.setData({ settingsError: error });
+        return;
+      }
+      const h = this.data.header;
+      const patch = {
+        ...(address !== h?.address ? { address } : {}),
+        ...(grid !== h?.grid ? { grid } : {}),
+      };
+      if (!Object.keys(patch).length) {
+        this.setData({ editing: '' });
+        return;
+      }
+      if (await this.saveHousehold('place', patch)) {
+        this.setData({ editing: '' });
+        toast('已保存', 'success');
+      }
+    },
+
+    // ------------------------------------------------------------ 卸任中心户
+
+    /** Managers: the step-down page, where they choose who takes the residents. */
+    onStepDownManager() {
+      go(ROUTES.stepDown, {
+        householdId: this.data.householdId,
+        branchId: this.data.header?.branchId ?? '',
+      });
+    },
+    /** The member, with no residents linked: a confirm step on the page first. */
+    onAskStepDown() {
+      this.setData({ stepConfirm: true, stepError: '' });
+    },
+    onCancelStepDown() {
+      if (this.data.steppingDown) return;
+      this.setData({ stepConfirm: false, stepError: '' });
+    },
+    async onConfirmStepDown() {
+      if (this.data.steppingDown) return;
+      this.setData({ steppingDown: true, stepError: '' });
+      // Idempotent by itself: a stepped-down household answers the same again.
+      const res = await call('liaison', 'stepDown', { householdId: this.data.householdId });
+      if (!res.ok) {
+        this.setData({ steppingDown: false, stepError: res.error.message });
+        return;
+      }
+      this.setData({ steppingDown: false, stepConfirm: false });
+      toast('已卸任中心户', 'success');
+      this.onBack();
+    },
+
     onVisit() {
       go(ROUTES.serviceLog, { householdId: this.data.householdId });
     },

@@ -12,6 +12,10 @@
  * Add → `addResident` (requestId kept while the form is unchanged); the result shows the new
  * 连心卡号 with 继续添加 / 返回. Edit → `updateResident` with only what changed (the phone
  * shows masked and is sent only when a new one is typed), then back to the list.
+ *
+ * 移出联系户 (managers, `can.manage`, when editing): a confirm step on the page says what goes
+ * (「移出后该户的姓名、地址、电话、标签和备注将被删除，求助记录只保留统计」), then
+ * `removeResident { residentId }` and back to the household's list.
  */
 import type { AddressInput, ApiError, CareTag, ResidentItem } from '../../../../typings/api';
 import { call } from '../../../services/call';
@@ -106,6 +110,13 @@ Component({
     formError: '',
     saving: false,
     result: null as null | { headName: string; cardCode: string; countText: string },
+    /** Managers may take the household off the list (`removeResident`). */
+    canRemove: false,
+    /** The head's name as stored, for the confirm step (the form may be mid-edit). */
+    removeName: '',
+    confirmRemove: false,
+    removing: false,
+    removeError: '',
   },
 
   methods: {
@@ -142,7 +153,8 @@ Component({
           this.setData({ status: 'error', errorMessage: res.error.message });
           return;
         }
-        if (page === 0) this.setData({ care: !!res.data.can?.seeCare });
+        if (page === 0)
+          this.setData({ care: !!res.data.can?.seeCare, canRemove: !!res.data.can?.manage });
         const r = res.data.items.find((i) => i.residentId === residentId);
         if (r) {
           this.fill(r);
@@ -164,6 +176,7 @@ Component({
         addrMode: 'text',
         addressText: r.address,
         maskedPhone: r.phone,
+        removeName: r.headName,
         phone: '',
         people: r.people,
         careTags: r.careTags ?? [],
@@ -320,6 +333,29 @@ Component({
         errors: fe,
         formError: Object.keys(fe).length ? '请按红字提示修改' : error.message,
       });
+    },
+
+    onAskRemove() {
+      if (this.data.saving) return;
+      this.setData({ confirmRemove: true, removeError: '' });
+    },
+    onCancelRemove() {
+      if (this.data.removing) return;
+      this.setData({ confirmRemove: false, removeError: '' });
+    },
+    async onConfirmRemove() {
+      if (this.data.removing || !this.data.canRemove) return;
+      this.setData({ removing: true, removeError: '' });
+      // Idempotent by itself: a household already removed answers `removed: true` again.
+      const res = await call('liaison', 'removeResident', { residentId: this.data.residentId });
+      if (!res.ok) {
+        this.setData({ removing: false, removeError: res.error.message });
+        return;
+      }
+      this.setData({ removing: false, confirmRemove: false });
+      toast('已移出', 'success');
+      // The household's list refreshes itself when shown again.
+      wx.navigateBack({ fail: () => undefined });
     },
 
     onAddAnother() {

@@ -2,10 +2,13 @@
  * 绑定连心卡 (issue #7). The card code comes from the scanned mini-program code (`?scene=`, the
  * card code, as `wxacode.getUnlimited` made it), from a `?code=` link, from 扫一扫连心卡
  * (`wx.scanCode`: a mini-program code answers its `path`, a plain QR code its `result`) or is
- * typed. Then one screen asks 「请输入户主手机号后四位」 and one big 确认绑定 sends
- * `bindResident { cardCode, phoneLast4 }`. Wrong digits say how many tries are left, a locked
- * card (`RATE_LIMITED`) says to wait an hour, an unknown card says so; all inline. Bound: 绑定成功
- * with the member's name, then home is opened afresh (it shows 我的中心户).
+ * typed. A code goes on only when it is a printed one: 8 characters, letters and 2–9, after
+ * spaces and dashes are dropped and letters raised (「连心卡号是 8 位，请核对」 otherwise). Then
+ * one screen asks 「请输入户主手机号后四位」 and one big 确认绑定 sends
+ * `bindResident { cardCode, phoneLast4 }`. Wrong digits say how many tries are left and clear
+ * the spent digits; a locked card (`RATE_LIMITED`) says to wait an hour; an unknown card takes
+ * the resident back to the code with the digits kept (a wrong code spends no try). Bound:
+ * 绑定成功 with the member's name, then home is opened afresh (it shows 我的中心户).
  * No call on open.
  */
 import { call } from '../../../services/call';
@@ -14,7 +17,7 @@ import { Intents } from '../../../utils/intents';
 import { ROUTES, decodeQuery } from '../../../utils/nav';
 import { pageState } from '../../../utils/page';
 import { isPermissionDenied, isPrivacyRefusal, isUserCancel } from '../../../utils/privacy';
-import { cardCodeFromScan, normalizeCardCode } from '../shared';
+import { cardCodeError, cardCodeFromScan, normalizeCardCode } from '../shared';
 
 /** code: scan or type the card; digits: the last four digits; done: bound. */
 type Step = 'code' | 'digits' | 'done';
@@ -59,10 +62,13 @@ Component({
     onLoad(query: Record<string, string | undefined>) {
       const q = decodeQuery(query);
       const code = normalizeCardCode(q.scene ?? q.code ?? '');
+      // A link with a mistyped code opens on the code, to be corrected.
+      const codeError = code ? cardCodeError(code) : '';
       this.setData({
         elderly: isElderlyMode(),
         code,
-        step: code ? 'digits' : 'code',
+        codeError,
+        step: code && !codeError ? 'digits' : 'code',
       });
     },
 
@@ -94,8 +100,16 @@ Component({
       }
     },
 
+    /** On to the digits; digits typed for an earlier, wrong code are kept (none was spent). */
     useCode(code: string) {
-      this.setData({ scanning: false, code, step: 'digits', digits: '', error: '', locked: false });
+      this.setData({
+        scanning: false,
+        code,
+        codeError: '',
+        step: 'digits',
+        error: '',
+        locked: false,
+      });
     },
 
     onCodeInput(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -104,21 +118,18 @@ Component({
 
     onCodeNext() {
       const code = normalizeCardCode(this.data.code);
-      if (!code) {
-        this.setData({ codeError: '请输入连心卡上的号码' });
-        return;
-      }
-      if (!/^[A-Z0-9]{4,16}$/.test(code)) {
-        this.setData({ codeError: '号码只有字母和数字，请核对连心卡' });
+      const codeError = cardCodeError(code);
+      if (codeError) {
+        this.setData({ code, codeError });
         return;
       }
       this.useCode(code);
     },
 
-    /** 换一张卡: back to scanning or typing. */
+    /** 换一张卡: back to scanning or typing (the digits stay: they are the householder's). */
     onChangeCard() {
       if (this.data.binding) return;
-      this.setData({ step: 'code', digits: '', error: '', locked: false, codeError: '' });
+      this.setData({ step: 'code', error: '', locked: false, codeError: '' });
     },
 
     onDigits(e: WechatMiniprogram.CustomEvent<{ value: string }>) {
@@ -148,12 +159,24 @@ Component({
       if (!res.ok) {
         s.intents.done(key);
         const { code, message } = res.error;
+        const fields = (res.error.details as { fields?: unknown } | undefined)?.fields;
+        const about = (f: string) => Array.isArray(fields) && fields.includes(f);
+        if (code === 'NOT_FOUND' || (code === 'INVALID_ARGUMENT' && about('cardCode'))) {
+          // The code is wrong, not the digits: back to the code, digits kept for the retry.
+          this.setData({
+            binding: false,
+            step: 'code',
+            error: '',
+            codeError: code === 'NOT_FOUND' ? NOT_FOUND_TEXT : message,
+          });
+          return;
+        }
         this.setData({
           binding: false,
           locked: code === 'RATE_LIMITED',
-          error: code === 'NOT_FOUND' ? NOT_FOUND_TEXT : message,
-          // A wrong try is spent: the next one starts from empty boxes.
-          digits: code === 'INVALID_ARGUMENT' ? '' : phoneLast4,
+          error: message,
+          // A wrong try is spent: the next one starts from an empty box.
+          ...(code === 'INVALID_ARGUMENT' && about('phoneLast4') ? { digits: '' } : {}),
         });
         return;
       }

@@ -13,6 +13,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { formatDate } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
+import { rememberLiaison } from '../../../utils/liaison-context';
 import { ROUTES } from '../../../utils/nav';
 import { pageState, stopPullDown, toast } from '../../../utils/page';
 import { CARE_TAG_TEXT } from '../shared';
@@ -124,6 +125,8 @@ Component({
         return;
       }
       s.intents.done(what);
+      // No longer bound: the request pages must not offer to call the member any more.
+      rememberLiaison(null);
       this.setData({ acting: false, confirm: '' });
       toast(what === 'erase' ? '已删除您的信息' : '已解除绑定', 'success');
       wx.reLaunch({ url: ROUTES.home });

@@ -4,7 +4,8 @@
  * text and photos, what was done (`resolutionNote`), and the history as a timeline. When the
  * request is resolved and the server allows it (`can.rate`), three big buttons 满意 / 基本满意
  * / 不满意 (an optional comment above them) send `rateRequest`; the answer's request replaces
- * the page's, so the rating shows at once. Pull to refresh.
+ * the page's, so the rating shows at once. Pull to refresh. A compact 「打电话给中心户」 bar
+ * stays at the top when home knows the member's phone (no call).
  */
 import type { RequestDetail, RequestRating } from '../../../../typings/api';
 import { call } from '../../../services/call';
@@ -20,6 +21,7 @@ import {
   RATING_TEXT,
   STATUS_TEXT,
   STATUS_THEME,
+  callBarData,
   escalationText,
 } from '../shared';
 
@@ -94,12 +96,14 @@ Component({
     commentMax: COMMENT_MAX,
     rateSending: '' as RequestRating | '',
     rateError: '',
+    callName: '',
+    callPhone: '',
   },
 
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       const q = decodeQuery(query);
-      this.setData({ elderly: isElderlyMode(), id: q.id ?? '' });
+      this.setData({ elderly: isElderlyMode(), id: q.id ?? '', ...callBarData() });
       void this.load();
     },
 
@@ -167,6 +171,17 @@ Component({
         ...toView(res.data.request, new Date()),
       });
       toast('谢谢您的评价', 'success');
+    },
+
+    /** 打电话给中心户: the member's own phone, shown because they agreed (`showPhone`). */
+    onCallMember() {
+      const phone = this.data.callPhone;
+      if (!phone) return;
+      try {
+        wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
+      } catch {
+        toast(`请拨打 ${phone}`);
+      }
     },
 
     onNew() {

@@ -9,6 +9,8 @@
  * waiting for the answer, then sends `submitRequest { category, text, photos?, urgent }` with a
  * requestId kept while the content is unchanged (a retry after a lost answer sends nothing
  * twice). Sent: the request's detail page replaces this one. No call on open.
+ * A compact 「打电话给中心户」 bar stays at the top when home knows the member's phone
+ * (shared.ts callBarData, no call).
  * Uploads need cloud storage (cloud mode and the browser preview, utils/upload.ts); elsewhere
  * the photo control is hidden and a line says why.
  */
@@ -21,7 +23,14 @@ import { fieldErrors, pageState, toast } from '../../../utils/page';
 import { isUserCancel } from '../../../utils/privacy';
 import { isSubscribeConfigured, requestSubscribe } from '../../../utils/subscribe';
 import { canUploadFiles, chooseFailMessage, uploadFile } from '../../../utils/upload';
-import { CATEGORIES, CATEGORY_LABELS, PHOTO_MAX, TEXT_MAX, checkRequest } from '../shared';
+import {
+  CATEGORIES,
+  CATEGORY_LABELS,
+  PHOTO_MAX,
+  TEXT_MAX,
+  callBarData,
+  checkRequest,
+} from '../shared';
 
 type Step = 'category' | 'form';
 type Errors = Partial<Record<'category' | 'text' | 'photos', string>>;
@@ -60,6 +69,8 @@ Component({
     errors: {} as Errors,
     formError: '',
     sending: false,
+    callName: '',
+    callPhone: '',
   },
 
   methods: {
@@ -69,8 +80,20 @@ Component({
       this.setData({
         elderly: isElderlyMode(),
         canPhoto: canUploadFiles(),
+        ...callBarData(),
         ...(preset ? { step: 'form', category: preset.value, categoryLabel: preset.label } : {}),
       });
+    },
+
+    /** 打电话给中心户: the member's own phone, shown because they agreed (`showPhone`). */
+    onCallMember() {
+      const phone = this.data.callPhone;
+      if (!phone) return;
+      try {
+        wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
+      } catch {
+        toast(`请拨打 ${phone}`);
+      }
     },
 
     onCategory(e: WechatMiniprogram.BaseEvent) {

@@ -3,16 +3,17 @@
  * newest first, pages of 20, more at the bottom, pull to refresh, a quiet refresh when shown
  * again (back from a detail just rated). Each row: category, the text, when, and the state in
  * plain words (已发送 / 已受理 / 已办结 / 已评价; 「已转支部书记」「已转社区党委」 once it has
- * passed the deadline). Empty: 「还没有求助」 with 请求帮助. A tap opens the detail.
+ * passed the deadline). Empty: 「还没有求助」 with 请求帮助. A tap opens the detail. A compact
+ * 「打电话给中心户」 bar stays at the top when home knows the member's phone (no call).
  */
 import type { RequestItem } from '../../../../typings/api';
 import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { listPageBehavior } from '../../../utils/list-page';
 import { ROUTES, dataset, go } from '../../../utils/nav';
-import { pageState } from '../../../utils/page';
+import { pageState, toast } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
-import { requestRow, type RequestRow } from '../shared';
+import { callBarData, requestRow, type RequestRow } from '../shared';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
@@ -33,11 +34,13 @@ Component({
     hasMore: false,
     loadingMore: false,
     moreError: '',
+    callName: '',
+    callPhone: '',
   },
 
   methods: {
     onLoad() {
-      this.setData({ elderly: isElderlyMode() });
+      this.setData({ elderly: isElderlyMode(), ...callBarData() });
       void this.loadFirst();
     },
     onShow() {
@@ -53,6 +56,16 @@ Component({
     },
     onOpen(e: WechatMiniprogram.BaseEvent) {
       go(ROUTES.residentRequestDetail, { id: dataset(e, 'id') });
+    },
+    /** 打电话给中心户: the member's own phone, shown because they agreed (`showPhone`). */
+    onCallMember() {
+      const phone = this.data.callPhone;
+      if (!phone) return;
+      try {
+        wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
+      } catch {
+        toast(`请拨打 ${phone}`);
+      }
     },
     onNew() {
       go(ROUTES.residentRequest);
