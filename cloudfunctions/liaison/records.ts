@@ -27,17 +27,15 @@ import type {
 } from '../common/model';
 import { award, todayEntries } from '../common/points';
 import {
-  PAGE,
   chinaDay,
   dayStart,
   decodeCursor,
-  encodeCursor,
   isDuplicateKey,
   iso,
   newId,
   secCheck,
 } from '../common/util';
-import { MSG, cursorSchema, fileIdSchema, idSchema } from './shared';
+import { MSG, cursorSchema, fileIdSchema, idSchema, isNewestCursor, newestPage } from './shared';
 
 export const RECORD_MSG = {
   notLinked: '只有该中心户的党员本人可以登记服务记录',
@@ -219,20 +217,6 @@ export const logService: ActionDef<'liaison', 'logService'> = {
 
 // ---------------------------------------------------------------- listServiceRecords
 
-interface RecordCursor {
-  t: string;
-  ids: string[];
-}
-
-const isRecordCursor = (v: unknown): v is RecordCursor =>
-  !!v &&
-  typeof v === 'object' &&
-  typeof (v as RecordCursor).t === 'string' &&
-  !Number.isNaN(Date.parse((v as RecordCursor).t)) &&
-  Array.isArray((v as RecordCursor).ids) &&
-  (v as RecordCursor).ids.length <= PAGE &&
-  (v as RecordCursor).ids.every((x) => typeof x === 'string');
-
 /**
  * A central household's service records, newest first: its member (while the household is
  * active) and the branch's managers.
@@ -243,7 +227,7 @@ export const listServiceRecords: ActionDef<'liaison', 'listServiceRecords'> = {
   kind: 'read',
   schema: z.object({ householdId: idSchema, cursor: cursorSchema.optional() }),
   async handler(data, { openid, db }) {
-    const cursor = decodeCursor(data.cursor, isRecordCursor);
+    const cursor = decodeCursor(data.cursor, isNewestCursor);
     const { household, actor } = await householdWithResident(db, openid, data.householdId);
     // A member who stepped down keeps no access to the household's records (nor its
     // residents' names); the managers keep theirs.
@@ -255,36 +239,13 @@ export const listServiceRecords: ActionDef<'liaison', 'listServiceRecords'> = {
       throw new AppError('FORBIDDEN', RECORD_MSG.notViewer);
     }
     const seeNames = can(actor, 'viewResidentCare', resource);
-    const _ = db.command;
-    const match: Record<string, unknown> = { householdId: household._id };
-    if (cursor) match.createdAt = _.lte(new Date(cursor.t));
-    const skip = new Set(cursor?.ids ?? []);
-    let q = db
-      .collection(COLLECTIONS.liaisonRecords)
-      .aggregate()
-      .match(match)
-      .sort({ createdAt: -1 })
-      .limit(PAGE + 1 + skip.size);
-    if (seeNames) {
-      q = q.lookup({
-        from: COLLECTIONS.liaisonResidents,
-        localField: 'residentId',
-        foreignField: '_id',
-        as: 'r',
-      });
-    }
-    const res = (await q.end()) as unknown as {
-      list?: (LiaisonRecordDoc & { r?: LiaisonResidentDoc[] })[];
-    };
-    const fresh = (res.list ?? []).filter((x) => !skip.has(x._id));
-    const page = fresh.slice(0, PAGE);
-    let nextCursor: string | null = null;
-    if (fresh.length > PAGE) {
-      const t = iso(page[page.length - 1].createdAt);
-      const same = page.filter((x) => iso(x.createdAt) === t).map((x) => x._id);
-      const carried = cursor && cursor.t === t ? cursor.ids : [];
-      nextCursor = encodeCursor({ t, ids: [...carried, ...same] } satisfies RecordCursor);
-    }
+    const { page, nextCursor } = await newestPage<LiaisonRecordDoc>(
+      db,
+      COLLECTIONS.liaisonRecords,
+      { householdId: household._id },
+      cursor,
+      seeNames,
+    );
     const items: ServiceRecordItem[] = page.map(({ r, ...rec }) => {
       const resident = r?.[0];
       return {

@@ -42,9 +42,7 @@ import type {
 } from '../common/model';
 import { toTime } from '../common/db';
 import {
-  PAGE,
   decodeCursor,
-  encodeCursor,
   isDuplicateKey,
   iso,
   loadActor,
@@ -58,9 +56,12 @@ import {
   cursorSchema,
   fileIdSchema,
   idSchema,
+  isNewestCursor,
   isOpen,
+  newestPage,
   requestView,
   settingsOf,
+  type NewestCursor,
 } from './shared';
 
 export const REQUEST_MSG = {
@@ -831,21 +832,6 @@ export const rateRequest: ActionDef<'liaison', 'rateRequest'> = {
 
 // ---------------------------------------------------------------- listRequests
 
-/** Cursor: the creation time of the last item shown and the ids shown with that same time. */
-interface ListCursor {
-  t: string;
-  ids: string[];
-}
-
-const isListCursor = (v: unknown): v is ListCursor =>
-  !!v &&
-  typeof v === 'object' &&
-  typeof (v as ListCursor).t === 'string' &&
-  !Number.isNaN(Date.parse((v as ListCursor).t)) &&
-  Array.isArray((v as ListCursor).ids) &&
-  (v as ListCursor).ids.length <= PAGE &&
-  (v as ListCursor).ids.every((x) => typeof x === 'string');
-
 const listSchema = z
   .object({
     scope: z.enum(['mine', 'household', 'branch', 'committee']).optional(),
@@ -865,7 +851,7 @@ async function requestPage(
   db: Database,
   where: Record<string, unknown>,
   status: string | undefined,
-  cursor: ListCursor | null,
+  cursor: NewestCursor | null,
   withResidents: boolean,
 ) {
   const _ = db.command;
@@ -875,34 +861,13 @@ async function requestPage(
   else if (status === 'overdue')
     Object.assign(match, { status: _.in([...OPEN]), dueAt: _.lte(now) });
   else if (status) match.status = status;
-  if (cursor) match.createdAt = _.lte(new Date(cursor.t));
-  const skip = new Set(cursor?.ids ?? []);
-  let q = db
-    .collection(COLLECTIONS.liaisonRequests)
-    .aggregate()
-    .match(match)
-    .sort({ createdAt: -1 })
-    .limit(PAGE + 1 + skip.size);
-  if (withResidents) {
-    q = q.lookup({
-      from: COLLECTIONS.liaisonResidents,
-      localField: 'residentId',
-      foreignField: '_id',
-      as: 'r',
-    });
-  }
-  const res = (await q.end()) as unknown as {
-    list?: (LiaisonRequestDoc & { r?: LiaisonResidentDoc[] })[];
-  };
-  const fresh = (res.list ?? []).filter((x) => !skip.has(x._id));
-  const page = fresh.slice(0, PAGE);
-  let nextCursor: string | null = null;
-  if (fresh.length > PAGE) {
-    const t = iso(page[page.length - 1].createdAt);
-    const same = page.filter((x) => iso(x.createdAt) === t).map((x) => x._id);
-    const carried = cursor && cursor.t === t ? cursor.ids : [];
-    nextCursor = encodeCursor({ t, ids: [...carried, ...same] } satisfies ListCursor);
-  }
+  const { page, nextCursor } = await newestPage<LiaisonRequestDoc>(
+    db,
+    COLLECTIONS.liaisonRequests,
+    match,
+    cursor,
+    withResidents,
+  );
   const items = page.map(({ r, ...doc }) =>
     requestItem(doc as LiaisonRequestDoc, r?.[0], withResidents, now.getTime()),
   );
@@ -924,7 +889,7 @@ export const listRequests: ActionDef<'liaison', 'listRequests'> = {
   kind: 'read',
   schema: listSchema,
   async handler(data, { openid, db }) {
-    const cursor = decodeCursor(data?.cursor, isListCursor);
+    const cursor = decodeCursor(data?.cursor, isNewestCursor);
     const scope = data?.scope;
     const status = data?.status;
     if (scope === 'branch' || scope === 'committee') {

@@ -32,7 +32,7 @@ import type {
   MembershipDoc,
   OrganizationDoc,
 } from '../common/model';
-import { MAX_MEMBERSHIPS, maskPhone, updatedCount } from '../common/util';
+import { MAX_MEMBERSHIPS, PAGE, encodeCursor, iso, maskPhone, updatedCount } from '../common/util';
 import { ROLE_LABELS, isOpen } from '../common/liaison-card';
 
 export const MSG = {
@@ -615,4 +615,66 @@ export async function sweepErased(db: Database, cloud: Cloud): Promise<number> {
       .update({ data: { recordsToSweep: false } });
   }
   return pending.length;
+}
+
+// ---------------------------------------------------------------- newest-first pages
+
+/** Cursor of a newest-first list: the last shown `createdAt` and the ids shown with that time. */
+export interface NewestCursor {
+  t: string;
+  ids: string[];
+}
+
+export const isNewestCursor = (v: unknown): v is NewestCursor =>
+  !!v &&
+  typeof v === 'object' &&
+  typeof (v as NewestCursor).t === 'string' &&
+  !Number.isNaN(Date.parse((v as NewestCursor).t)) &&
+  Array.isArray((v as NewestCursor).ids) &&
+  (v as NewestCursor).ids.length <= PAGE &&
+  (v as NewestCursor).ids.every((x) => typeof x === 'string');
+
+/**
+ * One page (20) of `collection` matching `match`, newest first (`createdAt` desc: the leading
+ * `$match` and `$sort` are served by the caller's index), with the resident household joined
+ * as `r` when `withResidents` (the caller may see residents): one aggregate. Items sharing the
+ * last time are carried in the cursor, so none is skipped or repeated.
+ */
+export async function newestPage<
+  T extends { _id: string; createdAt: Date; residentId: string | null },
+>(
+  db: Database,
+  collection: string,
+  match: Record<string, unknown>,
+  cursor: NewestCursor | null,
+  withResidents: boolean,
+): Promise<{ page: (T & { r?: LiaisonResidentDoc[] })[]; nextCursor: string | null }> {
+  const m = { ...match };
+  if (cursor) m.createdAt = db.command.lte(new Date(cursor.t));
+  const skip = new Set(cursor?.ids ?? []);
+  let q = db
+    .collection(collection)
+    .aggregate()
+    .match(m)
+    .sort({ createdAt: -1 })
+    .limit(PAGE + 1 + skip.size);
+  if (withResidents) {
+    q = q.lookup({
+      from: COLLECTIONS.liaisonResidents,
+      localField: 'residentId',
+      foreignField: '_id',
+      as: 'r',
+    });
+  }
+  const res = (await q.end()) as unknown as { list?: (T & { r?: LiaisonResidentDoc[] })[] };
+  const fresh = (res.list ?? []).filter((x) => !skip.has(x._id));
+  const page = fresh.slice(0, PAGE);
+  let nextCursor: string | null = null;
+  if (fresh.length > PAGE) {
+    const t = iso(page[page.length - 1].createdAt);
+    const same = page.filter((x) => iso(x.createdAt) === t).map((x) => x._id);
+    const carried = cursor && cursor.t === t ? cursor.ids : [];
+    nextCursor = encodeCursor({ t, ids: [...carried, ...same] } satisfies NewestCursor);
+  }
+  return { page, nextCursor };
 }
