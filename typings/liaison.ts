@@ -16,12 +16,14 @@
  *
  * Who sees residents' personal data (name of the head of household, address, phone, care tags,
  * notes): the linked member (the central household's own member) and the branch's secretary and
- * deputy; the mass-work committee member (群众工作委员), who manages central households with
- * them, sees names and addresses but neither care tags nor notes. Phones are masked
+ * deputy. The mass-work committee member (群众工作委员) manages central households with them
+ * (designate, step down, dashboard figures) but never receives residents' data. Phones are masked
  * (`138****1234`) in every list and export; `revealPhone` shows one in full and writes the audit
  * log (who, whose, when). Nobody else ever receives a resident's phone, address or tags. A
  * bound resident sees what is stored about their own household (`myData`) and may erase it.
  */
+
+import type { RoleCode } from './api';
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -180,6 +182,11 @@ export interface MyHouseholdsResponse {
   manages: { branchId: string; branchName: string; canSeeResidents: boolean }[];
   /** Committees where the caller handles requests escalated to the committee (its secretaries). */
   committees: { committeeId: string; name: string }[];
+  /**
+   * The caller's branch (their 组织关系, else their first active branch membership), so the tab
+   * bar shows members' tabs when the app opens on 联户; null for people without a branch.
+   */
+  branch: { branchId: string; branchName: string; committeeId: string; role: RoleCode } | null;
   /**
    * The committee's settings of the caller's households (for 「联系户 n / 10」 and 「还需联系
    * x 户」); absent when the caller has none.

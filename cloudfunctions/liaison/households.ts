@@ -458,7 +458,19 @@ export const myHouseholds: ActionDef<'liaison', 'myHouseholds'> = {
     const committees = committeesWhere(actor, 'committeeLiaison')
       .filter(ofType('committee'))
       .map((committeeId) => ({ committeeId, name: orgs.get(committeeId)?.name ?? '' }));
-    if (own.length === 0) return { households: [], requests: [], manages, committees };
+    const branchDocs = docs.filter(
+      (d) => d.openid === openid && d.status === 'active' && ofType('branch')(d.orgId),
+    );
+    const home = branchDocs.find((d) => d.fullKey === openid) ?? branchDocs[0];
+    const branch = home
+      ? {
+          branchId: home.orgId,
+          branchName: home.branchName ?? orgs.get(home.orgId)?.name ?? '',
+          committeeId: home.committeeId ?? '',
+          role: home.role,
+        }
+      : null;
+    if (own.length === 0) return { households: [], requests: [], manages, committees, branch };
 
     const settingsOfHousehold = (h: LiaisonHouseholdDoc): LiaisonSettings =>
       settingsOf(orgs.get(h.committeeId));
@@ -502,6 +514,7 @@ export const myHouseholds: ActionDef<'liaison', 'myHouseholds'> = {
       requests,
       manages,
       committees,
+      branch,
       settings: settingsOfHousehold(own[0]),
     };
   },

@@ -369,12 +369,20 @@ describe('listHouseholds and myHouseholds', () => {
     });
     expect(mine.manages).toEqual([]);
     expect(mine.committees).toEqual([]);
+    // The tab bar keeps members' tabs when the app opens on 联户.
+    expect(mine.branch).toEqual({
+      branchId: B1,
+      branchName: '幸福里社区第一党支部',
+      committeeId: 'org-committee',
+      role: 'member',
+    });
     const sec = ok(await costs(2, call('demo-secretary', 'myHouseholds')));
     expect(sec).toEqual({
       households: [],
       requests: [],
       manages: [{ branchId: B1, branchName: '幸福里社区第一党支部', canSeeResidents: true }],
       committees: [],
+      branch: expect.objectContaining({ branchId: B1, role: 'secretary' }),
     });
     const mass = ok(await costs(2, call('demo-masswork', 'myHouseholds')));
     expect(mass.manages).toEqual([
@@ -391,6 +399,8 @@ describe('listHouseholds and myHouseholds', () => {
       committees: [
         { committeeId: 'org-committee', name: doc('organizations', 'org-committee').name },
       ],
+      // A committee is not a branch: no branch tabs from it.
+      branch: null,
     });
     expect(committee.committees[0].name).not.toBe('');
   });

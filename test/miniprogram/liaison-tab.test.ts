@@ -2,6 +2,7 @@
  * The 联户 tab (issue #7): my central household, its open requests, managers' entries (求助列表
  * only for those who may see residents) and the committee's escalated requests.
  */
+import { currentBranch } from '../../miniprogram/utils/branch-context';
 import { callsOf, err, ok, stubBackend } from './helpers/backend';
 import { HH, household, requestItem, settings } from './helpers/liaison-member';
 import { loadPage, prepare, tap, waitFor, type LoadedPage } from './helpers/load';
@@ -31,6 +32,30 @@ afterEach(() => {
 });
 
 describe('联户 tab', () => {
+  test('opened first with nothing remembered, it keeps the branch for the tab bar', async () => {
+    const branch = {
+      branchId: 'b1',
+      branchName: '幸福里社区第一党支部',
+      committeeId: 'c1',
+      role: 'member' as const,
+    };
+    stubBackend({
+      'liaison.myHouseholds': () =>
+        ok({
+          households: [household()],
+          requests: [],
+          manages: [],
+          committees: [],
+          branch,
+          settings,
+        }),
+    });
+    expect(currentBranch()).toBeNull();
+    const page = open();
+    await waitFor(() => expect($(page, `#household-${HH}`)).toBeTruthy());
+    expect(currentBranch()).toEqual(branch);
+  });
+
   test('a central-household member: the household card, its open requests oldest first, one call', async () => {
     const navigate = stubWx('navigateTo', jest.fn());
     const calls = stubBackend({

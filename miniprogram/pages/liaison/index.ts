@@ -19,6 +19,7 @@ import type {
   RequestItem,
 } from '../../../typings/api';
 import { call } from '../../services/call';
+import { currentBranch, rememberBranch } from '../../utils/branch-context';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { ROUTES, dataset, go, syncTabBar } from '../../utils/nav';
@@ -128,6 +129,12 @@ Component({
         return;
       }
       const d = res.data;
+      // Opened first (a shared link, a notification) the app has no branch remembered yet: keep
+      // the tab bar's member tabs in step with what the server says.
+      if (d.branch && !currentBranch()) {
+        rememberBranch({ ...d.branch });
+        syncTabBar(this, 'liaison');
+      }
       const now = new Date();
       const households = d.households.map((h) => householdRow(h, d.settings));
       const manages = d.manages.map((m) => ({ ...m, canSeeResidents: m.canSeeResidents === true }));
