@@ -54,6 +54,9 @@ test('bound: sends exactly { cardCode, phoneLast4 }, says 绑定成功 and opens
   const reLaunch = stubWx('reLaunch', jest.fn());
   const page = open({ code: 'XFLB4E5F' });
   await waitFor(() => expect($(page, '#digits')).toBeTruthy());
+  // Before binding, the resident is told who will see what and how to undo it.
+  expect($(page, '#bind-privacy')!.dom!.textContent).toContain('中心户党员和支部书记');
+  expect($(page, '#bind-privacy')!.dom!.textContent).toContain('删除信息');
   // Only digits, at most four.
   emit($(page, '#digits'), 'change', { value: '56a789' });
   await waitFor(() => expect(page.page.instance.data.digits).toBe('5678'));
