@@ -165,8 +165,10 @@ async function fixtures(emu) {
     const got = await call('activity', 'get', { activityId: id }, 'demo-secretary');
     activities[key] = { ...got, activityId: got.activityId ?? id };
   }
+  const liaison = await liaisonFixtures(call);
   return {
     activities,
+    liaison,
     member,
     memberships,
     lesson: lessons.items[0],
@@ -179,6 +181,56 @@ async function fixtures(emu) {
     withoutSecretary,
     other,
   };
+}
+
+/**
+ * Seeded central households (issue #7, database/seed/demo.json): 李秀英's (demo-member) with 6
+ * linked residents, 陈桂兰 (demo-resident) bound to res-b1-01 with an open request.
+ */
+const LIAISON_IDS = {
+  household: 'hh9c7a90fecf2fd066d101587710b928',
+  // 何永福's (demo-elder): 3 residents, below the norm.
+  elderHousehold: 'hh266b3cda23cbcbd5660aa9a667e80b',
+  resident: 'res-b1-01',
+  openRequest: 'req-demo-open',
+  acceptedRequest: 'req-demo-accepted',
+  closedRequest: 'req-demo-closed',
+};
+
+/** Each seeded liaison id read once as the UI would, so a missing one fails here by name. */
+async function liaisonFixtures(call) {
+  const L = LIAISON_IDS;
+  const residents = await call(
+    'liaison',
+    'listResidents',
+    { householdId: L.household },
+    'demo-member',
+  );
+  if (!residents.household) throw new Error(`liaison.listResidents: no household ${L.household}`);
+  if (!residents.items.some((r) => r.residentId === L.resident)) {
+    throw new Error(`liaison.listResidents: ${L.household} has no resident ${L.resident}`);
+  }
+  for (const id of [L.openRequest, L.acceptedRequest, L.closedRequest]) {
+    await call('liaison', 'getRequest', { requestId: id }, 'demo-member');
+  }
+  const households = await call(
+    'liaison',
+    'listHouseholds',
+    { branchId: residents.household.branchId },
+    'demo-secretary',
+  );
+  for (const id of [L.household, L.elderHousehold]) {
+    if (!households.items.some((h) => h.householdId === id)) {
+      throw new Error(`liaison.listHouseholds: the branch has no central household ${id}`);
+    }
+  }
+  const mine = await call('liaison', 'myLiaison', {}, 'demo-resident');
+  if (!mine.bound || mine.householdId !== L.household) {
+    throw new Error(`liaison.myLiaison: demo-resident is not bound to ${L.household}`);
+  }
+  const newcomer = await call('liaison', 'myLiaison', {}, 'demo-newcomer');
+  if (newcomer.bound) throw new Error('liaison.myLiaison: demo-newcomer is already bound');
+  return { ...L, branchId: residents.household.branchId, grid: residents.household.grid };
 }
 
 /** Seeded activities of 第一支部 the activity pages are opened on. */
@@ -228,6 +280,8 @@ function plan(f) {
   const a = f.activities;
   // The organiser pages take the activity and its branch (pages/activities/detail adminQuery).
   const act = (x) => ({ activityId: x.activityId, branchId: x.branchId ?? s.branchId });
+  const L = f.liaison;
+  const hh = { householdId: L.household };
   return {
     'pages/index/index': [EVERYONE, () => ({})],
     'pages/join/index': [['demo-newcomer', 'demo-resident', 'demo-member'], () => ({})],
@@ -363,6 +417,96 @@ function plan(f) {
         ['demo-secretary', act(a.volunteerPast), 'record'],
       ],
     },
+    // Central households (issue #7). The 联户 tab is for members: 李秀英 (a central household
+    // with open requests), the secretary and the mass-work member (管理), 何永福 (below the
+    // norm, 长辈模式). Residents' home is pages/index/index as demo-resident (bound) and
+    // demo-newcomer (not bound: 绑定连心卡), both in EVERYONE.
+    'pages/liaison/index': [
+      ['demo-member', 'demo-secretary', 'demo-masswork', 'demo-elder'],
+      () => ({}),
+    ],
+    'packages/resident/bind/index': {
+      shots: [
+        ['demo-newcomer', {}],
+        // A scanned card (`scene` = the card code): straight to the last four digits.
+        ['demo-newcomer', { scene: 'XFLB4E5F' }, 'digits'],
+      ],
+    },
+    'packages/resident/request/index': {
+      shots: [
+        ['demo-resident', {}],
+        ['demo-resident', { category: 'repair' }, 'form'],
+      ],
+    },
+    'packages/resident/requests/index': [['demo-resident'], () => ({})],
+    'packages/resident/request-detail/index': {
+      shots: [
+        ['demo-resident', { id: L.openRequest }],
+        ['demo-resident', { id: L.closedRequest }, 'closed'],
+      ],
+    },
+    'packages/resident/my-data/index': [['demo-resident'], () => ({})],
+    // Residents are for the linked member and the secretaries (never the mass-work member).
+    'packages/liaison/household/index': [['demo-member', 'demo-secretary'], () => hh],
+    'packages/liaison/resident-edit/index': {
+      shots: [
+        ['demo-member', { ...hh, care: '1' }, 'new'],
+        ['demo-member', { ...hh, residentId: L.resident }],
+      ],
+    },
+    'packages/liaison/request/index': {
+      shots: [
+        ['demo-member', { requestId: L.openRequest }],
+        ['demo-member', { requestId: L.acceptedRequest }, 'accepted'],
+        ['demo-secretary', { requestId: L.closedRequest }, 'closed'],
+      ],
+    },
+    'packages/liaison/visit/index': [['demo-member'], () => hh],
+    'packages/liaison/records/index': {
+      shots: [
+        ['demo-member', hh],
+        ['demo-secretary', { ...hh, log: '0' }],
+      ],
+    },
+    'packages/liaison-admin/households/index': [
+      ['demo-secretary', 'demo-masswork'],
+      () => ({ branchId: L.branchId }),
+    ],
+    'packages/liaison-admin/designate/index': [
+      ['demo-secretary'],
+      () => ({ branchId: L.branchId }),
+    ],
+    'packages/liaison-admin/import/index': {
+      shots: [
+        ['demo-secretary', hh],
+        ['demo-secretary', { branchId: L.branchId }, 'branch'],
+      ],
+    },
+    'packages/liaison-admin/export/index': [
+      ['demo-secretary'],
+      () => ({ ...hh, branchId: L.branchId, memberName: '李秀英' }),
+    ],
+    'packages/liaison-admin/cards/index': [
+      ['demo-secretary'],
+      () => ({ ...hh, branchId: L.branchId, grid: L.grid, memberName: '李秀英' }),
+    ],
+    // The branch's requests for its secretaries; the committee's (escalated to level 2).
+    'packages/liaison-admin/requests/index': {
+      shots: [
+        ['demo-secretary', { branchId: L.branchId }],
+        ['demo-secretary', { branchId: L.branchId, status: 'overdue' }, 'overdue'],
+        ['demo-committee', { committeeId: f.committee.committeeId }, 'committee'],
+      ],
+    },
+    // 何永福's household hands its 3 residents on (李秀英's has room).
+    'packages/liaison-admin/step-down/index': [
+      ['demo-secretary'],
+      () => ({ householdId: L.elderHousehold, branchId: L.branchId }),
+    ],
+    'packages/liaison-admin/dashboard/index': [
+      ['demo-secretary', 'demo-masswork', 'demo-committee'],
+      () => ({ branchId: L.branchId }),
+    ],
     'packages/committee/create-branch/index': [
       ['demo-committee'],
       () => ({ committeeId: f.committee.committeeId }),
