@@ -92,6 +92,50 @@ describe('WXML accessibility', () => {
   });
 });
 
+describe('TDesign buttons keep their layout', () => {
+  // A class on <t-button> reaches TDesign's button element; a `display` set there replaces its
+  // flex, and the label then sits at the top of any button taller than its line (the resident
+  // pages' larger buttons, `.tap` minimum heights). Spacing only in page styles.
+  const rules = files(MP, '.wxml').flatMap((file) => {
+    const src = fs.readFileSync(file, 'utf8').replace(/<!--[\s\S]*?-->/g, '');
+    const classes = new Set(
+      [...src.matchAll(/<t-button\b([^>]*)>/g)].flatMap((m) => {
+        const attr = /\bclass="([^"]*)"/.exec(m[1])?.[1] ?? '';
+        return attr
+          .replace(/\{\{[\s\S]*?\}\}/g, ' ')
+          .split(/\s+/)
+          .filter(Boolean);
+      }),
+    );
+    if (!classes.size) return [];
+    const wxss = file.replace(/\.wxml$/, '.wxss');
+    if (!fs.existsSync(wxss)) return [];
+    const css = fs.readFileSync(wxss, 'utf8');
+    const sheets = [
+      wxss,
+      ...[...css.matchAll(/@import '([^']+)'/g)].map((m) => path.resolve(path.dirname(wxss), m[1])),
+    ];
+    return sheets.flatMap((sheet) =>
+      [...fs.readFileSync(sheet, 'utf8').matchAll(/([^{}]+)\{([^}]*)\}/g)]
+        .filter((r) => /(^|[\s;])display\s*:/.test(r[2]))
+        .flatMap((r) =>
+          r[1]
+            .split(',')
+            .map((sel) => sel.trim().split(/\s+/).pop() ?? '')
+            .filter((last) => [...classes].some((c) => last === `.${c}`))
+            .map(
+              (last) =>
+                `${path.relative(MP, sheet)} ${last} (used on <t-button> in ${path.relative(MP, file)})`,
+            ),
+        ),
+    );
+  });
+
+  test('no page style sets `display` on a class given to a <t-button>', () => {
+    expect([...new Set(rules)]).toEqual([]);
+  });
+});
+
 describe('client packages for 构建 npm', () => {
   const fs = require('fs') as typeof import('fs');
   const path = require('path') as typeof import('path');
