@@ -70,7 +70,10 @@ export type ServiceCategory = 'visit' | 'help' | 'policy' | 'mediation' | 'other
 
 /** The committee's settings (`updateSettings`); defaults in brackets. */
 export interface LiaisonSettings {
-  /** Linked households a central household may have at most, 1–30 [10]. */
+  /**
+   * Linked households a central household may have at most, 1–20 [10]: a household's residents
+   * always fit in one page of 20 (the visit page's resident picker, card sheets).
+   */
   maxResidents: number;
   /** Fewer than this shows as "needs more" on the dashboard, 1–maxResidents [5]. */
   minResidents: number;
@@ -90,20 +93,26 @@ export interface DesignateHouseholdRequest {
   address: AddressInput;
   /** 网格 (1–30 characters); default the branch's grid area. */
   grid?: string;
-  /** A `cloud://` file id of a door-plate / household photo. */
+  /**
+   * A door-plate / household photo the page uploaded under `liaison-households/`
+   * (`cloud://<env>.<bucket>/liaison-households/…`); any other file id is INVALID_ARGUMENT.
+   */
   photo?: string | null;
   /** 服务承诺, ≤ 200 characters; checked by content security. */
   promise?: string;
   /**
    * The member agrees that linked residents see their phone (with a call button). Default
-   * false: residents then see the name only and send requests instead.
+   * false: residents then see the name only and send requests instead. Recorded only when the
+   * household is created: designating again never changes it (the member's own consent, which
+   * only they change with `updateHousehold`).
    */
   showPhone?: boolean;
 }
 
 /**
  * Designating a member who already is a central household of the branch answers that household
- * (`created: false`) and updates the fields given: designation is idempotent.
+ * (`created: false`) and updates the fields given, except `showPhone`: designation is
+ * idempotent.
  */
 export interface DesignateHouseholdResponse {
   householdId: string;
@@ -114,6 +123,7 @@ export interface UpdateHouseholdRequest {
   householdId: string;
   address?: AddressInput;
   grid?: string;
+  /** Under `liaison-households/`, as in `DesignateHouseholdRequest`. */
   photo?: string | null;
   promise?: string;
   /** Only the member themselves may change their consent. */
@@ -150,6 +160,12 @@ export interface HouseholdItem {
   openRequests: number;
 }
 
+/**
+ * The branch's active central households: for its managers, and for a member who is an active
+ * central household of the branch themselves (stepping down, they choose whom to hand their
+ * residents to). Household data only, never residents; a promise held for review is empty for
+ * a member.
+ */
 export interface ListHouseholdsRequest {
   branchId: string;
   /** Only this grid. */
@@ -165,7 +181,8 @@ export interface ListHouseholdsResponse {
   settings: LiaisonSettings;
   /**
    * The caller may open a household's resident list (secretary, deputy). The mass-work member
-   * manages central households but never sees residents' names, addresses or phones.
+   * manages central households but never sees residents' names, addresses or phones; a member
+   * listing for their step-down neither.
    */
   canSeeResidents: boolean;
 }
@@ -301,7 +318,10 @@ export interface LiaisonExportResponse {
   fileName: string;
   /** Cards / rows in the file. */
   rows: number;
-  /** The scope held more than one file takes (400 cards / 5 000 rows): narrow it. */
+  /**
+   * The scope held more than one file takes (400 cards; 1 000 rows, what one database read
+   * returns — also set when exactly 1 000 were read): narrow it to a grid or a household.
+   */
   truncated?: boolean;
 }
 
@@ -436,7 +456,10 @@ export interface SubmitRequestRequest {
   category: RequestCategory;
   /** 2–500 characters; checked by content security. */
   text: string;
-  /** ≤ 3 `cloud://` file ids uploaded by the page. */
+  /**
+   * ≤ 3 photos the page uploaded under `liaison-requests/`
+   * (`cloud://<env>.<bucket>/liaison-requests/…`); any other file id is INVALID_ARGUMENT.
+   */
   photos?: string[];
   urgent?: boolean;
 }
@@ -545,7 +568,7 @@ export interface LogServiceRequest {
   category: ServiceCategory;
   /** 2–500 characters; checked by content security. */
   note: string;
-  /** ≤ 6 `cloud://` file ids. */
+  /** ≤ 6 photos the page uploaded under `liaison-records/`; any other file id is INVALID_ARGUMENT. */
   photos?: string[];
 }
 
@@ -639,9 +662,9 @@ export interface LiaisonApi {
   designateHousehold: { req: DesignateHouseholdRequest; res: DesignateHouseholdResponse };
   /** Write. Managers; the member themselves (not the grid). */
   updateHousehold: { req: UpdateHouseholdRequest; res: { household: HouseholdItem } };
-  /** Write. The member themselves or managers. */
+  /** Write. The member themselves or managers. Notifies the receiving member and residents. */
   stepDown: { req: StepDownRequest; res: StepDownResponse };
-  /** Read. Managers. */
+  /** Read. Managers; a member who is an active central household of the branch (no residents). */
   listHouseholds: { req: ListHouseholdsRequest; res: ListHouseholdsResponse };
   /** Read. Anyone (empty for people without a household or a branch to manage). */
   myHouseholds: { req: Record<string, never> | undefined; res: MyHouseholdsResponse };
@@ -675,7 +698,7 @@ export interface LiaisonApi {
   myData: { req: Record<string, never> | undefined; res: MyDataResponse };
   /** Write. Bound residents. */
   eraseMyData: { req: EraseMyDataRequest; res: EraseMyDataResponse };
-  /** Write. Bound residents. Notifies the member. */
+  /** Write. Bound residents. Notifies the member (held for review: the branch secretaries). */
   submitRequest: { req: SubmitRequestRequest; res: SubmitRequestResponse };
   /** Read. What the caller may see (see `ListRequestsRequest`). */
   listRequests: { req: ListRequestsRequest | undefined; res: ListRequestsResponse };
@@ -687,7 +710,7 @@ export interface LiaisonApi {
   rateRequest: { req: RateRequestRequest; res: RequestWriteResponse };
   /** Write. The linked member. Good deeds + points. */
   logService: { req: LogServiceRequest; res: LogServiceResponse };
-  /** Read. The linked member and managers. */
+  /** Read. The linked member, secretary and deputy (not the mass-work member). */
   listServiceRecords: { req: ListServiceRecordsRequest; res: ListServiceRecordsResponse };
   /** Read. Managers. */
   dashboard: { req: DashboardRequest; res: DashboardResponse };

@@ -571,9 +571,14 @@ export interface LiaisonHouseholdDoc {
   memberName: string;
   address: string;
   grid: string;
+  /** A file id under `liaison-households/` (liaison/shared.ts `PHOTO_DIRS`). */
   photo: string | null;
   promise: string;
   promiseHeld: boolean;
+  /**
+   * The member's consent to show their phone to linked residents: set when the household is
+   * created, then changed by the member alone (`updateHousehold`; designating again keeps it).
+   */
   showPhone: boolean;
   active: boolean;
   /**
@@ -699,6 +704,7 @@ export interface LiaisonRequestDoc {
   category: string;
   /** Null after erasure (statistics stay). */
   text: string | null;
+  /** File ids under `liaison-requests/`; only those are deleted on erasure. */
   photos: string[];
   urgent: boolean;
   held: boolean;
@@ -733,6 +739,7 @@ export interface LiaisonRecordDoc {
   date: string;
   category: string;
   note: string | null;
+  /** File ids under `liaison-records/`; only those are deleted by the erasure's sweep. */
   photos: string[];
   held: boolean;
   createdAt: Date;

@@ -202,15 +202,21 @@ const RULES = {
   myActivities: { kind: 'anyone' },
   // ------------------------------------------------ `liaison` function (issue #7)
   /**
-   * Central households, not their residents: designateHousehold, listHouseholds, dashboard
-   * (figures only), listServiceRecords (without residents' names); stepDown / updateHousehold
-   * of any household of the branch.
+   * Central households, not their residents: designateHousehold, dashboard (figures only);
+   * stepDown / updateHousehold of any household of the branch.
    */
   manageLiaison: { kind: 'branch', roles: LIAISON_MANAGERS },
   /**
+   * listHouseholds: the managers, and a member who is an active central household of the
+   * branch (`householderOpenid`: the caller's own household there), so that stepping down they
+   * can choose whom to hand their residents to. Household data only, never residents.
+   */
+  viewHouseholds: { kind: 'branch', roles: LIAISON_MANAGERS, orHouseholder: true },
+  /**
    * Resident households of any central household of the branch: listResidents, addResident,
    * updateResident, removeResident, cardImage, exportCards (cards carry the resident's
-   * address), importTemplate, importResidents, exportResidents. Secretary and deputy only.
+   * address), importTemplate, importResidents, exportResidents, listServiceRecords (notes and
+   * photos are about residents). Secretary and deputy only.
    */
   manageResidents: { kind: 'branch', roles: RESIDENT_MANAGERS },
   /**

@@ -41,6 +41,7 @@ import {
 
 export const MSG_BIND = {
   ownSide: '您是该户的联系党员或支部管理人员，不能绑定这张连心卡',
+  familyRace: '刚才有家人同时在绑定或解绑，请再试一次',
 } as const;
 
 /** Wrong tries that lock a card, and for how long. */
@@ -86,9 +87,10 @@ interface CardLookup extends LiaisonResidentDoc {
  * same; the counters move only on conditional updates. Requests: the card with its household,
  * its member and the caller's memberships of its branch (1; refused here: 1); wrong digits:
  * the counter or the lock (1): 2; right digits: the binding (1, a duplicate reads the existing
- * one: +1), the resident (1, or 2 for a later family member), the household's `boundCount` for
- * the first binding (1): 4 (2 more only when the household's last unbinding lands between the
- * tries).
+ * one: +1), the resident (1 for the first binding, 2 for a later family member), the
+ * household's `boundCount` for the first binding (1): 4, at most 5 (a duplicate binding). Never
+ * more: when the household's last unbinding lands between the two tries on the resident, the
+ * answer is CONFLICT 「刚才有家人同时在绑定或解绑，请再试一次」 rather than a third try.
  */
 export const bindResident: ActionDef<'liaison', 'bindResident'> = {
   kind: 'write',
@@ -197,30 +199,31 @@ export const bindResident: ActionDef<'liaison', 'bindResident'> = {
       // Bound here by an interrupted earlier call: finish it below.
     }
     // The first binding of the household counts it as bound: decided by the condition on the
-    // `bound` flag (see `unbind`). A later family member joins a household still counted; when
-    // the last unbinding uncounted it meanwhile (the flag went false between the two tries),
-    // the first-binding try runs again.
-    for (let tries = 0; tries < 3; tries++) {
-      const first = updatedCount(
-        await residents.where({ _id: r._id, boundOpenids: _.size(0), bound: _.neq(true) }).update({
-          data: { boundOpenids: [openid], bound: true, bindFails: 0, lockedUntil: null },
-        }),
-      );
-      if (first) {
-        await db
-          .collection(COLLECTIONS.liaisonHouseholds)
-          .where({ _id: h._id })
-          .update({ data: { boundCount: _.inc(1) } });
-        return answer;
-      }
-      const joined = updatedCount(
-        await residents.where({ _id: r._id, bound: _.neq(false) }).update({
-          data: { boundOpenids: _.addToSet(openid), bindFails: 0, lockedUntil: null },
-        }),
-      );
-      if (joined) return answer;
+    // `bound` flag (see `unbind`). A later family member joins a household still counted.
+    // One try of each, no loop: with the card (1), the binding (1, a duplicate's read +1) and
+    // the first binding's `boundCount` (1), a second round would take the call past the write
+    // budget of 5 requests. Both fail only when the household's last unbinding lands between
+    // the two (the flag went false after the first try saw it true): CONFLICT, and trying again
+    // finds the binding already added and completes it.
+    const first = updatedCount(
+      await residents.where({ _id: r._id, boundOpenids: _.size(0), bound: _.neq(true) }).update({
+        data: { boundOpenids: [openid], bound: true, bindFails: 0, lockedUntil: null },
+      }),
+    );
+    if (first) {
+      await db
+        .collection(COLLECTIONS.liaisonHouseholds)
+        .where({ _id: h._id })
+        .update({ data: { boundCount: _.inc(1) } });
+      return answer;
     }
-    throw new AppError('CONFLICT', MSG.busy);
+    const joined = updatedCount(
+      await residents.where({ _id: r._id, bound: _.neq(false) }).update({
+        data: { boundOpenids: _.addToSet(openid), bindFails: 0, lockedUntil: null },
+      }),
+    );
+    if (joined) return answer;
+    throw new AppError('CONFLICT', MSG_BIND.familyRace);
   },
 };
 
@@ -238,10 +241,12 @@ export const bindResident: ActionDef<'liaison', 'bindResident'> = {
  * the binding and completes the rest.
  *
  * Requests: the card (1); the caller alone: the resident emptied on the condition that the
- * list is the caller alone (1), the household (1), the binding (1): 4; with family members:
- * the caller pulled (1), the flag's condition (1, fails while others stay), the binding (1): 4,
- * or 5 when the others left meanwhile and this call uncounts the household; not bound: the card
- * and a removal of any binding left pointing at nothing: 2.
+ * list is the caller alone (1), the household (1), the binding (1): 4 (a family member bound
+ * since the card was read: CONFLICT 「刚才有家人同时在绑定或解绑，请再试一次」 after 2, nothing
+ * written); with family members: the caller pulled (1), the flag's condition (1, fails while
+ * others stay), the binding (1): 4, or 5 when the others left meanwhile and this call uncounts
+ * the household; not bound: the card and a removal of any binding left pointing at nothing: 2.
+ * Never more than 5.
  */
 export const unbind: ActionDef<'liaison', 'unbind'> = {
   kind: 'write',
@@ -259,18 +264,22 @@ export const unbind: ActionDef<'liaison', 'unbind'> = {
     const residents = db.collection(COLLECTIONS.liaisonResidents);
     const id = c.resident._id;
     const alone = c.resident.boundOpenids.length === 1 && c.resident.boundOpenids[0] === openid;
-    // The caller alone: empty the list and uncount in one conditional update.
-    let last = alone
-      ? updatedCount(
-          await residents
-            .where({ _id: id, boundOpenids: [openid] })
-            .update({ data: { boundOpenids: [], bound: false } }),
-        )
-      : 0;
-    if (!last) {
-      // Family members (or someone bound meanwhile): leave the list, then uncount only if it is
-      // empty now and nobody uncounted it yet. Leaving also marks an older document (no flag)
-      // as counted, which it is while the caller is listed.
+    let last: number;
+    if (alone) {
+      // The caller alone: empty the list and uncount in one conditional update.
+      last = updatedCount(
+        await residents
+          .where({ _id: id, boundOpenids: [openid] })
+          .update({ data: { boundOpenids: [], bound: false } }),
+      );
+      // A family member bound since the card was read: nothing was written yet.
+      // Going on with the family path below could take a 6th request (the pull, the flag, the
+      // household, the binding after these 2); trying again takes the right path from the start.
+      if (!last) throw new AppError('CONFLICT', MSG_BIND.familyRace);
+    } else {
+      // Family members (or a retry after an interrupted call): leave the list, then uncount
+      // only if it is empty now and nobody uncounted it yet. Leaving also marks an older
+      // document (no flag) as counted, which it is while the caller is listed.
       await residents
         .where({ _id: id, boundOpenids: openid })
         .update({ data: { boundOpenids: _.pull(openid), bound: true } });

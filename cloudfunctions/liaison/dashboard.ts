@@ -278,10 +278,16 @@ const int = (label: string, min: number, max: number) =>
     .min(min, `${label}应在 ${min}–${max} 之间`)
     .max(max, `${label}应在 ${min}–${max} 之间`);
 
+/**
+ * At most 20 linked households: a household's residents then always fit in one page of 20
+ * (`listResidents`; the visit page's resident picker and the card sheets read one page).
+ */
+export const MAX_RESIDENTS_LIMIT = 20;
+
 const settingsSchema = z.object({
   committeeId: idSchema,
-  maxResidents: int('最多联系户数', 1, 30).optional(),
-  minResidents: int('至少联系户数', 1, 30).optional(),
+  maxResidents: int('最多联系户数', 1, MAX_RESIDENTS_LIMIT).optional(),
+  minResidents: int('至少联系户数', 1, MAX_RESIDENTS_LIMIT).optional(),
   acceptHours: int('受理时限（小时）', 1, 168).optional(),
   resolveHours: int('办结时限（小时）', 1, 720).optional(),
 });

@@ -2,8 +2,9 @@
  * Timer `escalate` (config.json, every 10 minutes): "village reports, township handles, county
  * closes". A request not accepted within the committee's `acceptHours`, or accepted but not
  * resolved within `resolveHours`, goes up one level: 1 the branch secretary and deputy, 2 the
- * party committee's secretaries; each time the member hears it went up (not while it is held:
- * they do not see it). Each level gets the same
+ * party committee's secretaries; each time the new handlers hear of it, the resident
+ * household's bound WeChat users hear where it went, and the member hears it went up (not
+ * while it is held: they do not see it). Each level gets the same
  * stage's hours again before it goes further; at level 2 a request stays overdue (the dashboard
  * shows it) and goes no higher.
  *
@@ -15,12 +16,13 @@ import { COLLECTIONS, fetchAll, type TimerContext } from '../common';
 import type {
   LiaisonHistoryDoc,
   LiaisonRequestDoc,
+  LiaisonResidentDoc,
   MembershipDoc,
   OrganizationDoc,
 } from '../common/model';
 import { updatedCount } from '../common/util';
 import { settingsOf, sweepErased } from './shared';
-import { BY_SYSTEM, HANDLER_PAGE, notifyRequest } from './requests';
+import { BY_SYSTEM, HANDLER_PAGE, RESIDENT_PAGE, notifyRequest } from './requests';
 
 /** Requests escalated per run (the rest on the next run); PARALLEL at a time. */
 const BATCH = 100;
@@ -40,7 +42,8 @@ export function escalationNote(
 
 /**
  * Requests: the due requests (1, index `dueAt`), the committees' settings (1), the secretaries
- * of their branches and committees (1), then one conditional update per request.
+ * of their branches and committees (1), the resident households' bound WeChat users (1), then
+ * one conditional update per request.
  */
 async function escalateDue({ db, cloud, at }: TimerContext): Promise<void> {
   const _ = db.command;
@@ -55,7 +58,8 @@ async function escalateDue({ db, cloud, at }: TimerContext): Promise<void> {
   if (!due.length) return;
   const committeeIds = [...new Set(due.map((d) => d.committeeId))];
   const orgIds = [...new Set([...due.map((d) => d.branchId), ...committeeIds])];
-  const [committees, secretaries] = await Promise.all([
+  const residentIds = [...new Set(due.map((d) => d.residentId))];
+  const [committees, secretaries, residents] = await Promise.all([
     fetchAll<OrganizationDoc>(
       db
         .collection(COLLECTIONS.organizations)
@@ -69,7 +73,15 @@ async function escalateDue({ db, cloud, at }: TimerContext): Promise<void> {
         .field({ openid: true, orgId: true })
         .limit(1000),
     ),
+    fetchAll<Pick<LiaisonResidentDoc, '_id' | 'boundOpenids'>>(
+      db
+        .collection(COLLECTIONS.liaisonResidents)
+        .where({ _id: _.in(residentIds) })
+        .field({ _id: true, boundOpenids: true })
+        .limit(residentIds.length),
+    ),
   ]);
+  const boundTo = new Map(residents.map((r) => [r._id, r.boundOpenids ?? []]));
   const settingsBy = new Map(committees.map((c) => [c._id, settingsOf(c)]));
   const secretariesOf = (orgId: string) =>
     secretaries.filter((m) => m.orgId === orgId).map((m) => m.openid);
@@ -98,6 +110,15 @@ async function escalateDue({ db, cloud, at }: TimerContext): Promise<void> {
       });
     if (updatedCount(res) !== 1) return;
     const what = doc.status === 'submitted' ? '未受理' : '未办结';
+    // The residents who sent it hear who follows it now (no text, no names: `notify`).
+    await notifyRequest(
+      cloud,
+      doc,
+      boundTo.get(doc.residentId) ?? [],
+      RESIDENT_PAGE,
+      level === 1 ? '您的诉求已转支部书记督办' : '您的诉求已报社区党委督办',
+      at,
+    );
     if (level === 1) {
       await notifyRequest(
         cloud,

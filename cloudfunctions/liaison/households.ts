@@ -33,11 +33,11 @@ import {
 } from '../common/util';
 import {
   MSG,
+  PHOTO_DIRS,
   actorWithOrgs,
   addressSchema,
   byLabel,
   cursorSchema,
-  fileIdSchema,
   forbidden,
   formatAddress,
   householdFor,
@@ -47,18 +47,22 @@ import {
   householdsFor,
   idSchema,
   isOpen,
+  photoIdSchema,
+  publicPromise,
   requestView,
   settingsFor,
   settingsOf,
 } from './shared';
+import { HOUSEHOLD_SUBJECT, MEMBER_HOME_PAGE, RESIDENT_HOME_PAGE, notify } from './requests';
 
 const gridSchema = z.string().trim().min(1, '请填写网格').max(30, '网格最多 30 个字');
 const promiseSchema = z.string().trim().max(200, '服务承诺最多 200 个字');
-const photoSchema = fileIdSchema.nullable();
+const photoSchema = photoIdSchema(PHOTO_DIRS.household).nullable();
 
 const MSG_HH = {
   gridManagers: '只有支部书记、副书记和群众工作委员可以调整网格',
   consentOwn: '是否公开电话只能由党员本人决定',
+  notViewer: '只有支部书记、副书记、群众工作委员和本支部的中心户党员可以查看中心户名单',
   needTarget: '该中心户还联系着居民，请选择接手的中心户',
   badTarget: '请选择本支部的其他中心户接手',
   targetFull: (max: number, room: number) =>
@@ -87,9 +91,11 @@ async function promiseHeld(
 
 /**
  * Managers designate an active party member (not an activist) of the branch. An existing
- * household of that member answers `created: false` and takes the fields given (a stepped-down
- * one becomes active again): idempotent by itself (`idempotent: false`), a retry finds the
- * household and answers `created: false`, as the contract says for designating again.
+ * household of that member answers `created: false` and takes the fields given except
+ * `showPhone` (a stepped-down one becomes active again): `showPhone` is recorded when the
+ * household is created (what the member agreed to at designation) and afterwards changed only
+ * by the member (`updateHousehold`). Idempotent by itself (`idempotent: false`), a retry finds
+ * the household and answers `created: false`, as the contract says for designating again.
  * Requests: the caller's and the member's memberships with their organisations (1) and the
  * household by its derived `_id` (1), in parallel; the insert or the update (1; a concurrent
  * designation's duplicate key falls back to the update: 2): 3–4.
@@ -134,7 +140,9 @@ export const designateHousehold: ActionDef<'liaison', 'designateHousehold'> = {
             grid,
             ...(data.photo !== undefined ? { photo: data.photo } : {}),
             ...(data.promise !== undefined ? { promise: data.promise, promiseHeld: held } : {}),
-            ...(data.showPhone !== undefined ? { showPhone: data.showPhone } : {}),
+            // Never `showPhone`: once the household exists, showing the phone is the member's
+            // own consent, which only they change (`updateHousehold`); a manager designating
+            // again (or a concurrent designation) must not turn it back on.
             membershipId: m._id,
             memberName,
             active: true,
@@ -234,20 +242,25 @@ export const updateHousehold: ActionDef<'liaison', 'updateHousehold'> = {
 /**
  * The member (or a manager) steps down; the linked residents and their open requests go to
  * another active household of the branch that has room for all of them under the maximum.
+ * The receiving member hears how many households and open requests came to them, the moved
+ * households' bound WeChat users that their central household changed (subscribe messages,
+ * no personal data; not again on a retry that finds the step-down done).
  * Idempotent by itself (`idempotent: false`): the target's counters move with a conditional
  * update that also records the source in `mergedFrom` (a retry finds it there and does not
  * count twice), moving residents and requests by `householdId` finds nothing the second time,
  * and the stepped-down source keeps `movedTo` / `movedResidents`, so a retry answers the same.
- * Requests: both households with their context (1), the target's counters (1), the residents
- * (1), their open requests (1, skipped when none), the source (1): 2 without residents, else 4–5.
+ * Requests: both households with their context and residents (1), the target's counters (1),
+ * the residents (1), their open requests (1, skipped when none), the source (1): 2 without
+ * residents, else 4–5. The messages are no database requests.
  */
 export const stepDown: ActionDef<'liaison', 'stepDown'> = {
   kind: 'write',
   idempotent: false,
   schema: z.object({ householdId: idSchema, toHouseholdId: idSchema.optional() }),
-  async handler(data, { openid, db }) {
+  async handler(data, { openid, db, cloud }) {
     const ids = [data.householdId, ...(data.toHouseholdId ? [data.toHouseholdId] : [])];
-    const loaded = await householdsFor(db, openid, ids);
+    // With their residents: the moved ones' bound WeChat users hear of the change.
+    const loaded = await householdsFor(db, openid, ids, { residents: true });
     const h = loaded.find((x) => x.doc._id === data.householdId);
     if (!h) throw new AppError('NOT_FOUND', MSG.householdNotFound);
     // A stepped-down household has no householder; its member may still retry and get the
@@ -346,6 +359,31 @@ export const stepDown: ActionDef<'liaison', 'stepDown'> = {
           updatedAt: now,
         },
       });
+    if (toId) {
+      const t = loaded.find((x) => x.doc._id === toId)!;
+      await Promise.all([
+        // The receiving member: how much came to them (figures only).
+        notify(cloud, [t.doc.memberOpenid], {
+          page: MEMBER_HOME_PAGE,
+          subject: HOUSEHOLD_SUBJECT,
+          note: h.doc.openRequests
+            ? `${n}户联系户转给您，${h.doc.openRequests}条诉求待办`
+            : `${n}户联系户转给您联系`,
+          at: now,
+        }),
+        // The moved households' residents: their central household changed (no names).
+        notify(
+          cloud,
+          (h.residents ?? []).flatMap((r) => r.boundOpenids ?? []),
+          {
+            page: RESIDENT_HOME_PAGE,
+            subject: HOUSEHOLD_SUBJECT,
+            note: '您家的联系党员已更换，请查看',
+            at: now,
+          },
+        ),
+      ]);
+    }
     return { householdId: h.doc._id, movedResidents: n };
   },
 };
@@ -357,11 +395,16 @@ interface HouseholdRow extends LiaisonHouseholdDoc {
 }
 
 /**
- * Managers: the branch's active central households by grid and member name, optionally one
- * grid; `canSeeResidents` tells the page whether the caller may open a household's residents
- * (`manageResidents`: not the mass-work member). Requests, in parallel: the caller's
- * memberships with their organisations (settings) (1), the page with each member's membership
- * (1), the branch's grids (1): 3.
+ * The branch's active central households by grid and member name, optionally one grid
+ * (`viewHouseholds`): the managers, and a member who is an active central household of the
+ * branch themselves — stepping down, they choose from this list whom to hand their residents
+ * to. Household data only (no residents; a promise content security holds is left out for
+ * them). `canSeeResidents` tells the page whether the caller may open a household's residents
+ * (`manageResidents`: not the mass-work member, not a member). Whether the caller has a
+ * household of their own in the branch comes with the grids (their `$group` counts the
+ * caller's households per grid), so it costs no request. Requests, in parallel: the caller's
+ * memberships with their organisations (settings) (1), the page with each member's
+ * membership (1), the branch's grids (1): 3.
  */
 export const listHouseholds: ActionDef<'liaison', 'listHouseholds'> = {
   kind: 'read',
@@ -372,6 +415,7 @@ export const listHouseholds: ActionDef<'liaison', 'listHouseholds'> = {
   }),
   async handler(data, { openid, db }) {
     const _ = db.command;
+    const $ = _.aggregate;
     const after = decodeCursor(data.cursor, isKeyCursor);
     const where: Record<string, unknown> = { branchId: data.branchId, active: true };
     if (data.grid !== undefined) {
@@ -402,17 +446,29 @@ export const listHouseholds: ActionDef<'liaison', 'listHouseholds'> = {
         .collection(COLLECTIONS.liaisonHouseholds)
         .aggregate()
         .match({ branchId: data.branchId, active: true })
-        .group({ _id: '$grid' })
+        .group({ _id: '$grid', own: $.sum($.cond([$.eq(['$memberOpenid', openid]), 1, 0])) })
         .end()!
-        .then((r: unknown) => ((r as { list: { _id: string }[] }).list ?? []).map((g) => g._id)),
+        .then((r: unknown) => (r as { list: { _id: string; own: number }[] }).list ?? []),
     ]);
-    if (!can(actor, 'manageLiaison', { branchId: data.branchId })) throw forbidden(MSG.notManager);
+    // The caller's own active household in the branch (`householdResource` of it).
+    const owns = grids.some((g) => g.own > 0);
+    const resource = { branchId: data.branchId, householderOpenid: owns ? openid : undefined };
+    if (!can(actor, 'viewHouseholds', resource)) throw forbidden(MSG_HH.notViewer);
+    const manager = can(actor, 'manageLiaison', resource);
     const settings = settingsFor(orgs, orgs.get(data.branchId)?.committeeId);
     const { page: rows, nextCursor } = slicePage(page, (last) => last.sortKey);
     return {
-      items: rows.map(({ hm = [], ...h }) => householdView(h, settings, hm[0] as never)),
+      items: rows.map(({ hm = [], ...h }) => {
+        const item = householdView(h, settings, hm[0] as never);
+        // A promise content security holds goes to the managers and its own member only, as
+        // residents get none of it (`publicPromise`).
+        return manager || h.memberOpenid === openid ? item : { ...item, promise: publicPromise(h) };
+      }),
       nextCursor,
-      grids: grids.filter(Boolean).sort(),
+      grids: grids
+        .map((g) => g._id)
+        .filter(Boolean)
+        .sort(),
       settings,
       canSeeResidents: can(actor, 'manageResidents', { branchId: data.branchId }),
     };

@@ -17,8 +17,9 @@
  *   sends it as one `insertDocument` request; should the insert fail, the reservation is given
  *   back, so a failed import leaves the household as it was.
  * - `exportResidents`: the lists as .xlsx; phones always masked (a file travels out of reach
- *   of the audit log: a whole number is revealed one at a time with `revealPhone`); care tags
- *   and notes only where the caller passes `viewResidentCare`.
+ *   of the audit log: a whole number is revealed one at a time with `revealPhone`); no card
+ *   codes (with the last four digits they would bind); care tags and notes only where the
+ *   caller passes `viewResidentCare`; at most 1 000 rows (one read), else `truncated`.
  *
  * exceljs is large: it is loaded inside the handlers, so other actions do not pay for it at a
  * cold start. Files are stored under `liaison-exports/<branchId>/` with a random suffix.
@@ -57,8 +58,13 @@ export const IO_MSG = {
 
 /** Random bytes in a stored file's name (hex): a path nobody can guess. */
 const NAME_RANDOM_BYTES = 12;
-/** Rows `exportResidents` writes at most (the rest: `truncated`). */
-export const EXPORT_ROWS = 5000;
+/**
+ * Rows `exportResidents` writes at most (the rest: `truncated`): what one `.get()` returns at
+ * most on CloudBase (and the emulator), so the export stays one read.
+ */
+export const EXPORT_ROWS = 1000;
+/** Documents one `.get()` returns at most (CloudBase's cap; the emulator's too). */
+const READ_CAP = 1000;
 /** Rows `importResidents` reads at most: more is a file for something else. */
 const IMPORT_READ_ROWS = 200;
 /** Central households of a branch read at once (one request, the SDK's largest page). */
@@ -92,6 +98,10 @@ export interface ScopeRows {
   households: Map<string, ScopeHousehold>;
   /** Active, not erased, ordered by (grid, member, head's name); at most `limit`. */
   residents: LiaisonResidentDoc[];
+  /**
+   * The scope may hold more than was read: more than `limit`, or a read that came back full at
+   * the cap of one `.get()` (`READ_CAP`: the next row could not be asked for in the same read).
+   */
   truncated: boolean;
   /** Care tags and notes may go into the file (policy `viewResidentCare`). */
   seeCare: boolean;
@@ -113,6 +123,9 @@ export async function loadScope(
   limit: number,
 ): Promise<ScopeRows> {
   const residents = db.collection(COLLECTIONS.liaisonResidents);
+  // One more than `limit` tells a full scope from a larger one, within the cap of one read.
+  const read = Math.min(limit + 1, READ_CAP);
+  const isTruncated = (n: number) => n > limit || n >= READ_CAP;
   if ('householdId' in scope) {
     const [h, rows] = await Promise.all([
       householdFor(db, openid, scope.householdId),
@@ -120,7 +133,7 @@ export async function loadScope(
         residents
           .where({ householdId: scope.householdId, active: true })
           .orderBy('sortKey', 'asc')
-          .limit(limit + 1),
+          .limit(read),
       ),
     ]);
     if (!can(h.actor, 'manageResidents', h.resource)) throw forbidden(MSG_RES.notResidentManager);
@@ -131,7 +144,7 @@ export async function loadScope(
       label: h.member?.realName || h.doc.memberName,
       households: new Map([[h.doc._id, { doc: h.doc, member: h.member }]]),
       residents: list.slice(0, limit),
-      truncated: rows.length > limit,
+      truncated: isTruncated(rows.length),
       seeCare: can(h.actor, 'viewResidentCare', h.resource),
     };
   }
@@ -154,7 +167,7 @@ export async function loadScope(
       residents
         .where({ branchId, active: true, ...(grid ? { grid } : {}) })
         .orderBy('grid', 'asc')
-        .limit(limit + 1),
+        .limit(read),
     ),
   ]);
   if (!can(actor, 'manageResidents', { branchId })) throw forbidden(MSG_RES.notResidentManager);
@@ -178,7 +191,7 @@ export async function loadScope(
     label: grid ?? anyHousehold?.doc.branchName ?? branchId,
     households,
     residents: kept,
-    truncated: rows.length > limit,
+    truncated: isTruncated(rows.length),
     seeCare: can(actor, 'viewResidentCare', { branchId }),
   };
 }
@@ -664,7 +677,8 @@ const EXPORT_COLUMNS = [
   { header: '地址', width: 30 },
   { header: '联系电话', width: 14 },
   { header: '家庭人数', width: 9 },
-  { header: '连心卡号', width: 11 },
+  // No 连心卡号: a card code next to the masked phone's last four digits is everything
+  // `bindResident` asks for, and a file travels beyond the audit log.
   { header: '已绑定微信数', width: 12 },
 ];
 const CARE_COLUMNS = [
@@ -673,9 +687,10 @@ const CARE_COLUMNS = [
 ];
 
 /**
- * The secretaries (`manageResidents`). Requests: one household 2, a branch 3 (`loadScope`). A
- * write (it creates a file)
- * that is safe to repeat: no requestId marker.
+ * The secretaries (`manageResidents`). At most `EXPORT_ROWS` (1 000) rows, read in one
+ * `.get()`; a scope with more answers `truncated` (the file says so in its last row: export by
+ * grid or household). Requests: one household 2, a branch 3 (`loadScope`). A write (it
+ * creates a file) that is safe to repeat: no requestId marker.
  */
 export const exportResidents: ActionDef<'liaison', 'exportResidents'> = {
   kind: 'write',
@@ -694,7 +709,6 @@ export const exportResidents: ActionDef<'liaison', 'exportResidents'> = {
         r.address,
         maskPhone(r.phone) ?? '',
         r.people,
-        r.cardCode,
         r.boundOpenids?.length ?? 0,
       ];
       if (s.seeCare) {

@@ -35,11 +35,19 @@ import {
   newId,
   secCheck,
 } from '../common/util';
-import { MSG, cursorSchema, fileIdSchema, idSchema, isNewestCursor, newestPage } from './shared';
+import {
+  MSG,
+  PHOTO_DIRS,
+  cursorSchema,
+  idSchema,
+  isNewestCursor,
+  newestPage,
+  photoIdSchema,
+} from './shared';
 
 export const RECORD_MSG = {
   notLinked: '只有该中心户的党员本人可以登记服务记录',
-  notViewer: '只有该中心户的党员和支部管理人员可以查看服务记录',
+  notViewer: '只有该中心户的党员和支部书记、副书记可以查看服务记录',
   badDate: '服务日期应在最近 30 天内，且不能晚于今天',
 } as const;
 
@@ -120,7 +128,7 @@ const logSchema = z.object({
   date: dateSchema.optional(),
   category: z.enum(CATEGORIES, { message: '请选择服务类别' }),
   note: z.string().trim().min(2, '请填写服务内容（至少 2 个字）').max(500, '服务内容最多 500 字'),
-  photos: z.array(fileIdSchema).max(6, '最多上传 6 张图片').optional(),
+  photos: z.array(photoIdSchema(PHOTO_DIRS.record)).max(6, '最多上传 6 张图片').optional(),
 });
 
 const derived = (prefix: string, text: string) =>
@@ -218,10 +226,12 @@ export const logService: ActionDef<'liaison', 'logService'> = {
 // ---------------------------------------------------------------- listServiceRecords
 
 /**
- * A central household's service records, newest first: its member (while the household is
- * active) and the branch's managers.
- * The resident's name only for the member and the secretaries (`viewResidentCare`). Requests:
- * the household with the caller (1), the page with the resident households joined (1): 2.
+ * A central household's service records, newest first, with their notes, photos and the
+ * resident's name: its member (while the household is active: `ownHousehold`) and the branch's
+ * secretary and deputy (`manageResidents`). The mass-work member is refused (FORBIDDEN): a
+ * record's note and photos are about a resident household (a visit to someone living alone…),
+ * and the dashboard gives them the figures. Requests: the household with the caller (1), the
+ * page with the resident households joined (1): 2.
  */
 export const listServiceRecords: ActionDef<'liaison', 'listServiceRecords'> = {
   kind: 'read',
@@ -230,14 +240,15 @@ export const listServiceRecords: ActionDef<'liaison', 'listServiceRecords'> = {
     const cursor = decodeCursor(data.cursor, isNewestCursor);
     const { household, actor } = await householdWithResident(db, openid, data.householdId);
     // A member who stepped down keeps no access to the household's records (nor its
-    // residents' names); the managers keep theirs.
+    // residents' names); the secretaries keep theirs.
     const resource = {
       branchId: household.branchId,
       householderOpenid: household.active ? household.memberOpenid : undefined,
     };
-    if (!can(actor, 'ownHousehold', resource) && !can(actor, 'manageLiaison', resource)) {
+    if (!can(actor, 'ownHousehold', resource) && !can(actor, 'manageResidents', resource)) {
       throw new AppError('FORBIDDEN', RECORD_MSG.notViewer);
     }
+    // The same people today; kept apart so a wider rule above never shows what this one hides.
     const seeNames = can(actor, 'viewResidentCare', resource);
     const { page, nextCursor } = await newestPage<LiaisonRecordDoc>(
       db,

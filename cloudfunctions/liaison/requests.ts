@@ -52,13 +52,14 @@ import {
 } from '../common/util';
 import {
   MSG,
+  PHOTO_DIRS,
   ROLE_LABELS,
   cursorSchema,
-  fileIdSchema,
   idSchema,
   isNewestCursor,
   isOpen,
   newestPage,
+  photoIdSchema,
   requestView,
   settingsOf,
   type NewestCursor,
@@ -127,11 +128,49 @@ export function subject(doc: Pick<LiaisonRequestDoc, 'category'> & { urgent?: bo
   return `${doc.urgent ? '【紧急】' : ''}民情诉求·${label}`;
 }
 
+/** The subject of messages about central households (a step-down), not about one request. */
+export const HOUSEHOLD_SUBJECT = '党员中心户调整';
+/** The member's 联户 tab, and the resident's home (their central household's card). */
+export const MEMBER_HOME_PAGE = 'pages/liaison/index';
+export const RESIDENT_HOME_PAGE = 'pages/index/index';
+
 /**
- * Subscribe messages about one request to `openids` (no database request). The message holds
- * the category (marked 「紧急」 when urgent), a time and `note` (≤ 20 characters): never the
- * request's text, a resident's name, address or phone. Returns how many went out; a refused
- * send (the user did not subscribe) is not an error.
+ * Subscribe messages to `openids` (no database request): `subject` (thing1), a time (time2)
+ * and `note` (thing3, ≤ 20 characters). What callers put there is never a request's text nor
+ * a resident's name, address or phone. Returns how many went out; a refused send (the user did
+ * not subscribe) is not an error.
+ */
+export async function notify(
+  cloud: Cloud,
+  openids: (string | null | undefined)[],
+  msg: { page: string; subject: string; note: string; at?: Date },
+): Promise<number> {
+  const to = [...new Set(openids.filter((o): o is string => !!o))];
+  const at = msg.at ?? new Date();
+  let sent = 0;
+  for (let i = 0; i < to.length; i += SEND_BATCH) {
+    const results = await Promise.allSettled(
+      to.slice(i, i + SEND_BATCH).map((touser) =>
+        cloud.openapi.subscribeMessage.send({
+          touser,
+          templateId: LIAISON_TEMPLATE_ID,
+          page: msg.page,
+          data: {
+            thing1: { value: msg.subject.slice(0, 20) },
+            time2: { value: shortTime(at) },
+            thing3: { value: msg.note.slice(0, 20) },
+          },
+        } as never),
+      ),
+    );
+    sent += results.filter((r) => r.status === 'fulfilled').length;
+  }
+  return sent;
+}
+
+/**
+ * Subscribe messages about one request (`notify`): its category (marked 「紧急」 when urgent) as
+ * the subject, `page?id=<request>`.
  */
 export async function notifyRequest(
   cloud: Cloud,
@@ -141,26 +180,7 @@ export async function notifyRequest(
   note: string,
   at: Date = new Date(),
 ): Promise<number> {
-  const to = [...new Set(openids.filter((o): o is string => !!o))];
-  let sent = 0;
-  for (let i = 0; i < to.length; i += SEND_BATCH) {
-    const results = await Promise.allSettled(
-      to.slice(i, i + SEND_BATCH).map((touser) =>
-        cloud.openapi.subscribeMessage.send({
-          touser,
-          templateId: LIAISON_TEMPLATE_ID,
-          page: `${page}?id=${doc._id}`,
-          data: {
-            thing1: { value: subject(doc) },
-            time2: { value: shortTime(at) },
-            thing3: { value: note.slice(0, 20) },
-          },
-        } as never),
-      ),
-    );
-    sent += results.filter((r) => r.status === 'fulfilled').length;
-  }
-  return sent;
+  return notify(cloud, openids, { page: `${page}?id=${doc._id}`, subject: subject(doc), note, at });
 }
 
 // ---------------------------------------------------------------- views
@@ -422,13 +442,20 @@ interface BindingRow extends LiaisonBindingDoc {
   r?: LiaisonResidentDoc[];
   h?: LiaisonHouseholdDoc[];
   c?: OrganizationDoc[];
+  s?: Pick<MembershipDoc, 'openid'>[];
 }
 
+/** Who hears of a request content security holds: the branch's secretary and deputy. */
+const SECRETARY_ROLES = ['secretary', 'deputySecretary'];
+
 /**
- * The caller's binding with its resident household, central household and the committee
- * organisation (settings), in one aggregate (by `_id`, then `_id` lookups).
+ * The caller's binding with its resident household, central household, the committee
+ * organisation (settings) and the branch's active secretary and deputy (`s`: told of a request
+ * held for review), in one aggregate (by `_id`, then `_id` lookups and the branch's
+ * memberships on `orgId_status_sortKey`).
  */
 async function bindingFor(db: Database, openid: string) {
+  const $ = db.command.aggregate;
   const res = (await db
     .collection(COLLECTIONS.liaisonBindings)
     .aggregate()
@@ -452,6 +479,19 @@ async function bindingFor(db: Database, openid: string) {
       foreignField: '_id',
       as: 'c',
     })
+    .lookup({
+      from: COLLECTIONS.memberships,
+      localField: 'h.branchId',
+      foreignField: 'orgId',
+      as: 's',
+    })
+    .addFields({
+      s: $.filter({
+        input: '$s',
+        as: 'x',
+        cond: $.and([$.eq(['$$x.status', 'active']), $.in(['$$x.role', SECRETARY_ROLES])]),
+      }),
+    })
     .end()) as unknown as { list?: BindingRow[] };
   const row = res.list?.[0];
   if (!row) return null;
@@ -460,13 +500,14 @@ async function bindingFor(db: Database, openid: string) {
     resident: row.r?.[0] ?? null,
     household: row.h?.[0] ?? null,
     committee: row.c?.[0] ?? null,
+    secretaries: (row.s ?? []).map((m) => m.openid),
   };
 }
 
 const submitSchema = z.object({
   category: z.enum(CATEGORIES, { message: '请选择诉求类别' }),
   text: z.string().trim().min(2, '请填写诉求内容（至少 2 个字）').max(500, '诉求内容最多 500 字'),
-  photos: z.array(fileIdSchema).max(3, '最多上传 3 张图片').optional(),
+  photos: z.array(photoIdSchema(PHOTO_DIRS.request)).max(3, '最多上传 3 张图片').optional(),
   urgent: z.boolean().optional(),
 });
 
@@ -542,10 +583,12 @@ const derivedId = (prefix: string, openid: string, requestId: string) =>
  * derived from it, so a retry finds the first one (idempotent by itself); the open-request
  * counters are raised on the condition that they do not list the request yet (`countOpen`), so
  * a retry after a first call that stopped between the insert and the counters completes them,
- * and one after a complete call changes nothing. Requests: the binding with its households and
- * settings (1), the insert (1), the two open-request counters (2): 4; a retry: the binding (1),
- * the refused insert (1), the request with its counters' lists (1), a counter not yet raised
- * (0–2): 3–5.
+ * and one after a complete call changes nothing. The member hears of a new request; one held
+ * for review goes to the branch's secretary and deputy instead (they release it by handling
+ * it), whose openids come with the binding. Requests: the binding with its households,
+ * settings and the branch's secretaries (1), the insert (1), the two open-request counters
+ * (2): 4; a retry: the binding (1), the refused insert (1), the request with its counters'
+ * lists (1), a counter not yet raised (0–2): 3–5 (and no message: the first call sent it).
  */
 export const submitRequest: ActionDef<'liaison', 'submitRequest'> = {
   kind: 'write',
@@ -626,6 +669,17 @@ export const submitRequest: ActionDef<'liaison', 'submitRequest'> = {
         [household.memberOpenid],
         HANDLER_PAGE,
         '联系户有新诉求，请及时受理',
+        now,
+      );
+    } else {
+      // Held for review: the member does not see it yet; the secretaries release it by
+      // handling it, so they hear of it now.
+      await notifyRequest(
+        cloud,
+        doc,
+        ctx.secretaries,
+        HANDLER_PAGE,
+        '有诉求待审核，请查看处理',
         now,
       );
     }

@@ -50,7 +50,6 @@ export const MSG = {
   boundElsewhere: '您的微信已绑定其他住户，请先在“我的信息”里解除绑定',
   notPartyMember: '只有本支部的正式党员或预备党员可以设为中心户',
   steppedDown: '该中心户已卸任',
-  busy: '操作的人太多，请稍后再试',
 } as const;
 
 // ---------------------------------------------------------------- settings
@@ -106,10 +105,39 @@ export const CARE_TAG_LABELS: Record<CareTag, string> = {
   leftBehind: '留守',
 };
 
-/** A `cloud://` file id the page uploaded (photos). */
-export const fileIdSchema = z
-  .string()
-  .regex(/^cloud:\/\/[^\s]{3,300}$/, '图片地址不正确，请重新上传');
+/**
+ * Where the pages upload photos (`cloud://<env>.<bucket>/<dir>/…`): a request's
+ * (packages/resident/request), a service record's (packages/liaison/visit), a central
+ * household's door-plate photo (packages/liaison-admin/designate). A photo is accepted only
+ * from its own folder: the erasure and the timer's sweep delete the photos of requests and
+ * records with the function's rights, and a file id from anywhere else (an export, another
+ * member's photo) must never get there.
+ */
+export const PHOTO_DIRS = {
+  request: 'liaison-requests',
+  record: 'liaison-records',
+  household: 'liaison-households',
+} as const;
+export type PhotoDir = (typeof PHOTO_DIRS)[keyof typeof PHOTO_DIRS];
+
+export const MSG_PHOTO = '图片地址不正确，只能使用在本页上传的图片，请重新上传';
+
+/**
+ * Whether `fileId` is a file under `dir` of an environment's storage: `cloud://<host>/<dir>/…`
+ * with no `..` and no backslash anywhere (nothing that could lead out of the folder).
+ */
+export function isPhotoIn(dir: PhotoDir, fileId: unknown): fileId is string {
+  return (
+    typeof fileId === 'string' &&
+    new RegExp(`^cloud://[^/\\s]+/${dir}/[^\\s]{1,300}$`).test(fileId) &&
+    !fileId.includes('..') &&
+    !fileId.includes('\\')
+  );
+}
+
+/** A photo the page uploaded under `dir` (`PHOTO_DIRS`). */
+export const photoIdSchema = (dir: PhotoDir) =>
+  z.string().refine((id) => isPhotoIn(dir, id), MSG_PHOTO);
 
 /** Display text and stored parts of an address. */
 export function formatAddress(a: AddressInput): { address: string; addressParts: AddressPartsDoc } {
@@ -211,6 +239,8 @@ export interface HouseholdFor {
   /** The household's member's membership (live name, photo, role, phone), if it still exists. */
   member: MembershipDoc | null;
   resource: Resource;
+  /** Its active resident households (`householdsFor` with `residents: true`). */
+  residents?: LiaisonResidentDoc[];
 }
 
 function ownOnly(field: string, openid: string, $: any) {
@@ -248,7 +278,11 @@ function withContext(agg: any, db: Database, openid: string, prefix = '') {
     .addFields({ m: ownOnly('m', openid, $), cm: ownOnly('cm', openid, $) });
 }
 
-function contextOf<T extends object>(openid: string, h: LiaisonHouseholdDoc, row: Joined<T>) {
+function contextOf<T extends object>(
+  openid: string,
+  h: LiaisonHouseholdDoc,
+  row: Joined<T>,
+): HouseholdFor {
   const actor = actorFrom(openid, [...(row.m ?? []), ...(row.cm ?? [])]);
   return {
     doc: h,
@@ -261,23 +295,36 @@ function contextOf<T extends object>(openid: string, h: LiaisonHouseholdDoc, row
 
 /**
  * Central households by `_id`, each with the caller's memberships of its branch and committee
- * organisation, the committee's settings and the member's membership: ONE database request (an
- * aggregate with `$lookup`s on `orgId_status_sortKey` and `_id`). Missing ids are left out.
+ * organisation, the committee's settings, the member's membership and, with `residents: true`,
+ * its active resident households: ONE database request (an aggregate with `$lookup`s on
+ * `orgId_status_sortKey`, `_id` and `householdId_active_sortKey`). Missing ids are left out.
  */
 export async function householdsFor(
   db: Database,
   openid: string,
   ids: string[],
+  opts: { residents?: boolean } = {},
 ): Promise<HouseholdFor[]> {
   const _ = db.command;
-  const agg = db
+  let agg = db
     .collection(COLLECTIONS.liaisonHouseholds)
     .aggregate()
     .match({ _id: ids.length === 1 ? ids[0] : _.in(ids) });
-  const res = (await withContext(agg, db, openid).end()) as { list: Joined<LiaisonHouseholdDoc>[] };
+  if (opts.residents) {
+    agg = agg.lookup({
+      from: COLLECTIONS.liaisonResidents,
+      localField: '_id',
+      foreignField: 'householdId',
+      as: 'rs',
+    });
+  }
+  const res = (await withContext(agg, db, openid).end()) as {
+    list: Joined<LiaisonHouseholdDoc & { rs?: LiaisonResidentDoc[] }>[];
+  };
   return (res.list ?? []).map((row) => {
-    const { m: _m, cm: _cm, c: _c, hm: _hm, ...h } = row;
-    return contextOf(openid, h as LiaisonHouseholdDoc, row);
+    const { m: _m, cm: _cm, c: _c, hm: _hm, rs = [], ...h } = row;
+    const context = contextOf(openid, h as LiaisonHouseholdDoc, row);
+    return opts.residents ? { ...context, residents: rs.filter((r) => r.active) } : context;
   });
 }
 
@@ -425,11 +472,19 @@ export const erasedCardCode = (residentId: string) => `~${residentId}`;
 const DELETE_BATCH = 50;
 
 /**
- * Deletes storage files (no database request). A refused file (gone already, another
- * environment) is left as it is; a failed call throws, so the caller can stop before it writes.
+ * Deletes the photo files under `dir` (no database request). Only files in that folder: the
+ * schemas accept no other photo today, but a document written before they did (or by hand)
+ * may name any file, and this runs with the function's rights — an export, another member's
+ * photo or anything outside the folder is never deleted here. A refused file (gone already,
+ * another environment) is left as it is; a failed call throws, so the caller can stop before
+ * it writes.
  */
-export async function deleteFiles(cloud: Cloud, fileIds: readonly string[]): Promise<void> {
-  const ids = [...new Set(fileIds.filter((f) => typeof f === 'string' && f))];
+export async function deleteFiles(
+  cloud: Cloud,
+  dir: PhotoDir,
+  fileIds: readonly unknown[],
+): Promise<void> {
+  const ids = [...new Set(fileIds.filter((f): f is string => isPhotoIn(dir, f)))];
   for (let i = 0; i < ids.length; i += DELETE_BATCH) {
     await cloud.deleteFile({ fileList: ids.slice(i, i + DELETE_BATCH) });
   }
@@ -479,6 +534,7 @@ export async function eraseResident(
   const { now } = opts;
   await deleteFiles(
     opts.cloud,
+    PHOTO_DIRS.request,
     opts.requests.flatMap((q) => q.photos ?? []),
   );
   if (opts.bound) {
@@ -595,6 +651,7 @@ export async function sweepErased(db: Database, cloud: Cloud): Promise<number> {
     );
     await deleteFiles(
       cloud,
+      PHOTO_DIRS.record,
       records.flatMap((x) => x.photos ?? []),
     );
     await Promise.all([

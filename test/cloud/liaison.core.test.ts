@@ -131,6 +131,35 @@ describe('designateHousehold', () => {
     expect(emu.db.find('liaisonHouseholds', { memberOpenid: 'demo-probationary' })).toHaveLength(1);
   });
 
+  test("designating again never changes the member's own consent to show their phone", async () => {
+    // The member withdraws it; a manager designates the household again with showPhone: true.
+    ok(
+      await costs(
+        4,
+        call('demo-member', 'updateHousehold', { householdId: HH_MEMBER, showPhone: false }, rid()),
+      ),
+    );
+    const again = ok(
+      await costs(
+        3,
+        call(
+          'demo-secretary',
+          'designateHousehold',
+          { branchId: B1, memberOpenid: 'demo-member', address: '幸福里2栋101室', showPhone: true },
+          rid(),
+        ),
+      ),
+    );
+    expect(again).toEqual({ householdId: HH_MEMBER, created: false });
+    expect(doc('liaisonHouseholds', HH_MEMBER)).toMatchObject({
+      showPhone: false,
+      address: '幸福里2栋101室',
+    });
+    const card = ok(await call('demo-resident', 'myLiaison'));
+    expect(card).toMatchObject({ bound: true, member: { name: '李秀英', phone: null } });
+    expect(JSON.stringify(card)).not.toContain('13800001002');
+  });
+
   test('an activist or someone outside the branch is not a party member of it', async () => {
     for (const memberOpenid of ['demo-activist', 'demo-member-2', 'demo-newcomer']) {
       const e = err(
@@ -234,6 +263,7 @@ describe('stepDown', () => {
     expect(doc('liaisonHouseholds', HH_ELDER).residentCount).toBe(3);
 
     set('organizations', 'org-committee', { 'liaisonSettings.maxResidents': 10 });
+    emu.emulator.outbox.clear();
     const moved = ok(
       await costs(
         5,
@@ -241,6 +271,21 @@ describe('stepDown', () => {
       ),
     );
     expect(moved).toEqual({ householdId: HH_MEMBER, movedResidents: 6 });
+    // The receiving member hears how much came to them; the moved households' bound WeChat
+    // users (res-b1-01: demo-resident) that their central household changed. Figures only.
+    const sent = emu.emulator.outbox.list() as {
+      touser: string;
+      page: string;
+      data: Record<string, { value: string }>;
+    }[];
+    expect(sent.map((m) => [m.touser, m.page, m.data.thing1.value, m.data.thing3.value])).toEqual(
+      expect.arrayContaining([
+        ['demo-elder', 'pages/liaison/index', '党员中心户调整', '6户联系户转给您，2条诉求待办'],
+        ['demo-resident', 'pages/index/index', '党员中心户调整', '您家的联系党员已更换，请查看'],
+      ]),
+    );
+    expect(sent).toHaveLength(2);
+    expect(JSON.stringify(sent)).not.toMatch(/陈桂兰|13700001234|李秀英|何永福|3栋1单元302室/);
     expect(doc('liaisonHouseholds', HH_ELDER)).toMatchObject({
       residentCount: 9,
       boundCount: 1,
@@ -266,6 +311,8 @@ describe('stepDown', () => {
     );
     expect(again).toEqual(moved);
     expect(doc('liaisonHouseholds', HH_ELDER).residentCount).toBe(9);
+    // The retry tells nobody again.
+    expect(emu.emulator.outbox.list()).toHaveLength(2);
   });
 
   test('a target of another branch is refused; residents need a target', async () => {
@@ -356,6 +403,41 @@ describe('listHouseholds and myHouseholds', () => {
     expect(none.canSeeResidents).toBe(true);
     const deputy = ok(await costs(3, call('demo-deputy', 'listHouseholds', { branchId: B1 })));
     expect(deputy.canSeeResidents).toBe(true);
+  });
+
+  test('a member with an active central household lists the branch’s households, nothing of residents', async () => {
+    // demo-elder's promise waits for review: other members get none of it.
+    set('liaisonHouseholds', HH_ELDER, { promise: '测试待审词 有事找我', promiseHeld: true });
+    const page = ok(await costs(3, call('demo-member', 'listHouseholds', { branchId: B1 })));
+    expect(page.canSeeResidents).toBe(false);
+    expect(page.items.map((h) => [h.householdId, h.memberName, h.residentCount])).toEqual([
+      [HH_ELDER, '何永福', 3],
+      [HH_MEMBER, '李秀英', 6],
+    ]);
+    expect(page.items.find((h) => h.householdId === HH_ELDER)!.promise).toBe('');
+    const text = JSON.stringify(page);
+    for (const r of emu.db.find('liaisonResidents', {}) as any[]) {
+      for (const secret of [r.headName, r.phone, r.address, r.cardCode]) {
+        expect(text).not.toContain(secret);
+      }
+    }
+    expect(text).not.toContain('测试待审词');
+    // The managers see the held promise (to follow it up).
+    const byManager = ok(await call('demo-masswork', 'listHouseholds', { branchId: B1 }));
+    expect(byManager.items.find((h) => h.householdId === HH_ELDER)!.promise).toContain('有事找我');
+    // The member of another central household of the branch too; not a member without one,
+    // not a central household of another branch.
+    ok(await costs(3, call('demo-elder', 'listHouseholds', { branchId: B1 })));
+    for (const who of ['demo-member-b1-09', 'demo-member-2', 'demo-resident']) {
+      expect(err(await costs(3, call(who, 'listHouseholds', { branchId: B1 }))).code).toBe(
+        'FORBIDDEN',
+      );
+    }
+    // Once stepped down, no longer.
+    ok(await call('demo-member', 'stepDown', { householdId: HH_MEMBER, toHouseholdId: HH_ELDER }));
+    expect(err(await call('demo-member', 'listHouseholds', { branchId: B1 })).code).toBe(
+      'FORBIDDEN',
+    );
   });
 
   test("the member's tab: their household, its open requests oldest first", async () => {
@@ -535,6 +617,39 @@ describe('bindResident', () => {
       'demo-newcomer',
       'demo-applicant',
     ]);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(2);
+  });
+
+  test('an interrupted binding completes within 5 requests; a race answers CONFLICT, never a 6th', async () => {
+    // The binding document is there (an earlier call stopped after adding it): the duplicate
+    // is read and the rest completed — card, add, read, first binding, boundCount: 5.
+    await emu.seed({
+      liaisonBindings: [
+        {
+          _id: 'demo-newcomer',
+          residentId: 'res-b1-02',
+          householdId: HH_MEMBER,
+          branchId: B1,
+          boundAt: new Date(),
+        },
+      ],
+    });
+    ok(await costs(5, call('demo-newcomer', 'bindResident', card)));
+    expect(doc('liaisonResidents', 'res-b1-02')).toMatchObject({
+      boundOpenids: ['demo-newcomer'],
+      bound: true,
+    });
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(2);
+
+    // The moment a family member's last unbinding lands between the two tries (listed, but the
+    // flag already false: neither the first binding nor joining applies). The call stops at
+    // 4 requests with CONFLICT instead of going round again past the budget.
+    set('liaisonResidents', 'res-b1-02', { boundOpenids: ['demo-family'], bound: false });
+    const e = err(await costs(4, call('demo-applicant', 'bindResident', card)));
+    expect(e).toEqual({ code: 'CONFLICT', message: '刚才有家人同时在绑定或解绑，请再试一次' });
+    // …and with the binding's duplicate read as well: 5.
+    const again = err(await costs(5, call('demo-applicant', 'bindResident', card)));
+    expect(again.code).toBe('CONFLICT');
     expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(2);
   });
 
@@ -858,6 +973,61 @@ describe('updateHousehold and updateResident', () => {
       ),
     );
     expect(r.household).toMatchObject({ showPhone: false, memberName: '李秀英' });
+    // Without a requestId: the household with its context, the update.
+    const plain = ok(
+      await costs(
+        2,
+        call('demo-secretary', 'updateHousehold', { householdId: HH_MEMBER, promise: '有事找我' }),
+      ),
+    );
+    expect(plain.household.promise).toBe('有事找我');
+    // A retry with the same requestId answers from the marker (its refused claim, its read).
+    const id = rid();
+    const first = ok(
+      await costs(
+        4,
+        call('demo-member', 'updateHousehold', { householdId: HH_MEMBER, promise: '随叫随到' }, id),
+      ),
+    );
+    expect(
+      ok(
+        await costs(
+          2,
+          call(
+            'demo-member',
+            'updateHousehold',
+            { householdId: HH_MEMBER, promise: '随叫随到' },
+            id,
+          ),
+        ),
+      ),
+    ).toEqual(first);
+  });
+
+  test('a household photo only from liaison-households/', async () => {
+    const photo = 'cloud://env-1.bucket/liaison-households/door.jpg';
+    ok(
+      await costs(2, call('demo-secretary', 'updateHousehold', { householdId: HH_MEMBER, photo })),
+    );
+    expect(doc('liaisonHouseholds', HH_MEMBER).photo).toBe(photo);
+    for (const foreign of [
+      'cloud://env-1.bucket/liaison-exports/org-branch-1/cards.pdf',
+      'cloud://env-1.bucket/avatars/a.jpg',
+      'cloud://env-1.bucket/liaison-households/../avatars/a.jpg',
+    ]) {
+      for (const [action, data] of [
+        ['updateHousehold', { householdId: HH_MEMBER, photo: foreign }],
+        [
+          'designateHousehold',
+          { branchId: B1, memberOpenid: 'demo-member', address: '2栋101室', photo: foreign },
+        ],
+      ] as const) {
+        const e = err(await costs(0, call('demo-secretary', action, data)));
+        expect(e).toMatchObject({ code: 'INVALID_ARGUMENT', details: { fields: ['photo'] } });
+        expect(e.message).toContain('图片地址不正确');
+      }
+    }
+    expect(doc('liaisonHouseholds', HH_MEMBER).photo).toBe(photo);
   });
 
   test('edits a resident; care fields only for those who may see them', async () => {
@@ -873,12 +1043,11 @@ describe('updateHousehold and updateResident', () => {
       ),
     );
     expect(r.resident).toMatchObject({ people: 4, careTags: ['elderly'], phone: '139****5678' });
+    // Without a requestId: the resident with its context, the update.
     const sec = ok(
-      await call(
-        'demo-deputy',
-        'updateResident',
-        { residentId: 'res-b1-02', notes: '腿脚不便' },
-        rid(),
+      await costs(
+        2,
+        call('demo-deputy', 'updateResident', { residentId: 'res-b1-02', notes: '腿脚不便' }),
       ),
     );
     expect(sec.resident).toMatchObject({ notes: '腿脚不便', careTags: ['elderly'] });

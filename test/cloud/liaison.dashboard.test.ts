@@ -309,8 +309,11 @@ describe('updateSettings', () => {
         )
       ).code,
     ).toBe('FORBIDDEN');
+    // 1–20: a household's residents always fit in one page of 20.
     for (const bad of [
-      { maxResidents: 31 },
+      { maxResidents: 21 },
+      { maxResidents: 30 },
+      { minResidents: 21 },
       { maxResidents: 0 },
       { minResidents: 1.5 },
       { acceptHours: 0 },
@@ -363,5 +366,11 @@ describe('updateSettings', () => {
     ).toEqual(second.settings);
     const d = await exactly(3, call('demo-secretary', 'dashboard', { branchId: B1 }));
     expect(d.settings).toEqual(second.settings);
+    // The top of the range is allowed.
+    const top = await exactly(
+      3,
+      call('demo-committee', 'updateSettings', { committeeId: C, maxResidents: 20 }),
+    );
+    expect(top.settings.maxResidents).toBe(20);
   });
 });

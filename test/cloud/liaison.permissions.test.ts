@@ -42,7 +42,7 @@ const TABLE: Record<string, string> = {
   designateHousehold:   'Y Y Y · · · · · · ·',
   updateHousehold:      'Y Y Y · Y · · · · ·',
   stepDown:             'Y Y Y · Y · · · · ·',
-  listHouseholds:       'Y Y Y · · · · · · ·',
+  listHouseholds:       'Y Y Y · Y Y · · · ·',
   myHouseholds:         'Y Y Y Y Y Y Y Y Y Y',
   addResident:          'Y Y · · Y · · · · ·',
   updateResident:       'Y Y · · Y · · · · ·',
@@ -69,7 +69,7 @@ const TABLE: Record<string, string> = {
   updateRequestEscalated:'Y Y · · Y · · Y · ·',
   rateRequest:          '· · · · · · · · Y ·',
   logService:           '· · · · Y · · · · ·',
-  listServiceRecords:   'Y Y Y · Y · · · · ·',
+  listServiceRecords:   'Y Y · · Y · · · · ·',
   dashboard:            'Y Y Y · · · · Y · ·',
   updateSettings:       '· · · · · · · Y · ·',
 };

@@ -267,8 +267,17 @@ describe('content and photos', () => {
     const held = await exactly(4, submit({ text: '这里有测试待审词' }));
     expect(held.held).toBe(true);
     const id = held.requestId;
-    // The member neither hears of it, nor lists it, nor gets it.
-    expect(about(id)).toHaveLength(0);
+    // The secretary and the deputy hear that one waits for review (no text, no resident); the
+    // member neither hears of it, nor lists it, nor gets it.
+    expect(
+      about(id)
+        .map((m) => m.touser)
+        .sort(),
+    ).toEqual([DEPUTY, SECRETARY].sort());
+    expect(about(id)[0].data.thing3.value).toBe('有诉求待审核，请查看处理');
+    const msg = JSON.stringify(about(id));
+    for (const secret of [PHONE, HEAD, '测试待审词']) expect(msg).not.toContain(secret);
+    expect(to(id, MEMBER)).toBeUndefined();
     const list = await exactly(3, call(MEMBER, 'listRequests', {}));
     expect(list.items.map((i) => i.requestId)).not.toContain(id);
     expect((await refused(call(MEMBER, 'getRequest', { requestId: id }))).code).toBe('NOT_FOUND');
@@ -302,12 +311,33 @@ describe('content and photos', () => {
     expect(seen.request.can.resolve).toBe(true);
   });
 
-  test('at most 3 photos, cloud file ids only; they are kept', async () => {
-    const photo = (i: number) => `cloud://env-1.bucket/requests/p${i}.jpg`;
+  test('at most 3 photos, uploaded under liaison-requests/ only; they are kept', async () => {
+    const photo = (i: number) => `cloud://env-1.bucket/liaison-requests/p${i}.jpg`;
     const four = await refused(submit({ photos: [1, 2, 3, 4].map(photo) }));
     expect(four).toMatchObject({ code: 'INVALID_ARGUMENT', details: { fields: ['photos'] } });
-    const bad = await refused(submit({ photos: ['https://example.com/a.jpg'] }));
-    expect(bad).toMatchObject({ code: 'INVALID_ARGUMENT', details: { fields: ['photos.0'] } });
+    // Not a cloud file, another folder (an export, a record's photo, an avatar), a way out of
+    // the folder: refused before anything is read, with one plain message.
+    for (const foreign of [
+      'https://example.com/a.jpg',
+      'cloud://env-1.bucket/liaison-exports/org-branch-1/residents-1.xlsx',
+      'cloud://env-1.bucket/liaison-records/p1.jpg',
+      'cloud://env-1.bucket/avatars/a.jpg',
+      'cloud://env-1.bucket/requests/p1.jpg',
+      'cloud://env-1.bucket/liaison-requests/../liaison-exports/x.xlsx',
+      'cloud://env-1.bucket/x/liaison-requests/p1.jpg',
+    ]) {
+      const r = await call(RESIDENT, 'submitRequest', {
+        category: 'repair',
+        text,
+        photos: [foreign],
+      });
+      expect(r.dbRequests).toBe(0);
+      expect(err(r.result)).toEqual({
+        code: 'INVALID_ARGUMENT',
+        message: '图片地址不正确，只能使用在本页上传的图片，请重新上传',
+        details: { fields: ['photos.0'] },
+      });
+    }
     const short = await refused(submit({ text: '啊' }));
     expect(short).toMatchObject({ code: 'INVALID_ARGUMENT', details: { fields: ['text'] } });
     const { requestId } = await exactly(4, submit({ photos: [1, 2, 3].map(photo) }));
@@ -439,15 +469,22 @@ describe('escalation by the timer', () => {
         note: '超过 24 小时未受理，已转支部书记',
       },
     ]);
-    // The secretaries are asked to follow it up; the member hears it went up.
+    // The secretaries are asked to follow it up; the member hears it went up; the resident
+    // hears who follows it now.
     expect(
       about(requestId)
         .map((m) => m.touser)
         .sort(),
-    ).toEqual([DEPUTY, MEMBER, SECRETARY].sort());
+    ).toEqual([DEPUTY, MEMBER, RESIDENT, SECRETARY].sort());
     expect(to(requestId, MEMBER)?.data.thing3.value).toBe('诉求超时未受理，已转支部书记');
     expect(to(requestId, SECRETARY)?.data.thing3.value).toBe('诉求超时未受理，请督办');
-    expect(JSON.stringify(about(requestId))).not.toContain(HEAD);
+    expect(to(requestId, RESIDENT)).toMatchObject({
+      page: `packages/resident/request-detail/index?id=${requestId}`,
+      data: { thing3: { value: '您的诉求已转支部书记督办' } },
+    });
+    for (const secret of [HEAD, PHONE, text]) {
+      expect(JSON.stringify(about(requestId))).not.toContain(secret);
+    }
     // The secretary may handle it now; the committee still may not see it.
     const bySecretary = await exactly(1, call(SECRETARY, 'getRequest', { requestId }));
     expect(bySecretary.request).toMatchObject({ level: 1, can: { accept: true, resolve: true } });
@@ -465,7 +502,8 @@ describe('escalation by the timer', () => {
       about(requestId)
         .map((m) => m.touser)
         .sort(),
-    ).toEqual([COMMITTEE, MEMBER].sort());
+    ).toEqual([COMMITTEE, MEMBER, RESIDENT].sort());
+    expect(to(requestId, RESIDENT)?.data.thing3.value).toBe('您的诉求已报社区党委督办');
     // Level 2 is the last: later runs leave it (overdue) where it is.
     await fire(t0 + 200 * HOUR);
     expect(stored(requestId).level).toBe(2);
@@ -504,8 +542,9 @@ describe('escalation by the timer', () => {
       about(requestId)
         .map((m) => m.touser)
         .sort(),
-    ).toEqual([DEPUTY, MEMBER, SECRETARY].sort());
+    ).toEqual([DEPUTY, MEMBER, RESIDENT, SECRETARY].sort());
     expect(to(requestId, MEMBER)?.data.thing3.value).toBe('诉求超时未办结，已转支部书记');
+    expect(to(requestId, RESIDENT)?.data.thing3.value).toBe('您的诉求已转支部书记督办');
     // An overdue request shows as such.
     const late = await exactly(1, call(MEMBER, 'getRequest', { requestId }));
     expect(late.request.overdue).toBe(false); // the next deadline is 72 h after the escalation
@@ -615,9 +654,11 @@ describe('notifications', () => {
   test('a held request escalates to the secretaries only: the member does not see it', async () => {
     const { requestId, held } = await exactly(4, submit({ text: '这里有测试待审词' }));
     expect(held).toBe(true);
+    emu.emulator.outbox.clear();
     await fire(Date.now() + 25 * HOUR);
     expect(stored(requestId).level).toBe(1);
-    expect(touser(requestId)).toEqual([DEPUTY, SECRETARY].sort());
+    // The secretaries and the resident who sent it; not the member.
+    expect(touser(requestId)).toEqual([DEPUTY, RESIDENT, SECRETARY].sort());
     // Released by the secretary's handling: now the member hears.
     emu.emulator.outbox.clear();
     await exactly(2, call(DEPUTY, 'updateRequest', { requestId, status: 'accepted' }));
