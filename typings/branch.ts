@@ -98,8 +98,24 @@ export interface BranchMeResponse {
    * has it), so a member's home costs no extra request.
    */
   liaison?: LiaisonCard | null;
+  /**
+   * For a member who is a party member central household (党员中心户, issue #7): their active
+   * central households in branches where they are an active member, and the open requests
+   * (submitted or accepted, not yet resolved) of those households together — home's 「联户求助
+   * N 条待处理」. Absent when the caller is no central household. Read in `me`'s first request
+   * (no extra one).
+   */
+  liaisonRequests?: LiaisonRequestCount;
   /** ISO 8601 server clock. */
   serverTime: string;
+}
+
+/** `BranchMeResponse.liaisonRequests`. */
+export interface LiaisonRequestCount {
+  /** Central households of the caller (≥ 1). */
+  households: number;
+  /** Open requests of these households together (≥ 0). */
+  openRequests: number;
 }
 
 /** A rejected application as `me` shows it. */

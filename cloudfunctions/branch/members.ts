@@ -15,6 +15,7 @@ import type {
 import {
   AppError,
   COLLECTIONS,
+  actorFrom,
   branchesWhere,
   can,
   fetchAll,
@@ -28,6 +29,7 @@ import {
   type OrganizationDoc,
 } from '../common';
 import { liaisonCard } from '../common/liaison-card';
+import type { LiaisonHouseholdDoc, ReportDoc } from '../common/model';
 import {
   MAX_MEMBERSHIPS,
   MSG,
@@ -43,7 +45,6 @@ import {
   iso,
   isoOrNull,
   loadActor,
-  loadActorWithReports,
   loadWithMembership,
   isKeyCursor,
   keyPage,
@@ -115,17 +116,63 @@ function applicationView(m: MembershipDoc): ApplicationView {
 
 // ---------------------------------------------------------------- me
 
+type MeRow = MembershipDoc & { r?: ReportDoc[]; h?: LiaisonHouseholdDoc[] };
+
+/**
+ * `loadActorWithReports` (common/util.ts) for `me`: the same single aggregate over the
+ * caller's memberships with their reports joined, and their central households (党员中心户,
+ * issue #7) joined as well (`$lookup` on `memberOpenid`, index `memberOpenid_active`), so a
+ * member's home learns what their households wait for without another request.
+ */
+async function loadMe(db: Database, openid: string) {
+  const res = (await db
+    .collection(COLLECTIONS.memberships)
+    .aggregate()
+    .match({ openid })
+    .limit(MAX_MEMBERSHIPS)
+    .lookup({ from: COLLECTIONS.reports, localField: 'openid', foreignField: 'openid', as: 'r' })
+    .lookup({
+      from: COLLECTIONS.liaisonHouseholds,
+      localField: 'openid',
+      foreignField: 'memberOpenid',
+      as: 'h',
+    })
+    .end()) as unknown as { list: MeRow[] };
+  const rows = res.list ?? [];
+  const reports = rows[0]?.r ?? [];
+  const households = rows[0]?.h ?? [];
+  const docs = rows.map(({ r: _r, h: _h, ...m }) => m as MembershipDoc);
+  return { actor: actorFrom(openid, docs, reports), docs, reports, households };
+}
+
+/**
+ * The open requests (submitted or accepted: the households' `openRequests` counters) of the
+ * caller's ACTIVE central households in branches where they are an active member — the
+ * households the 联户 tab lists as theirs (`ownHousehold`); a stepped-down household, or one
+ * in a branch they left, is no longer theirs to answer. Undefined when they have none.
+ */
+function liaisonRequestsOf(households: LiaisonHouseholdDoc[], activeBranchIds: string[]) {
+  const own = households.filter((h) => h.active && activeBranchIds.includes(h.branchId));
+  if (own.length === 0) return undefined;
+  return {
+    households: own.length,
+    openRequests: own.reduce((n, h) => n + Math.max(0, h.openRequests ?? 0), 0),
+  };
+}
+
 /**
  * The caller's memberships and reports (双报到) with what the home page shows.
- * Requests: memberships with their reports joined by `$lookup` (1), then in parallel latest notices of their branches (1) and,
- * for reviewers, pending applications and transfers (1): at most 3. A caller without an active
- * membership has neither, and gets their liaison card instead (common/liaison-card.ts, 1): 2.
+ * Requests: memberships with their reports and central households joined by `$lookup` (1),
+ * then in parallel latest notices of their branches (1) and, for reviewers, pending
+ * applications and transfers (1): at most 3. A caller without an active membership has
+ * neither, and gets their liaison card instead (common/liaison-card.ts, 1): 2. A central
+ * household's member gets `liaisonRequests` from the first request: no extra one.
  */
 export const me: ActionDef<'branch', 'me'> = {
   kind: 'read',
   schema: emptyData,
   async handler(_data, { openid, db }) {
-    const { actor, docs, reports } = await loadActorWithReports(db, openid);
+    const { actor, docs, reports, households } = await loadMe(db, openid);
     const _ = db.command;
     const $ = _.aggregate;
     const mine = docs
@@ -227,6 +274,7 @@ export const me: ActionDef<'branch', 'me'> = {
           active && accepting.includes(m.orgId) ? (transfers.get(m.orgId) ?? 0) : null,
       };
     });
+    const liaisonRequests = liaisonRequestsOf(households, activeIds);
     const rejectedApplications = docs
       .filter((d) => d.status === 'rejected')
       .sort((a, b) => toTime(b.reviewedAt) - toTime(a.reviewedAt))
@@ -246,6 +294,7 @@ export const me: ActionDef<'branch', 'me'> = {
       reports: myReports(reports),
       rejectedApplications,
       ...(liaison !== undefined ? { liaison } : {}),
+      ...(liaisonRequests ? { liaisonRequests } : {}),
       serverTime: now.toISOString(),
     };
   },

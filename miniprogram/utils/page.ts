@@ -57,6 +57,14 @@ export function isLessonComposer(role: RoleCode): boolean {
   return role === 'secretary' || role === 'deputySecretary' || role === 'propagandaCommittee';
 }
 
+/**
+ * Manage the branch's central households and read its 联户看板 (secretary, deputy, mass-work
+ * committee: `manageLiaison` in docs/permissions.md).
+ */
+export function isLiaisonManager(role: RoleCode): boolean {
+  return role === 'secretary' || role === 'deputySecretary' || role === 'massWorkCommittee';
+}
+
 /** May create invitations and review applications (secretary, deputy, organisation committee). */
 export function isReviewer(role: RoleCode): boolean {
   return role === 'secretary' || role === 'deputySecretary' || role === 'organizationCommittee';

@@ -8,6 +8,7 @@ import {
   READ_BUDGET,
   WRITE_BUDGET,
   branchCaller,
+  demoCollections,
   demoEmulator,
   err,
   ok,
@@ -48,6 +49,47 @@ test('me: the secretary home has pinned and unread notices and pending approvals
   expect(member.memberships[0].pendingApprovals).toBeNull();
   expect(member.memberships[0].unreadNotices).toBe(2);
   expect((await within('read', call('demo-newcomer', 'me'))).memberships).toEqual([]);
+});
+
+test('me: a central household’s member learns its open requests in the same requests as before', async () => {
+  const HH = 'hh9c7a90fecf2fd066d101587710b928'; // demo-member's, 2 open requests in the seed
+  const seeded = demoCollections().liaisonHouseholds.find((h) => h._id === HH)!;
+  // Not theirs to answer: a stepped-down household, and one in a branch they are no member of.
+  await emu.seed({
+    liaisonHouseholds: [
+      { ...seeded, _id: 'hh-old', active: false, openRequests: 3, sortKey: 'x\u0000hh-old' },
+      { ...seeded, _id: 'hh-b2', branchId: 'org-branch-2', openRequests: 4, sortKey: 'x\u0000b2' },
+    ],
+  });
+  const member = await call('demo-member', 'me');
+  expect(ok(member.result).liaisonRequests).toEqual({ households: 1, openRequests: 2 });
+  // Memberships (with reports and households joined), the branch's notices: as before.
+  expect(member.dbRequests).toBe(2);
+
+  // A resident's new request counts at once.
+  const sent = await emu.call(
+    'liaison',
+    { action: 'submitRequest', data: { category: 'repair', text: '楼道灯坏了' }, requestId: rid() },
+    { openid: 'demo-resident' },
+  );
+  expect(sent.result).toMatchObject({ ok: true });
+  expect(ok((await call('demo-member', 'me')).result).liaisonRequests).toEqual({
+    households: 1,
+    openRequests: 3,
+  });
+
+  // A central household with nothing open says so; members who are none get no field.
+  expect(ok((await call('demo-member-2', 'me')).result).liaisonRequests).toEqual({
+    households: 1,
+    openRequests: 0,
+  });
+  const secretary = await call('demo-secretary', 'me');
+  expect(ok(secretary.result).liaisonRequests).toBeUndefined();
+  // Memberships, notices, pending applications and transfers: as before.
+  expect(secretary.dbRequests).toBe(3);
+  const newcomer = await call('demo-newcomer', 'me');
+  expect(ok(newcomer.result).liaisonRequests).toBeUndefined();
+  expect(newcomer.dbRequests).toBe(2);
 });
 
 test('listMembers: pages of 20 by name, keyword search, phones masked for members', async () => {

@@ -257,3 +257,84 @@ test('a rejected applicant reads the reason and can apply again', async () => {
   tap(page.page.querySelector('#apply-again'));
   await waitFor(() => expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/join/index' }));
 });
+
+describe('联户 on the member home (issue #7)', () => {
+  test('a central household with open requests reads 联户求助 N 条待处理 under 待我处理; a tap opens the 联户 tab', async () => {
+    const switchTab = stubWx('switchTab', jest.fn());
+    const navigateTo = stubWx('navigateTo', jest.fn());
+    stubBackend({
+      'branch.me': () =>
+        ok({
+          ...me(membership({ role: 'member', pendingApprovals: null, pendingTransfers: null })),
+          liaisonRequests: { households: 1, openRequests: 2 },
+        }),
+    });
+    const page = open();
+    await waitFor(() => expect(page.page.querySelector('#needs-me')).toBeTruthy());
+    const row = page.page.querySelector('#go-liaison-requests')!;
+    expect(row.instance.data.title).toBe('联户求助');
+    expect(row.instance.data.note).toBe('2 条待处理');
+    tap(row);
+    await waitFor(() => expect(switchTab).toHaveBeenCalledWith({ url: '/pages/liaison/index' }));
+    expect(navigateTo).not.toHaveBeenCalled();
+    // A plain member still has no workbench, so no 联户看板.
+    expect(page.page.querySelector('#workbench')).toBeFalsy();
+  });
+
+  test('nothing open, or no central household: no 联户求助 row; coming back shows the count as it is now', async () => {
+    const plain = membership({ role: 'member', pendingApprovals: null, pendingTransfers: null });
+    let answer: BranchMeResponse = {
+      ...me(plain),
+      liaisonRequests: { households: 1, openRequests: 0 },
+    };
+    const calls = stubBackend({ 'branch.me': () => ok(answer) });
+    const page = open();
+    await waitFor(() => expect(page.page.querySelector('#branch-card')).toBeTruthy());
+    expect(page.page.querySelector('#needs-me')).toBeFalsy();
+    expect(page.text()).not.toContain('联户求助');
+
+    answer = { ...me(plain), liaisonRequests: { households: 1, openRequests: 3 } };
+    page.instance.onPullDownRefresh();
+    await waitFor(() => expect(page.page.querySelector('#needs-me')).toBeTruthy());
+    expect(page.text()).toContain('3 条待处理');
+
+    // No longer a central household (stepped down): the row goes.
+    answer = me(plain);
+    page.instance.onPullDownRefresh();
+    await waitFor(() => expect(page.page.querySelector('#needs-me')).toBeFalsy());
+    expect(callsOf(calls, 'branch.me')).toHaveLength(3);
+  });
+
+  test.each([
+    ['secretary', true],
+    ['deputySecretary', true],
+    ['massWorkCommittee', true],
+    ['organizationCommittee', false],
+    ['propagandaCommittee', false],
+  ] as const)('工作台 of a %s: 联户看板 shown = %s', async (role, shown) => {
+    const navigateTo = stubWx('navigateTo', jest.fn());
+    stubBackend({ 'branch.me': () => ok(me(membership({ role }))) });
+    const page = open();
+    await waitFor(() => expect(page.page.querySelector('#workbench')).toBeTruthy());
+    const entry = page.page.querySelector('#go-liaison-dashboard');
+    expect(!!entry).toBe(shown);
+    if (!entry) return;
+    expect(entry.instance.data.title).toBe('联户看板');
+    tap(entry);
+    await waitFor(() =>
+      expect(navigateTo).toHaveBeenCalledWith({
+        url: '/packages/liaison-admin/dashboard/index?branchId=b1',
+      }),
+    );
+  });
+
+  test('a committee secretary whose membership is the committee itself gets no branch dashboard', async () => {
+    stubBackend({
+      'branch.me': () =>
+        ok(me(membership({ role: 'secretary', branchId: 'c1', committeeId: 'c1' }))),
+    });
+    const page = open();
+    await waitFor(() => expect(page.page.querySelector('#workbench')).toBeTruthy());
+    expect(page.page.querySelector('#go-liaison-dashboard')).toBeFalsy();
+  });
+});

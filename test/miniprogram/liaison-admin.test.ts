@@ -857,6 +857,31 @@ describe('dashboard', () => {
     expect(toast.mock.calls.some((c) => c[0].title === '已保存')).toBe(true);
   });
 
+  test('每户最多联系 is 1–20 (the server’s limit): 21 is refused here, 20 is sent', async () => {
+    const calls = stubBackend({
+      'liaison.dashboard': () => ok(dashboard({ canEditSettings: true })),
+      'liaison.updateSettings': (d) => ok({ settings: { ...SETTINGS, ...d } }),
+    });
+    const page = open(DASHBOARD, { branchId: 'b1' });
+    await waitFor(() => expect($(page, '#settings-form')).toBeTruthy());
+    expect($(page, '#maxResidents')!.instance.data.ariaLabel).toContain('1 到 20');
+    emit($(page, '#maxResidents'), 'change', { value: '21' });
+    emit($(page, '#minResidents'), 'change', { value: '21' });
+    tap($(page, '#save-settings'));
+    await waitFor(() => expect(tips(page, '#maxResidents')).toBe('每户最多联系请填 1–20 的整数'));
+    expect(tips(page, '#minResidents')).toBe('最少联系请填 1–20 的整数');
+    expect(callsOf(calls, 'liaison.updateSettings')).toHaveLength(0);
+
+    emit($(page, '#maxResidents'), 'change', { value: '20' });
+    emit($(page, '#minResidents'), 'change', { value: '5' });
+    tap($(page, '#save-settings'));
+    await waitFor(() => expect(callsOf(calls, 'liaison.updateSettings')).toHaveLength(1));
+    expect(callsOf(calls, 'liaison.updateSettings')[0].data).toMatchObject({
+      maxResidents: 20,
+      minResidents: 5,
+    });
+  });
+
   test('查看求助 opens the branch’s open requests; 已超时 and 未办结 open their tab; other figures do not', async () => {
     const navigate = stubWx('navigateTo', jest.fn());
     stubBackend({ 'liaison.dashboard': () => ok(dashboard()) });
@@ -1211,6 +1236,54 @@ describe('stepping down', () => {
     await waitFor(() => expect(text(page, '#source')).toContain('8 户群众'));
     // 8 to move: hh2 (room 7) no longer fits.
     expect(page.instance.data.items.map((t: any) => t.disabled)).toEqual([true, true, true]);
+  });
+
+  test('the member themselves (from=member): spoken to as 您, same stepDown, then 返回联户 opens the 联户 tab', async () => {
+    const back = stubWx('navigateBack', jest.fn());
+    const redirect = stubWx('redirectTo', jest.fn());
+    const switchTab = stubWx('switchTab', jest.fn());
+    const calls = stubBackend({
+      'liaison.listHouseholds': () => ok(LIST),
+      'liaison.stepDown': () => ok({ householdId: 'hh1', movedResidents: 6 }),
+    });
+    const page = open(STEP_DOWN, {
+      householdId: 'hh1',
+      branchId: 'b1',
+      memberName: '李秀英',
+      residentCount: '6',
+      from: 'member',
+    });
+    await waitFor(() => expect($(page, '#target-hh2')).toBeTruthy());
+    expect(calls[0].data).toEqual({ branchId: 'b1' });
+    expect(text(page, '#source')).toContain('卸任党员中心户');
+    expect(text(page, '#source')).toContain('您联系的 6 户群众');
+    expect(text(page, '#source')).not.toContain('李秀英卸任');
+    tap($(page, '#target-hh2'));
+    await waitFor(() => expect(page.instance.data.picked?.householdId).toBe('hh2'));
+    tap($(page, '#next'));
+    await waitFor(() => expect($(page, '#confirm')).toBeTruthy());
+    expect(text(page, '#confirm-text')).toContain('您卸任党员中心户');
+    expect(text(page, '#confirm-text')).toContain('转交给王建国（幸福里第一网格）');
+    tap($(page, '#confirm-send'));
+    await waitFor(() => expect($(page, '#done')).toBeTruthy());
+    expect(callsOf(calls, 'liaison.stepDown').map((c) => c.data)).toEqual([
+      { householdId: 'hh1', toHouseholdId: 'hh2' },
+    ]);
+    expect($(page, '#back-to-list')!.instance.data.ariaLabel).toBe('返回联户');
+    expect(page.text()).toContain('返回联户');
+    tap($(page, '#back-to-list'));
+    await waitFor(() => expect(switchTab).toHaveBeenCalledWith({ url: '/pages/liaison/index' }));
+    // Never the managers' 中心户管理, and not back to their household page (no longer theirs).
+    expect(redirect).not.toHaveBeenCalled();
+    expect(back).not.toHaveBeenCalled();
+  });
+
+  test('the member with no other household in the branch: asks the secretary, no 设立中心户', async () => {
+    stubBackend({ 'liaison.listHouseholds': () => ok({ ...LIST, items: [household()] }) });
+    const page = open(STEP_DOWN, { householdId: 'hh1', branchId: 'b1', from: 'member' });
+    await waitFor(() => expect(text(page, '#state')).toContain('请联系支部书记'));
+    expect(text(page, '#state')).toContain('没有其他中心户可以接收您的联系户');
+    expect($(page, '#state')!.querySelector('#empty-action')).toBeFalsy();
   });
 
   test('no other household: says so and offers 设立中心户; a household not in the branch’s list says so', async () => {

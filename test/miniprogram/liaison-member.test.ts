@@ -354,18 +354,31 @@ describe('household: settings and stepping down', () => {
   test('卸任中心户: managers go to the step-down page with the household and branch', async () => {
     const navigate = stubWx('navigateTo', jest.fn());
     const { calls, page } = await openAs(SECRETARY);
+    expect($(page, '#step-down-hint')).toBeFalsy();
     tap($(page, '#step-down'));
     await waitFor(() => expect(navigate).toHaveBeenCalledTimes(1));
-    expect(navigate.mock.calls[0][0].url).toBe(
-      `/packages/liaison-admin/step-down/index?householdId=${HH}&branchId=org-branch-1`,
+    const url = navigate.mock.calls[0][0].url as string;
+    expect(url).toBe(
+      `/packages/liaison-admin/step-down/index?householdId=${HH}&branchId=org-branch-1&memberName=${encodeURIComponent('李明')}&residentCount=2`,
     );
+    expect(url).not.toContain('from=');
     expect(callsOf(calls, 'liaison.stepDown')).toHaveLength(0);
   });
 
-  test('卸任中心户: the member with residents is told to ask the secretary; no button', async () => {
-    const { page } = await openAs(OWNER);
-    expect($(page, '#step-down')).toBeFalsy();
-    expect(text(page, '#step-down-hint')).toBe('请联系支部书记把联系户转交给其他中心户后再卸任');
+  test('卸任中心户: the member with residents goes to the step-down page too, as the member', async () => {
+    const navigate = stubWx('navigateTo', jest.fn());
+    const { calls, page } = await openAs(OWNER);
+    expect(text(page, '#step-down-hint')).toBe(
+      '卸任前，您联系的 2 户要转交给支部里另一户中心户，下一步选择由谁接手。',
+    );
+    tap($(page, '#step-down'));
+    await waitFor(() => expect(navigate).toHaveBeenCalledTimes(1));
+    expect(navigate.mock.calls[0][0].url).toBe(
+      `/packages/liaison-admin/step-down/index?householdId=${HH}&branchId=org-branch-1&memberName=${encodeURIComponent('李明')}&residentCount=2&from=member`,
+    );
+    // Nothing is stepped down here: no confirm step on this page, no call.
+    expect($(page, '#step-down-confirm')).toBeFalsy();
+    expect(callsOf(calls, 'liaison.stepDown')).toHaveLength(0);
   });
 
   test('卸任中心户: the member with no residents confirms on the page, then stepDown and back', async () => {

@@ -11,6 +11,11 @@
  * is told how to join; an applicant sees the application is being reviewed; a rejected
  * applicant (`me.rejectedApplications`) reads the reason with 重新申请 (→ join page); anyone
  * without a branch (residents too) gets 志愿活动 (the open activities on the 活动 tab).
+ * 待我处理 (what needs me now): a member who is a party member central household
+ * (`me.liaisonRequests`, read by `me` without another request) gets 「联户求助 N 条待处理」
+ * while N > 0, which opens the 联户 tab (their households' open requests). The 工作台 of a
+ * branch's secretary, deputy and mass-work committee member has 联户看板 (the branch's
+ * central households dashboard, packages/liaison-admin/dashboard).
  * Coming back to the tab reloads (unread counts change as notices are read). The answer's
  * branch is remembered (utils/branch-context.ts) for the tab bar's 学习 and the 学习 tab.
  *
@@ -38,7 +43,14 @@ import { liaisonOf, rememberLiaison } from '../../utils/liaison-context';
 import { CATEGORY_LABELS, STATUS_TEXT, escalationText } from '../../utils/liaison-words';
 import { dataset, go, ROUTES, syncTabBar } from '../../utils/nav';
 import { branchOf, rememberBranch } from '../../utils/branch-context';
-import { isCommittee, isLessonComposer, isReviewer, stopPullDown, toast } from '../../utils/page';
+import {
+  isCommittee,
+  isLessonComposer,
+  isLiaisonManager,
+  isReviewer,
+  stopPullDown,
+  toast,
+} from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
 
 type Status = 'loading' | 'error' | 'ready';
@@ -159,6 +171,9 @@ function toView(me: BranchMeResponse) {
     unread: m.unreadNotices,
     pinned,
     unreadItems,
+    liaisonOpen: me.liaisonRequests?.openRequests ?? 0,
+    // A branch's dashboard: not for a role held in the committee organisation itself.
+    canLiaisonDashboard: isLiaisonManager(m.role) && m.branchId !== m.committeeId,
     canReview: m.pendingApprovals !== null || isReviewer(m.role),
     pendingApprovals: m.pendingApprovals ?? 0,
     canPost: isCommittee(m.role),
@@ -203,6 +218,8 @@ Component({
     unread: 0,
     pinned: [] as NoticeRow[],
     unreadItems: [] as NoticeRow[],
+    liaisonOpen: 0,
+    canLiaisonDashboard: false,
     canReview: false,
     pendingApprovals: 0,
     canPost: false,
@@ -321,6 +338,13 @@ Component({
     },
     onReports() {
       go(ROUTES.reports, { branchId: this.data.branchId });
+    },
+    /** The 联户 tab lists the open requests of the caller's households. */
+    onLiaisonRequests() {
+      go(ROUTES.liaison);
+    },
+    onLiaisonDashboard() {
+      go(ROUTES.liaisonDashboard, { branchId: this.data.branchId });
     },
     onTree() {
       go(ROUTES.tree, { committeeId: this.data.committeeId });

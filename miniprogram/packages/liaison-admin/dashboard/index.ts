@@ -88,6 +88,9 @@ const formOf = (s: LiaisonSettings): Record<SettingKey, string> => ({
   resolveHours: String(s.resolveHours),
 });
 
+/** The most resident households a central household may link (the server's limit too). */
+export const RESIDENTS_LIMIT = 20;
+
 /** The form as numbers, or the message under each wrong field. */
 export function checkSettings(
   form: Record<SettingKey, string>,
@@ -99,8 +102,8 @@ export function checkSettings(
     if (!Number.isInteger(n) || n < min || n > max) errors[k] = `${what}请填 ${min}–${max} 的整数`;
     return n;
   };
-  const maxResidents = num('maxResidents', 1, 30, '每户最多联系');
-  const minResidents = num('minResidents', 1, 30, '最少联系');
+  const maxResidents = num('maxResidents', 1, RESIDENTS_LIMIT, '每户最多联系');
+  const minResidents = num('minResidents', 1, RESIDENTS_LIMIT, '最少联系');
   const acceptHours = num('acceptHours', 1, 168, '受理时限');
   const resolveHours = num('resolveHours', 1, 720, '办结时限');
   if (!errors.maxResidents && !errors.minResidents && minResidents > maxResidents)

@@ -1,7 +1,13 @@
 /**
- * 卸任中心户 (managers; `?householdId=&branchId=`, from 中心户管理's 「卸任/转交」). The central
- * household steps down and hands its linked resident households (and their open requests) to
- * another central household of the branch.
+ * 卸任中心户 (`?householdId=&branchId=`): managers from 中心户管理's 「卸任/转交」 or a
+ * household's page, and the member themselves from their household's page (`&from=member`)
+ * while residents are linked. The central household steps down and hands its linked resident
+ * households (and their open requests) to another central household of the branch.
+ *
+ * For the member (`from=member`) the page speaks to them (「您联系的 n 户」), an empty branch
+ * says to ask the secretary (only managers may designate, so no 设立中心户), and when done
+ * 返回联户 opens the 联户 tab (closing the pages above it: their household page would show a
+ * household no longer theirs) — never the managers' 中心户管理, which would refuse them.
  *
  * One call on open: `liaison.listHouseholds` (20 a page, more at the bottom). The household
  * stepping down is found in it (its member, how many residents it links) and left out of the
@@ -13,7 +19,8 @@
  * 下一步 → a confirm step on the page (no pop-up) saying what happens → 确认 sends
  * `stepDown { householdId, toHouseholdId }`, or `{ householdId }` when it links nobody (then
  * there is nothing to choose: the page opens on the confirm step). The result stays on the
- * page; 返回中心户管理 goes back to the list, which refreshes itself when shown again.
+ * page; for managers 返回 goes back to the page they came from (中心户管理 refreshes itself
+ * when shown again), or opens 中心户管理 when there is none.
  * `FULL` (the target filled up meanwhile) or a refused target go back to the choice, with the
  * reason under it and the counts loaded afresh; other errors stay on the confirm step.
  */
@@ -96,6 +103,8 @@ Component({
     elderly: false,
     branchId: '',
     householdId: '',
+    /** Opened by the household's own member (`from=member`), not by a manager. */
+    member: false,
     source: { memberName: '', grid: '', residentCount: null, openRequests: 0 } as Source,
     view: 'choose' as View,
     items: [] as Target[],
@@ -117,6 +126,7 @@ Component({
         elderly: isElderlyMode(),
         branchId: o.branchId ?? '',
         householdId: o.householdId ?? '',
+        member: o.from === 'member',
         source: {
           memberName: o.memberName ?? '',
           grid: '',
@@ -172,7 +182,12 @@ Component({
     async loadFirst(quiet = false) {
       const { branchId, householdId } = this.data;
       if (!branchId || !householdId) {
-        this.setData({ status: 'error', errorMessage: '没有指定中心户，请从中心户管理进入' });
+        this.setData({
+          status: 'error',
+          errorMessage: this.data.member
+            ? '没有指定中心户，请从我的联系户进入'
+            : '没有指定中心户，请从中心户管理进入',
+        });
         return;
       }
       st(this).found = false;
@@ -232,7 +247,7 @@ Component({
     confirmText(): string {
       const need = this.need();
       const { source, picked } = this.data;
-      const who = source.memberName || '这一户中心户';
+      const who = this.data.member ? '您' : source.memberName || '这一户中心户';
       if (need === 0)
         return `${who}没有联系户。卸任后，这一户不再是党员中心户，不再出现在中心户管理和联户看板里。`;
       if (!picked) return '';
@@ -321,8 +336,15 @@ Component({
       go(ROUTES.designate, { branchId: this.data.branchId });
     },
 
-    /** Back to 中心户管理 (it refreshes when shown); opened some other way, open it. */
+    /**
+     * The member: the 联户 tab (a tab switch closes the pages above it, their household's
+     * page among them). Managers: back where they came from; with nothing behind, 中心户管理.
+     */
     onDone() {
+      if (this.data.member) {
+        go(ROUTES.liaison);
+        return;
+      }
       const branchId = this.data.branchId;
       wx.navigateBack({ fail: () => replace(ROUTES.liaisonHouseholds, { branchId }) });
     },

@@ -21,9 +21,10 @@
  *   server refuses anyone else too.
  * - 服务承诺 (≤ 200 characters): the member and the managers.
  * - 地址 and 网格: the managers (`can.manage`).
- * - 卸任中心户: managers open the step-down page (choosing who takes the residents); the member
- *   themselves steps down here after a confirm step on the page when no residents are linked,
- *   and otherwise reads that the secretary must hand their residents over first.
+ * - 卸任中心户: managers, and the member themselves while residents are linked, open the
+ *   step-down page to choose who takes the residents (`from=member` for the member: it then
+ *   returns to the 联户 tab, not to the managers' list); the member with no residents linked
+ *   steps down here after a confirm step on the page.
  *
  * A caller the server refuses the list (FORBIDDEN: the mass-work member, who manages central
  * households but never sees residents) reads the server's reason with 返回, and no 重新加载:
@@ -413,11 +414,18 @@ Component({
 
     // ------------------------------------------------------------ 卸任中心户
 
-    /** Managers: the step-down page, where they choose who takes the residents. */
-    onStepDownManager() {
+    /**
+     * Managers, and the member while residents are linked: the step-down page, where they
+     * choose who takes the residents. The name and count stand in there until the household
+     * turns up in the branch's list.
+     */
+    onStepDownHandOver() {
+      const h = this.data.header;
       go(ROUTES.stepDown, {
         householdId: this.data.householdId,
-        branchId: this.data.header?.branchId ?? '',
+        branchId: h?.branchId ?? '',
+        ...(h ? { memberName: h.memberName, residentCount: String(h.residentCount) } : {}),
+        ...(this.data.can.manage ? {} : { from: 'member' }),
       });
     },
     /** The member, with no residents linked: a confirm step on the page first. */
