@@ -6,53 +6,33 @@
  * `myLiaison` and `branch.me`, `myData` and erasure. Every call's database requests are
  * asserted exactly.
  */
-import type { ActionName, ActionReq, ActionRes, Result } from '../../typings/api';
+import type { Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
 import { branchCaller, demoEmulator, err as errOf, ok as okOf, rid } from '../helpers/branch';
+import {
+  B1,
+  B2,
+  CARD_01,
+  CARD_02,
+  costs,
+  HH_B2,
+  HH_ELDER,
+  HH_MEMBER,
+  HOUR,
+  liaisonCaller,
+  type LiaisonAction,
+} from '../helpers/liaison';
 import { householdId } from '../../cloudfunctions/liaison/shared';
 
-type LiaisonAction = ActionName<'liaison'>;
-
 let emu: TestEmulator;
-
-async function call<A extends LiaisonAction>(
-  openid: string,
-  action: A,
-  data?: ActionReq<'liaison', A> | Record<string, unknown>,
-  requestId?: string,
-): Promise<{ result: Result<ActionRes<'liaison', A>>; dbRequests: number }> {
-  const event: Record<string, unknown> = { action };
-  if (data !== undefined) event.data = data;
-  if (requestId !== undefined) event.requestId = requestId;
-  const r = (await emu.call('liaison', event, { openid })) as {
-    result: unknown;
-    dbRequests: number;
-    error?: unknown;
-  };
-  if (r.error) throw new Error(`invocation failed: ${JSON.stringify(r.error)}`);
-  return { result: r.result as Result<ActionRes<'liaison', A>>, dbRequests: r.dbRequests };
-}
-
-/** The call's answer, asserting it made exactly `n` database requests. */
-async function costs<T>(n: number, p: Promise<{ result: Result<T>; dbRequests: number }>) {
-  const r = await p;
-  expect(r.dbRequests).toBe(n);
-  return r.result;
-}
-
+const call = liaisonCaller(() => emu);
 const branchCall = branchCaller(() => emu);
 
+/** `ok` / `err` of a call's answer or of the call itself. */
 type Called<T> = Result<T> | { result: Result<T>; dbRequests: number };
 const unwrap = <T>(x: Called<T>): Result<T> => ('dbRequests' in x ? x.result : x);
 const ok = <T>(x: Called<T>) => okOf(unwrap(x));
 const err = <T>(x: Called<T>) => errOf(unwrap(x));
-
-const B1 = 'org-branch-1';
-const B2 = 'org-branch-2';
-const HH_MEMBER = 'hh9c7a90fecf2fd066d101587710b928';
-const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
-const HH_B2 = 'hh1c8207a09c0ff0b56f4e0282e0bbd9';
-const HOUR = 3600_000;
 
 const doc = (collection: string, id: string) => emu.db.get(collection, id) as any;
 const set = (collection: string, id: string, fields: Record<string, unknown>) =>
@@ -664,12 +644,9 @@ describe('bindResident', () => {
     for (const who of ['demo-secretary', 'demo-member']) {
       const list = ok(await call(who, 'listResidents', { householdId: HH_MEMBER }));
       const zhao = list.items.find((r) => r.residentId === 'res-b1-02')!;
-      expect({ cardCode: zhao.cardCode, phoneLast4: zhao.phone.slice(-4) }).toEqual({
-        cardCode: 'XFLB4E5F',
-        phoneLast4: '5678',
-      });
+      expect({ cardCode: zhao.cardCode, phoneLast4: zhao.phone.slice(-4) }).toEqual(CARD_02);
     }
-    const stolen = { cardCode: 'XFLB4E5F', phoneLast4: '5678' };
+    const stolen = CARD_02;
     for (const who of ['demo-secretary', 'demo-deputy', 'demo-masswork', 'demo-member']) {
       // The card with its household, its member and the caller's memberships: 1 request.
       const e = err(await costs(1, call(who, 'bindResident', stolen)));
@@ -696,12 +673,7 @@ describe('bindResident', () => {
     ok(await costs(4, call('demo-newcomer', 'bindResident', stolen)));
     ok(await costs(4, call('demo-organizer', 'bindResident', stolen)));
     // A secretary of another branch is a resident here as well.
-    ok(
-      await costs(
-        4,
-        call('demo-secretary-2', 'bindResident', { cardCode: 'XFLQ2C3D', phoneLast4: '1234' }),
-      ),
-    );
+    ok(await costs(4, call('demo-secretary-2', 'bindResident', CARD_01)));
   });
 
   test('an unknown card is NOT_FOUND', async () => {
@@ -820,7 +792,7 @@ describe('myData and eraseMyData', () => {
   });
 
   test('erasure: unbound, personal fields gone everywhere, statistics kept, card dead', async () => {
-    ok(await call('demo-newcomer', 'bindResident', { cardCode: 'XFLQ2C3D', phoneLast4: '1234' }));
+    ok(await call('demo-newcomer', 'bindResident', CARD_01));
     emu.db.insert('liaisonRecords', [
       {
         _id: 'rec-erase',
@@ -904,9 +876,7 @@ describe('myData and eraseMyData', () => {
     // Both family members are unbound; the card no longer binds.
     expect(ok(await call('demo-resident', 'myLiaison'))).toEqual({ bound: false });
     expect(ok(await call('demo-newcomer', 'myLiaison'))).toEqual({ bound: false });
-    const again = err(
-      await call('demo-resident', 'bindResident', { cardCode: 'XFLQ2C3D', phoneLast4: '1234' }),
-    );
+    const again = err(await call('demo-resident', 'bindResident', CARD_01));
     expect(again.code).toBe('NOT_FOUND');
     // A retry of the erasure is refused as for anyone unbound, changing nothing.
     expect(err(await call('demo-resident', 'eraseMyData', { confirm: true })).code).toBe(

@@ -5,52 +5,28 @@
  * who may see it, who may change the settings (committee secretaries; ranges, min ≤ max), and
  * the budgets.
  */
-import type { ActionName, ActionReq, ActionRes, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
 import { demoEmulator, err, ok, rid } from '../helpers/branch';
+import {
+  B1,
+  B2,
+  exactly,
+  HH_B2,
+  HH_ELDER,
+  HH_MEMBER,
+  HOUR,
+  liaisonCaller,
+  refused,
+} from '../helpers/liaison';
 
 let emu: TestEmulator;
+const call = liaisonCaller(() => emu);
 
 beforeEach(async () => {
   emu = await demoEmulator();
 });
 afterEach(() => emu.close());
 
-async function call<A extends ActionName<'liaison'>>(
-  openid: string,
-  action: A,
-  data?: ActionReq<'liaison', A> | Record<string, unknown>,
-  requestId?: string,
-) {
-  const event: Record<string, unknown> = { action };
-  if (data !== undefined) event.data = data;
-  if (requestId !== undefined) event.requestId = requestId;
-  const { result, dbRequests, error } = (await emu.call('liaison', event, { openid })) as {
-    result: unknown;
-    dbRequests: number;
-    error?: unknown;
-  };
-  if (error) throw new Error(`invocation failed: ${JSON.stringify(error)}`);
-  return { result: result as Result<ActionRes<'liaison', A>>, dbRequests };
-}
-
-async function exactly<T>(requests: number, p: Promise<{ result: Result<T>; dbRequests: number }>) {
-  const r = await p;
-  const data = ok(r.result);
-  expect(r.dbRequests).toBe(requests);
-  return data;
-}
-
-async function refused(p: Promise<{ result: Result<unknown>; dbRequests: number }>) {
-  return err((await p).result);
-}
-
-const HOUR = 3600_000;
-const B1 = 'org-branch-1';
-const B2 = 'org-branch-2';
-const HH = 'hh9c7a90fecf2fd066d101587710b928';
-const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
-const HH_B2 = 'hh1c8207a09c0ff0b56f4e0282e0bbd9';
 const DEFAULTS = { maxResidents: 10, minResidents: 5, acceptHours: 24, resolveHours: 72 };
 
 type Household = { _id: string; grid: string; residentCount: number; boundCount: number };
@@ -115,7 +91,7 @@ describe('dashboard', () => {
       grid: expect.any(String),
       residentCount: 3,
     });
-    expect(d.needsMore.map((n) => n.householdId)).not.toContain(HH);
+    expect(d.needsMore.map((n) => n.householdId)).not.toContain(HH_MEMBER);
     // By grid: every grid of the branch's households, adding up to the totals.
     expect(d.byGrid.map((g) => g.grid)).toEqual(
       expect.arrayContaining([...new Set(hh.map((h) => h.grid))]),

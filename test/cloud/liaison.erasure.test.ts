@@ -7,11 +7,23 @@
  * unbinding, where family members leaving at once uncount the household exactly once. Every
  * call's database requests are asserted exactly.
  */
-import type { ActionName, ActionReq, ActionRes, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
-import { demoEmulator, err, ok, rid } from '../helpers/branch';
+import { demoEmulator, ok, rid } from '../helpers/branch';
+import {
+  CARD_01,
+  CARD_02,
+  exactly,
+  HH_MEMBER,
+  HOUR,
+  liaisonCaller,
+  MEMBER,
+  refused,
+  RESIDENT,
+  SECRETARY,
+} from '../helpers/liaison';
 
 let emu: TestEmulator;
+const call = liaisonCaller(() => emu);
 
 beforeEach(async () => {
   emu = await demoEmulator();
@@ -19,46 +31,7 @@ beforeEach(async () => {
 });
 afterEach(() => emu.close());
 
-type LiaisonAction = ActionName<'liaison'>;
-
-async function call<A extends LiaisonAction>(
-  openid: string,
-  action: A,
-  data?: ActionReq<'liaison', A> | Record<string, unknown>,
-  requestId?: string,
-) {
-  const event: Record<string, unknown> = { action };
-  if (data !== undefined) event.data = data;
-  if (requestId !== undefined) event.requestId = requestId;
-  const { result, dbRequests, error } = (await emu.call('liaison', event, { openid })) as {
-    result: unknown;
-    dbRequests: number;
-    error?: unknown;
-  };
-  if (error) throw new Error(`invocation failed: ${JSON.stringify(error)}`);
-  return { result: result as Result<ActionRes<'liaison', A>>, dbRequests };
-}
-
-/** Unwraps a successful call that made exactly `requests` database requests. */
-async function exactly<T>(requests: number, p: Promise<{ result: Result<T>; dbRequests: number }>) {
-  const r = await p;
-  const data = ok(r.result);
-  expect(r.dbRequests).toBe(requests);
-  return data;
-}
-
-async function refused(p: Promise<{ result: Result<unknown>; dbRequests: number }>) {
-  return err((await p).result);
-}
-
-const HOUR = 3600_000;
-const HH = 'hh9c7a90fecf2fd066d101587710b928';
-const RESIDENT = 'demo-resident';
 const FAMILY = 'demo-newcomer';
-const MEMBER = 'demo-member';
-const SECRETARY = 'demo-secretary';
-const CARD_01 = { cardCode: 'XFLQ2C3D', phoneLast4: '1234' };
-const CARD_02 = { cardCode: 'XFLB4E5F', phoneLast4: '5678' };
 
 type Doc = Record<string, any>;
 const doc = (collection: string, id: string) => emu.db.get(collection, id) as Doc;
@@ -86,9 +59,12 @@ const stored = (cloudPath: string) => emu.emulator.storage.hasFile(cloudPath);
 
 /** The household's `boundCount` agrees with its residents, and each flag with its list. */
 function boundCountAgrees() {
-  const residents = emu.db.find('liaisonResidents', { householdId: HH, active: true }) as Doc[];
+  const residents = emu.db.find('liaisonResidents', {
+    householdId: HH_MEMBER,
+    active: true,
+  }) as Doc[];
   const bound = residents.filter((r) => r.boundOpenids.length > 0);
-  expect(doc('liaisonHouseholds', HH).boundCount).toBe(bound.length);
+  expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(bound.length);
   for (const r of residents) {
     if (r.bound !== undefined) expect(r.bound).toBe(r.boundOpenids.length > 0);
   }
@@ -158,7 +134,7 @@ describe('eraseMyData', () => {
         MEMBER,
         'logService',
         {
-          householdId: HH,
+          householdId: HH_MEMBER,
           residentId: 'res-b1-01',
           category: 'visit',
           note: '看望陈阿姨',
@@ -174,7 +150,7 @@ describe('eraseMyData', () => {
       history: older.map((h) => (h.action === 'submitted' ? { ...h, byOpenid: RESIDENT } : h)),
     });
     const before = {
-      household: doc('liaisonHouseholds', HH),
+      household: doc('liaisonHouseholds', HH_MEMBER),
       accepted: doc('liaisonRequests', accepted),
       resolved: doc('liaisonRequests', resolved),
       closed: doc('liaisonRequests', 'req-demo-closed'),
@@ -242,15 +218,15 @@ describe('eraseMyData', () => {
     ]);
 
     // The counters drop once: 3 open requests of the household were closed.
-    expect(doc('liaisonHouseholds', HH)).toMatchObject({
+    expect(doc('liaisonHouseholds', HH_MEMBER)).toMatchObject({
       openRequests: 1,
       boundCount: before.household.boundCount - 1,
       residentCount: before.household.residentCount - 1,
     });
-    expect(doc('liaisonHouseholds', HH).countedRequests ?? []).not.toEqual(
+    expect(doc('liaisonHouseholds', HH_MEMBER).countedRequests ?? []).not.toEqual(
       expect.arrayContaining([accepted]),
     );
-    expect(doc('liaisonHouseholds', HH).countedRequests ?? []).not.toEqual(
+    expect(doc('liaisonHouseholds', HH_MEMBER).countedRequests ?? []).not.toEqual(
       expect.arrayContaining([submitted]),
     );
 
@@ -266,7 +242,7 @@ describe('eraseMyData', () => {
       );
       expect(e.code).toBe('CONFLICT');
     }
-    expect(doc('liaisonHouseholds', HH).openRequests).toBe(1);
+    expect(doc('liaisonHouseholds', HH_MEMBER).openRequests).toBe(1);
 
     // The timer passes them over: past every deadline, and with a deadline forced back.
     const t0 = Date.now();
@@ -320,7 +296,7 @@ describe('removeResident', () => {
         ),
       )
     ).requestId;
-    const before = doc('liaisonHouseholds', HH);
+    const before = doc('liaisonHouseholds', HH_MEMBER);
     // The resident with its requests (1), bindings (1), resident (1), requests (1), counters (1).
     expect(
       await exactly(5, call(SECRETARY, 'removeResident', { residentId: 'res-b1-02' })),
@@ -334,7 +310,7 @@ describe('removeResident', () => {
       category: 'repair',
     });
     expect(JSON.stringify(doc('liaisonRequests', open))).not.toContain(FAMILY);
-    expect(doc('liaisonHouseholds', HH)).toMatchObject({
+    expect(doc('liaisonHouseholds', HH_MEMBER)).toMatchObject({
       openRequests: before.openRequests - 1,
       boundCount: before.boundCount - 1,
     });
@@ -343,7 +319,7 @@ describe('removeResident', () => {
       call(MEMBER, 'updateRequest', { requestId: open, status: 'resolved', note: '修好了' }),
     );
     expect(e.code).toBe('CONFLICT');
-    expect(doc('liaisonHouseholds', HH).openRequests).toBe(before.openRequests - 1);
+    expect(doc('liaisonHouseholds', HH_MEMBER).openRequests).toBe(before.openRequests - 1);
     await fire(Date.now() + 100 * HOUR);
     expect(doc('liaisonRequests', open).level).toBe(0);
   });
@@ -396,17 +372,17 @@ describe('files outside the photo folders', () => {
 
 describe('unbind', () => {
   test('two family members unbinding at once uncount the household once', async () => {
-    const start = doc('liaisonHouseholds', HH).boundCount;
+    const start = doc('liaisonHouseholds', HH_MEMBER).boundCount;
     ok((await call(FAMILY, 'bindResident', CARD_02)).result);
     ok((await call('demo-applicant', 'bindResident', CARD_02)).result);
-    expect(doc('liaisonHouseholds', HH).boundCount).toBe(start + 1);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(start + 1);
     const both = await Promise.all([call(FAMILY, 'unbind'), call('demo-applicant', 'unbind')]);
     for (const r of both) {
       expect(ok(r.result)).toEqual({ unbound: true });
       expect(r.dbRequests).toBeLessThanOrEqual(5);
     }
     expect(doc('liaisonResidents', 'res-b1-02')).toMatchObject({ boundOpenids: [], bound: false });
-    expect(doc('liaisonHouseholds', HH).boundCount).toBe(start);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(start);
     expect(emu.db.find('liaisonBindings', { residentId: 'res-b1-02' })).toEqual([]);
     boundCountAgrees();
 
@@ -416,12 +392,12 @@ describe('unbind', () => {
       call('demo-applicant', 'bindResident', CARD_02),
     ]);
     for (const r of again) ok(r.result);
-    expect(doc('liaisonHouseholds', HH).boundCount).toBe(start + 1);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(start + 1);
     boundCountAgrees();
   });
 
   test('the last one leaving while another binds: counted exactly when someone is bound', async () => {
-    const start = doc('liaisonHouseholds', HH).boundCount;
+    const start = doc('liaisonHouseholds', HH_MEMBER).boundCount;
     ok((await call(FAMILY, 'bindResident', CARD_02)).result);
     const [leaving, binding] = await Promise.all([
       call(FAMILY, 'unbind'),
@@ -448,27 +424,27 @@ describe('unbind', () => {
     await settled(leaving, () => call(FAMILY, 'unbind'));
     await settled(binding, () => call('demo-applicant', 'bindResident', CARD_02));
     expect(doc('liaisonResidents', 'res-b1-02').boundOpenids).toEqual(['demo-applicant']);
-    expect(doc('liaisonHouseholds', HH).boundCount).toBe(start + 1);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(start + 1);
     boundCountAgrees();
     await exactly(4, call('demo-applicant', 'unbind'));
-    expect(doc('liaisonHouseholds', HH).boundCount).toBe(start);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(start);
     boundCountAgrees();
   });
 
   test('a household bound before the flag existed (the seed) uncounts once too', async () => {
     // res-b1-01 is bound by demo-resident in the seed, without the `bound` flag.
     expect(doc('liaisonResidents', 'res-b1-01').bound).toBeUndefined();
-    const start = doc('liaisonHouseholds', HH).boundCount;
+    const start = doc('liaisonHouseholds', HH_MEMBER).boundCount;
     ok((await call(FAMILY, 'bindResident', CARD_01)).result);
     // A family member joins a household already counted.
-    expect(doc('liaisonHouseholds', HH).boundCount).toBe(start);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(start);
     await Promise.all([call(FAMILY, 'unbind'), call(RESIDENT, 'unbind')]);
     expect(doc('liaisonResidents', 'res-b1-01')).toMatchObject({ boundOpenids: [], bound: false });
-    expect(doc('liaisonHouseholds', HH).boundCount).toBe(start - 1);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(start - 1);
     boundCountAgrees();
     // Unbinding again changes nothing.
     expect(await exactly(2, call(RESIDENT, 'unbind'))).toEqual({ unbound: true });
-    expect(doc('liaisonHouseholds', HH).boundCount).toBe(start - 1);
+    expect(doc('liaisonHouseholds', HH_MEMBER).boundCount).toBe(start - 1);
   });
 
   test('requests: a family member leaving others bound (4), the last one alone (4)', async () => {

@@ -11,41 +11,20 @@ import { inflateSync } from 'node:zlib';
 import { Workbook, type Worksheet } from 'exceljs';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import type { ActionName, ActionReq, ActionRes, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
 import { demoCollections, demoEmulator, err, ok } from '../helpers/branch';
-import { householdId } from '../../cloudfunctions/liaison/shared';
+import { B1, CARD_01, CARD_02, HH_ELDER, HH_MEMBER, liaisonCaller } from '../helpers/liaison';
 import { encodeCommOpenApiResp } from '../../emulator/src/services/pb';
-
-type LiaisonAction = ActionName<'liaison'>;
 
 // A PDF with the CJK font subset takes about a second here; machines under load take longer.
 jest.setTimeout(30_000);
 
 let emu: TestEmulator;
-
-async function call<A extends LiaisonAction>(
-  openid: string,
-  action: A,
-  data?: ActionReq<'liaison', A> | Record<string, unknown>,
-) {
-  const event: Record<string, unknown> = { action };
-  if (data !== undefined) event.data = data;
-  const { result, dbRequests, error } = (await emu.call('liaison', event, { openid })) as {
-    result: unknown;
-    dbRequests: number;
-    error?: unknown;
-  };
-  if (error) throw new Error(`invocation failed: ${JSON.stringify(error)}`);
-  return { result: result as Result<ActionRes<'liaison', A>>, dbRequests };
-}
+const call = liaisonCaller(() => emu);
 
 // ---------------------------------------------------------------- fixtures (the demo seed)
 
-const B1 = 'org-branch-1';
 const GRID_1 = '幸福里第一网格';
-const HH_MEMBER = householdId(B1, 'demo-member');
-const HH_ELDER = householdId(B1, 'demo-elder');
 const BIND_PAGE = 'packages/resident/bind/index';
 const CARE_WORDS = ['独居', '高龄', '残疾', '大病重病', '生活困难', '留守'];
 
@@ -258,10 +237,10 @@ describe('cardImage', () => {
       const r = await call(who, 'cardImage', { residentId: 'res-b1-01' });
       expect(r.dbRequests).toBe(1);
       const data = ok(r.result);
-      expect(data.cardCode).toBe('XFLQ2C3D');
+      expect(data.cardCode).toBe(CARD_01.cardCode);
       expect(data.image).toMatch(/^data:image\/png;base64,/);
       const png = Buffer.from(data.image.replace(/^data:image\/png;base64,/, ''), 'base64');
-      expect(decodePng(png)).toBe(codeText('XFLQ2C3D'));
+      expect(decodePng(png)).toBe(codeText(CARD_01.cardCode));
     }
   });
 
@@ -271,7 +250,7 @@ describe('cardImage', () => {
       const r = await call(who, 'cardImage', { residentId: 'res-b1-01' });
       expect(r.dbRequests).toBe(1);
       expect(err(r.result).code).toBe('FORBIDDEN');
-      expect(JSON.stringify(r.result)).not.toContain('XFLQ2C3D');
+      expect(JSON.stringify(r.result)).not.toContain(CARD_01.cardCode);
     }
     const missing = await call('demo-secretary', 'cardImage', { residentId: 'res-nope' });
     expect(err(missing.result).code).toBe('NOT_FOUND');
@@ -281,7 +260,7 @@ describe('cardImage', () => {
     failWxacode();
     const data = ok((await call('demo-member', 'cardImage', { residentId: 'res-b1-02' })).result);
     const png = Buffer.from(data.image.replace(/^data:image\/png;base64,/, ''), 'base64');
-    expect(decodePng(png)).toBe(codeText('XFLB4E5F'));
+    expect(decodePng(png)).toBe(codeText(CARD_02.cardCode));
   });
 });
 

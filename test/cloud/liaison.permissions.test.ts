@@ -6,13 +6,20 @@
  * must answer FORBIDDEN. Rows with a scope or a state (listRequests by scope, getRequest of an
  * escalated request) have one row each.
  */
-import type { ActionName, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
 import { demoEmulator, rid } from '../helpers/branch';
+import {
+  B1,
+  CARD_01,
+  CARD_02,
+  HH_ELDER,
+  HH_MEMBER,
+  HOUR,
+  liaisonCaller,
+  type LiaisonAction,
+} from '../helpers/liaison';
 import { Workbook } from 'exceljs';
 import { IMPORT_COLUMNS } from '../../cloudfunctions/liaison/io';
-
-type LiaisonAction = ActionName<'liaison'>;
 
 const CALLERS = {
   secretary: 'demo-secretary',
@@ -20,7 +27,7 @@ const CALLERS = {
   massWork: 'demo-masswork',
   /** Another committee member of the branch (organisation committee). */
   otherCommittee: 'demo-organizer',
-  /** The member of the central household the rows are about (`HH`). */
+  /** The member of the central household the rows are about (`HH_MEMBER`). */
   linkedMember: 'demo-member',
   /** A member of the same branch, central household of another household (`HH_ELDER`). */
   unlinkedMember: 'demo-elder',
@@ -28,7 +35,7 @@ const CALLERS = {
   otherBranch: 'demo-member-2',
   /** Secretary of the party committee. */
   committee: 'demo-committee',
-  /** Bound to `res-b1-01` of `HH`. */
+  /** Bound to `res-b1-01` of `HH_MEMBER`. */
   boundResident: 'demo-resident',
   /** A registered user in no branch, bound to nothing. */
   newcomer: 'demo-newcomer',
@@ -74,17 +81,15 @@ const TABLE: Record<string, string> = {
   updateSettings:       '· · · · · · · Y · ·',
 };
 
-const B1 = 'org-branch-1';
-const HH = 'hh9c7a90fecf2fd066d101587710b928';
-const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
 const MANAGERS: Caller[] = ['secretary', 'deputy', 'massWork'];
-/** One resident of `HH` per secretary for `removeResident` (others try `res-b1-03`). */
+/** One resident of `HH_MEMBER` per secretary for `removeResident` (others try `res-b1-03`). */
 const REMOVABLE: Partial<Record<Caller, string>> = {
   secretary: 'res-b1-04',
   deputy: 'res-b1-05',
 };
 
 let emu: TestEmulator;
+const call = liaisonCaller(() => emu);
 
 /** An uploaded .xlsx of the import template's columns with one resident household. */
 async function importFile(c: Caller): Promise<string> {
@@ -106,20 +111,23 @@ const REQUESTS: Record<string, { action: LiaisonAction; data?: Data }> = {
     action: 'designateHousehold',
     data: { branchId: B1, memberOpenid: 'demo-probationary', address: '幸福里7栋301室' },
   },
-  updateHousehold: { action: 'updateHousehold', data: { householdId: HH, promise: '随时联系' } },
+  updateHousehold: {
+    action: 'updateHousehold',
+    data: { householdId: HH_MEMBER, promise: '随时联系' },
+  },
   stepDown: {
     action: 'stepDown',
     data: (c: Caller) =>
       MANAGERS.includes(c)
         ? { householdId: `perm-hh-${c}` }
-        : { householdId: HH, toHouseholdId: HH_ELDER },
+        : { householdId: HH_MEMBER, toHouseholdId: HH_ELDER },
   },
   listHouseholds: { action: 'listHouseholds', data: { branchId: B1 } },
   myHouseholds: { action: 'myHouseholds' },
   addResident: {
     action: 'addResident',
     data: (c: Caller) => ({
-      householdId: HH,
+      householdId: HH_MEMBER,
       headName: `新户${COLUMNS.indexOf(c)}`,
       address: `幸福里6栋${COLUMNS.indexOf(c)}01室`,
       phone: `1350000100${COLUMNS.indexOf(c)}`,
@@ -130,22 +138,19 @@ const REQUESTS: Record<string, { action: LiaisonAction; data?: Data }> = {
     action: 'removeResident',
     data: (c: Caller) => ({ residentId: REMOVABLE[c] ?? 'res-b1-03' }),
   },
-  listResidents: { action: 'listResidents', data: { householdId: HH } },
+  listResidents: { action: 'listResidents', data: { householdId: HH_MEMBER } },
   revealPhone: { action: 'revealPhone', data: { residentId: 'res-b1-02' } },
   cardImage: { action: 'cardImage', data: { residentId: 'res-b1-02' } },
-  exportCards: { action: 'exportCards', data: { householdId: HH } },
+  exportCards: { action: 'exportCards', data: { householdId: HH_MEMBER } },
   importTemplate: { action: 'importTemplate', data: { branchId: B1 } },
   importResidents: {
     action: 'importResidents',
-    data: async (c: Caller) => ({ householdId: HH, fileID: await importFile(c) }),
+    data: async (c: Caller) => ({ householdId: HH_MEMBER, fileID: await importFile(c) }),
   },
-  exportResidents: { action: 'exportResidents', data: { householdId: HH } },
+  exportResidents: { action: 'exportResidents', data: { householdId: HH_MEMBER } },
   bindResident: {
     action: 'bindResident',
-    data: (c: Caller) =>
-      c === 'boundResident'
-        ? { cardCode: 'XFLQ2C3D', phoneLast4: '1234' }
-        : { cardCode: 'XFLB4E5F', phoneLast4: '5678' },
+    data: (c: Caller) => (c === 'boundResident' ? CARD_01 : CARD_02),
   },
   unbind: { action: 'unbind' },
   myLiaison: { action: 'myLiaison' },
@@ -177,27 +182,20 @@ const REQUESTS: Record<string, { action: LiaisonAction; data?: Data }> = {
   },
   logService: {
     action: 'logService',
-    data: { householdId: HH, residentId: 'res-b1-02', category: 'visit', note: '上门走访了解近况' },
+    data: {
+      householdId: HH_MEMBER,
+      residentId: 'res-b1-02',
+      category: 'visit',
+      note: '上门走访了解近况',
+    },
   },
-  listServiceRecords: { action: 'listServiceRecords', data: { householdId: HH } },
+  listServiceRecords: { action: 'listServiceRecords', data: { householdId: HH_MEMBER } },
   dashboard: { action: 'dashboard', data: { branchId: B1 } },
   updateSettings: {
     action: 'updateSettings',
     data: { committeeId: 'org-committee', minResidents: 4 },
   },
 };
-
-async function call(openid: string, action: LiaisonAction, data?: unknown, requestId?: string) {
-  const event: Record<string, unknown> = { action };
-  if (data !== undefined) event.data = data;
-  if (requestId !== undefined) event.requestId = requestId;
-  const r = (await emu.call('liaison', event, { openid })) as {
-    result: Result<unknown>;
-    error?: unknown;
-  };
-  if (r.error) throw new Error(`invocation failed: ${JSON.stringify(r.error)}`);
-  return r.result;
-}
 
 beforeEach(async () => {
   emu = await demoEmulator();
@@ -209,7 +207,7 @@ beforeEach(async () => {
     residentId: 'res-b1-03',
     submittedBy: null,
     level: 2,
-    dueAt: new Date(Date.now() + 3600_000),
+    dueAt: new Date(Date.now() + HOUR),
   });
   await emu.seed({
     // Empty central households the managers may step down from.
@@ -230,7 +228,7 @@ beforeEach(async () => {
         ...open,
         _id: 'perm-req-resolved',
         status: 'resolved',
-        acceptedAt: new Date(Date.now() - 3600_000),
+        acceptedAt: new Date(Date.now() - HOUR),
         resolvedAt: new Date(),
         dueAt: null,
         resolutionNote: '已修好',
@@ -299,7 +297,7 @@ describe.each(Object.keys(TABLE))('%s', (row) => {
     for (const c of order) {
       want[c] = cells[COLUMNS.indexOf(c)];
       const data = await (typeof req.data === 'function' ? req.data(c) : req.data);
-      const result = await call(CALLERS[c], req.action, data, rid());
+      const { result } = await call(CALLERS[c], req.action, data as Record<string, unknown>, rid());
       if (!result.ok && ['INVALID_ARGUMENT', 'INTERNAL'].includes(result.error.code)) {
         throw new Error(`${row} by ${c}: ${result.error.code} ${result.error.message}`);
       }

@@ -8,17 +8,20 @@
  * central households and is searched like everyone else: no resident's name, address, phone or
  * tag in any answer (ARCHITECTURE §4: only the linked member and the branch secretaries).
  */
-import type { ActionName, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
 import { demoCollections, demoEmulator, rid } from '../helpers/branch';
+import {
+  B1,
+  B2,
+  CARD_01,
+  CARD_02,
+  HH_B2,
+  HH_ELDER,
+  HH_MEMBER,
+  liaisonCaller,
+  type LiaisonAction,
+} from '../helpers/liaison';
 import { CARE_TAG_LABELS } from '../../cloudfunctions/liaison/shared';
-
-type LiaisonAction = ActionName<'liaison'>;
-
-const B1 = 'org-branch-1';
-const HH = 'hh9c7a90fecf2fd066d101587710b928';
-const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
-const HH_B2 = 'hh1c8207a09c0ff0b56f4e0282e0bbd9';
 /** A WeChat bound to `res-b2-02` (branch 2): a resident of another household. */
 const OTHER_RESIDENT = 'privacy-other-resident';
 
@@ -33,31 +36,37 @@ interface Resident {
 }
 const RESIDENTS = demoCollections().liaisonResidents as unknown as Resident[];
 
-/** Every action, with requests about the seeded residents (`HH`, branch 1). */
+/** Every action, with requests about the seeded residents (`HH_MEMBER`, branch 1). */
 const CALLS: [LiaisonAction, unknown][] = [
   ['designateHousehold', { branchId: B1, memberOpenid: 'demo-probationary', address: '7栋301室' }],
-  ['updateHousehold', { householdId: HH, promise: '随时联系' }],
-  ['stepDown', { householdId: HH, toHouseholdId: HH_ELDER }],
+  ['updateHousehold', { householdId: HH_MEMBER, promise: '随时联系' }],
+  ['stepDown', { householdId: HH_MEMBER, toHouseholdId: HH_ELDER }],
   ['listHouseholds', { branchId: B1 }],
-  ['listHouseholds', { branchId: 'org-branch-2' }],
+  ['listHouseholds', { branchId: B2 }],
   ['myHouseholds', undefined],
-  ['addResident', { householdId: HH, headName: '新户', address: '6栋101室', phone: '13500001000' }],
+  [
+    'addResident',
+    { householdId: HH_MEMBER, headName: '新户', address: '6栋101室', phone: '13500001000' },
+  ],
   ['updateResident', { residentId: 'res-b1-02', people: 2 }],
   ['removeResident', { residentId: 'res-b1-03' }],
-  ['listResidents', { householdId: HH }],
+  ['listResidents', { householdId: HH_MEMBER }],
   ['listResidents', { householdId: HH_B2 }],
   ['revealPhone', { residentId: 'res-b1-02' }],
   ['revealPhone', { residentId: 'res-b2-01' }],
   ['cardImage', { residentId: 'res-b1-02' }],
-  ['exportCards', { householdId: HH }],
+  ['exportCards', { householdId: HH_MEMBER }],
   ['exportCards', { branchId: B1 }],
   ['importTemplate', { branchId: B1 }],
-  ['importResidents', { householdId: HH, fileID: 'cloud://env.bucket/liaison-imports/none.xlsx' }],
-  ['exportResidents', { householdId: HH }],
+  [
+    'importResidents',
+    { householdId: HH_MEMBER, fileID: 'cloud://env.bucket/liaison-imports/none.xlsx' },
+  ],
+  ['exportResidents', { householdId: HH_MEMBER }],
   ['exportResidents', { branchId: B1 }],
   // Wrong digits: the answer must not hint at the phone on record.
-  ['bindResident', { cardCode: 'XFLB4E5F', phoneLast4: '0000' }],
-  ['bindResident', { cardCode: 'XFLQ2C3D', phoneLast4: '1111' }],
+  ['bindResident', { ...CARD_02, phoneLast4: '0000' }],
+  ['bindResident', { ...CARD_01, phoneLast4: '1111' }],
   ['myLiaison', undefined],
   ['myData', undefined],
   ['submitRequest', { category: 'repair', text: '楼道灯坏了，晚上看不清路' }],
@@ -73,8 +82,11 @@ const CALLS: [LiaisonAction, unknown][] = [
   ['updateRequest', { requestId: 'req-demo-open', status: 'accepted' }],
   ['updateRequest', { requestId: 'req-demo-accepted', status: 'resolved', note: '已处理' }],
   ['rateRequest', { requestId: 'req-demo-closed', rating: 'satisfied' }],
-  ['logService', { householdId: HH, residentId: 'res-b1-02', category: 'visit', note: '走访' }],
-  ['listServiceRecords', { householdId: HH }],
+  [
+    'logService',
+    { householdId: HH_MEMBER, residentId: 'res-b1-02', category: 'visit', note: '走访' },
+  ],
+  ['listServiceRecords', { householdId: HH_MEMBER }],
   ['dashboard', { branchId: B1 }],
   ['updateSettings', { committeeId: 'org-committee', minResidents: 4 }],
   ['unbind', undefined],
@@ -119,6 +131,7 @@ function forbiddenStrings(c: (typeof CALLERS)[number]): string[] {
 }
 
 let emu: TestEmulator;
+const call = liaisonCaller(() => emu);
 
 beforeEach(async () => {
   emu = await demoEmulator();
@@ -129,7 +142,7 @@ beforeEach(async () => {
         _id: OTHER_RESIDENT,
         residentId: 'res-b2-02',
         householdId: HH_B2,
-        branchId: 'org-branch-2',
+        branchId: B2,
         boundAt: new Date(),
       },
     ],
@@ -160,14 +173,8 @@ test('the search covers every action of the function', async () => {
   const covered = new Set(CALLS.map(([a]) => a));
   for (const action of Object.keys(main.meta.actions)) expect(covered).toContain(action);
   // The search itself finds what it looks for: the linked member's list has them.
-  const r = await emu.call(
-    'liaison',
-    { action: 'listResidents', data: { householdId: HH } },
-    {
-      openid: 'demo-member',
-    },
-  );
-  const text = JSON.stringify(r.result);
+  const { result } = await call('demo-member', 'listResidents', { householdId: HH_MEMBER });
+  const text = JSON.stringify(result);
   expect(text).toContain('陈桂兰');
   expect(text).toContain('3栋1单元302室');
   expect(text).toContain('"livingAlone"');
@@ -179,14 +186,8 @@ describe.each(CALLERS)('$who', (c) => {
     expect(never.length).toBeGreaterThan(10);
     const leaks: string[] = [];
     for (const [action, data] of CALLS) {
-      const event: Record<string, unknown> = { action, requestId: rid() };
-      if (data !== undefined) event.data = data;
-      const r = (await emu.call('liaison', event, { openid: c.openid })) as {
-        result: Result<unknown>;
-        error?: unknown;
-      };
-      if (r.error) throw new Error(`${action}: invocation failed ${JSON.stringify(r.error)}`);
-      const text = JSON.stringify(r.result);
+      const { result } = await call(c.openid, action, data as Record<string, unknown>, rid());
+      const text = JSON.stringify(result);
       for (const s of never) if (text.includes(s)) leaks.push(`${action} → ${s}`);
     }
     expect(leaks).toEqual([]);

@@ -6,60 +6,24 @@
  * applies); a retry counts once; the household's records page by cursor for its member and the
  * secretaries (not the mass-work member).
  */
-import type { ActionName, ActionReq, ActionRes, FunctionName, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
+import { activityCaller } from '../helpers/activity';
 import { demoEmulator, err, ok, rid } from '../helpers/branch';
+import { B1, DAY, exactly, HH_MEMBER, liaisonCaller, MEMBER, refused } from '../helpers/liaison';
+import { lessonCaller } from '../helpers/lesson';
 import { chinaDay } from '../../cloudfunctions/common/util';
 import { entryId } from '../../cloudfunctions/common/points';
 
 let emu: TestEmulator;
+const call = liaisonCaller(() => emu);
+const activity = activityCaller(() => emu);
+const lesson = lessonCaller(() => emu);
 
 beforeEach(async () => {
   emu = await demoEmulator();
 });
 afterEach(() => emu.close());
 
-async function invoke<F extends FunctionName, A extends ActionName<F>>(
-  fn: F,
-  openid: string,
-  action: A,
-  data?: ActionReq<F, A> | Record<string, unknown>,
-  requestId?: string,
-) {
-  const event: Record<string, unknown> = { action };
-  if (data !== undefined) event.data = data;
-  if (requestId !== undefined) event.requestId = requestId;
-  const { result, dbRequests, error } = (await emu.call(fn, event, { openid })) as {
-    result: unknown;
-    dbRequests: number;
-    error?: unknown;
-  };
-  if (error) throw new Error(`invocation failed: ${JSON.stringify(error)}`);
-  return { result: result as Result<ActionRes<F, A>>, dbRequests };
-}
-
-const call = <A extends ActionName<'liaison'>>(
-  openid: string,
-  action: A,
-  data?: ActionReq<'liaison', A> | Record<string, unknown>,
-  requestId?: string,
-) => invoke('liaison', openid, action, data, requestId);
-
-async function exactly<T>(requests: number, p: Promise<{ result: Result<T>; dbRequests: number }>) {
-  const r = await p;
-  const data = ok(r.result);
-  expect(r.dbRequests).toBe(requests);
-  return data;
-}
-
-async function refused(p: Promise<{ result: Result<unknown>; dbRequests: number }>) {
-  return err((await p).result);
-}
-
-const DAY = 24 * 3600_000;
-const B1 = 'org-branch-1';
-const HH = 'hh9c7a90fecf2fd066d101587710b928';
-const MEMBER = 'demo-member';
 const HEAD = '陈桂兰';
 const note = '上门看望陈阿姨，帮她换了厨房水龙头';
 const today = () => chinaDay(new Date());
@@ -69,7 +33,7 @@ const log = (extra: Record<string, unknown> = {}, openid = MEMBER, requestId = r
   call(
     openid,
     'logService',
-    { householdId: HH, residentId: 'res-b1-01', category: 'visit', note, ...extra },
+    { householdId: HH_MEMBER, residentId: 'res-b1-01', category: 'visit', note, ...extra },
     requestId,
   );
 
@@ -83,14 +47,11 @@ const ledger = () =>
 
 describe('logService', () => {
   test('a record, a good deed in the branch tally, one point per household served per day', async () => {
-    const deedsBefore = await exactly(
-      3,
-      invoke('activity', 'demo-secretary', 'goodDeeds', { branchId: B1 }),
-    );
+    const deedsBefore = await exactly(3, activity('demo-secretary', 'goodDeeds', { branchId: B1 }));
     const first = await exactly(5, log());
     expect(first).toEqual({ recordId: expect.any(String), points: 1 });
     expect(emu.db.get('liaisonRecords', first.recordId)).toMatchObject({
-      householdId: HH,
+      householdId: HH_MEMBER,
       residentId: 'res-b1-01',
       branchId: B1,
       memberOpenid: MEMBER,
@@ -100,10 +61,7 @@ describe('logService', () => {
       held: false,
     });
     // The tally every member of the branch reads: counted, with a neutral title and note.
-    const deeds = await exactly(
-      3,
-      invoke('activity', 'demo-member-b1-09', 'goodDeeds', { branchId: B1 }),
-    );
+    const deeds = await exactly(3, activity('demo-member-b1-09', 'goodDeeds', { branchId: B1 }));
     expect(deeds.branchTotal).toBe(deedsBefore.branchTotal + 1);
     expect(deeds.yearTotal).toBe(deedsBefore.yearTotal + 1);
     expect(deeds.recent[0]).toMatchObject({ title: '联户走访', count: 1, activityId: '' });
@@ -111,7 +69,7 @@ describe('logService', () => {
     expect(JSON.stringify(deeds)).not.toContain('水龙头');
     expect(ledger()).toEqual([
       expect.objectContaining({
-        refId: `${HH}:res-b1-01:${today()}`,
+        refId: `${HH_MEMBER}:res-b1-01:${today()}`,
         title: '联户走访',
         points: 1,
         day: today(),
@@ -132,16 +90,16 @@ describe('logService', () => {
         .sort(),
     ).toEqual(
       [
-        `${HH}:res-b1-01:${today()}`,
-        `${HH}:res-b1-02:${today()}`,
-        `${HH}:all:${today()}`,
-        `${HH}:res-b1-01:${daysAgo(3)}`,
+        `${HH_MEMBER}:res-b1-01:${today()}`,
+        `${HH_MEMBER}:res-b1-02:${today()}`,
+        `${HH_MEMBER}:all:${today()}`,
+        `${HH_MEMBER}:res-b1-01:${daysAgo(3)}`,
       ].sort(),
     );
     expect(ledger().find((e) => e.refId.endsWith(daysAgo(3)))?.day).toBe(daysAgo(3));
-    const deedsAfter = await exactly(3, invoke('activity', MEMBER, 'goodDeeds', { branchId: B1 }));
+    const deedsAfter = await exactly(3, activity(MEMBER, 'goodDeeds', { branchId: B1 }));
     expect(deedsAfter.branchTotal).toBe(deedsBefore.branchTotal + 5);
-    const points = ok((await invoke('lesson', MEMBER, 'myPoints')).result);
+    const points = ok((await lesson(MEMBER, 'myPoints')).result);
     expect(points.recent.filter((e) => e.reason === 'liaisonService')).toHaveLength(4);
   });
 
@@ -176,7 +134,7 @@ describe('logService', () => {
     const retry = await exactly(5, log({}, MEMBER, id));
     expect(retry.recordId).toBe(first.recordId);
     expect(retry.points).toBe(0);
-    expect(emu.db.find('liaisonRecords', { householdId: HH })).toHaveLength(3); // 2 seeded + 1
+    expect(emu.db.find('liaisonRecords', { householdId: HH_MEMBER })).toHaveLength(3); // 2 seeded + 1
     const deeds = emu.db.find('goodDeeds', { branchId: B1 }) as { recordId?: string }[];
     expect(deeds.filter((d) => d.recordId === first.recordId)).toHaveLength(1);
     expect(ledger()).toHaveLength(1);
@@ -229,7 +187,7 @@ describe('listServiceRecords', () => {
   test('held notes and residents’ names: the member and secretaries only; others refused', async () => {
     const held = await exactly(5, log({ note: '调解时遇到测试待审词' }));
     expect(emu.db.get('liaisonRecords', held.recordId)).toMatchObject({ held: true });
-    const mine = await exactly(2, call(MEMBER, 'listServiceRecords', { householdId: HH }));
+    const mine = await exactly(2, call(MEMBER, 'listServiceRecords', { householdId: HH_MEMBER }));
     expect(mine.items[0]).toMatchObject({
       recordId: held.recordId,
       note: '调解时遇到测试待审词',
@@ -239,7 +197,7 @@ describe('listServiceRecords', () => {
     });
     const secretary = await exactly(
       2,
-      call('demo-secretary', 'listServiceRecords', { householdId: HH }),
+      call('demo-secretary', 'listServiceRecords', { householdId: HH_MEMBER }),
     );
     expect(secretary.items[0].residentName).toBe(HEAD);
     // Mass work manages households, not what is written about residents: refused (the
@@ -251,7 +209,7 @@ describe('listServiceRecords', () => {
       'demo-resident',
       'demo-secretary-2',
     ]) {
-      const r = await call(who, 'listServiceRecords', { householdId: HH });
+      const r = await call(who, 'listServiceRecords', { householdId: HH_MEMBER });
       expect(err(r.result).code).toBe('FORBIDDEN');
       expect(r.dbRequests).toBe(1);
       expect(JSON.stringify(r.result)).not.toContain(HEAD);
@@ -262,20 +220,20 @@ describe('listServiceRecords', () => {
   test('a member who stepped down no longer reads the household’s records; managers still do', async () => {
     const { recordId } = await exactly(5, log());
     expect(
-      (await exactly(2, call(MEMBER, 'listServiceRecords', { householdId: HH }))).items.map(
+      (await exactly(2, call(MEMBER, 'listServiceRecords', { householdId: HH_MEMBER }))).items.map(
         (i) => i.recordId,
       ),
     ).toContain(recordId);
     ok(
       (
         await call(MEMBER, 'stepDown', {
-          householdId: HH,
+          householdId: HH_MEMBER,
           toHouseholdId: 'hh266b3cda23cbcbd5660aa9a667e80b',
         })
       ).result,
     );
-    expect(emu.db.get('liaisonHouseholds', HH)).toMatchObject({ active: false });
-    const r = await call(MEMBER, 'listServiceRecords', { householdId: HH });
+    expect(emu.db.get('liaisonHouseholds', HH_MEMBER)).toMatchObject({ active: false });
+    const r = await call(MEMBER, 'listServiceRecords', { householdId: HH_MEMBER });
     expect(err(r.result).code).toBe('FORBIDDEN');
     expect(r.dbRequests).toBe(1);
     expect(JSON.stringify(r.result)).not.toContain(HEAD);
@@ -283,7 +241,7 @@ describe('listServiceRecords', () => {
     // The secretary still reads the household's work log, names included.
     const secretary = await exactly(
       2,
-      call('demo-secretary', 'listServiceRecords', { householdId: HH }),
+      call('demo-secretary', 'listServiceRecords', { householdId: HH_MEMBER }),
     );
     expect(secretary.items.find((i) => i.recordId === recordId)).toMatchObject({
       note,
@@ -296,7 +254,7 @@ describe('listServiceRecords', () => {
     await emu.seed({
       liaisonRecords: Array.from({ length: 43 }, (_, i) => ({
         _id: `rec-bulk-${String(i).padStart(2, '0')}`,
-        householdId: HH,
+        householdId: HH_MEMBER,
         residentId: i % 2 ? 'res-b1-02' : null,
         branchId: B1,
         grid: '幸福里第一网格',
@@ -316,19 +274,22 @@ describe('listServiceRecords', () => {
     do {
       const page = await exactly(
         2,
-        call(MEMBER, 'listServiceRecords', { householdId: HH, ...(cursor ? { cursor } : {}) }),
+        call(MEMBER, 'listServiceRecords', {
+          householdId: HH_MEMBER,
+          ...(cursor ? { cursor } : {}),
+        }),
       );
       expect(page.items.length).toBeLessThanOrEqual(20);
       seen.push(...page.items.map((i) => i.recordId));
       times.push(...page.items.map((i) => i.createdAt));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    const total = emu.db.find('liaisonRecords', { householdId: HH }).length;
+    const total = emu.db.find('liaisonRecords', { householdId: HH_MEMBER }).length;
     expect(seen).toHaveLength(total);
     expect(new Set(seen).size).toBe(total);
     expect(times).toEqual([...times].sort().reverse());
     const bad = await refused(
-      call(MEMBER, 'listServiceRecords', { householdId: HH, cursor: 'bm90IGEgY3Vyc29y' }),
+      call(MEMBER, 'listServiceRecords', { householdId: HH_MEMBER, cursor: 'bm90IGEgY3Vyc29y' }),
     );
     expect(bad.code).toBe('INVALID_ARGUMENT');
   });

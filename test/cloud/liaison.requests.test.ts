@@ -6,50 +6,31 @@
  * escalation fired by the `escalate` timer (24 h to accept, 72 h to resolve, the committee's
  * own hours; overlapping runs escalate once), with the subscribe messages and exact budgets.
  */
-import type { ActionName, ActionReq, ActionRes, Result } from '../../typings/api';
 import type { TestEmulator } from '../helpers/emulator';
 import { branchCaller, demoEmulator, err, ok, rid } from '../helpers/branch';
+import {
+  B1,
+  CARD_01,
+  CARD_02,
+  exactly,
+  HH_ELDER,
+  HH_MEMBER,
+  HOUR,
+  liaisonCaller,
+  MEMBER,
+  refused,
+  RESIDENT,
+  SECRETARY,
+} from '../helpers/liaison';
 
 let emu: TestEmulator;
+const call = liaisonCaller(() => emu);
 
 beforeEach(async () => {
   emu = await demoEmulator();
   emu.emulator.outbox.clear();
 });
 afterEach(() => emu.close());
-
-type LiaisonAction = ActionName<'liaison'>;
-
-async function call<A extends LiaisonAction>(
-  openid: string,
-  action: A,
-  data?: ActionReq<'liaison', A> | Record<string, unknown>,
-  requestId?: string,
-) {
-  const event: Record<string, unknown> = { action };
-  if (data !== undefined) event.data = data;
-  if (requestId !== undefined) event.requestId = requestId;
-  const { result, dbRequests, error } = (await emu.call('liaison', event, { openid })) as {
-    result: unknown;
-    dbRequests: number;
-    error?: unknown;
-  };
-  if (error) throw new Error(`invocation failed: ${JSON.stringify(error)}`);
-  return { result: result as Result<ActionRes<'liaison', A>>, dbRequests };
-}
-
-/** Unwraps a successful call that made exactly `requests` database requests. */
-async function exactly<T>(requests: number, p: Promise<{ result: Result<T>; dbRequests: number }>) {
-  const r = await p;
-  const data = ok(r.result);
-  expect(r.dbRequests).toBe(requests);
-  return data;
-}
-
-async function refused(p: Promise<{ result: Result<unknown>; dbRequests: number }>) {
-  const r = await p;
-  return err(r.result);
-}
 
 type Sent = { touser: string; page?: string; data: Record<string, { value: string }> };
 const outbox = () => emu.emulator.outbox.list() as Sent[];
@@ -61,12 +42,6 @@ const to = (requestId: string, openid: string) => {
   return sent[0];
 };
 
-const HOUR = 3600_000;
-const HH = 'hh9c7a90fecf2fd066d101587710b928';
-const HH_ELDER = 'hh266b3cda23cbcbd5660aa9a667e80b';
-const RESIDENT = 'demo-resident';
-const MEMBER = 'demo-member';
-const SECRETARY = 'demo-secretary';
 const DEPUTY = 'demo-deputy';
 const COMMITTEE = 'demo-committee';
 /** The member of another central household of the same branch. */
@@ -89,7 +64,7 @@ const stored = (id: string) =>
     history: { action: string; by: string; note: string | null }[];
   };
 const counters = () => ({
-  household: (emu.db.get('liaisonHouseholds', HH) as { openRequests: number }).openRequests,
+  household: (emu.db.get('liaisonHouseholds', HH_MEMBER) as { openRequests: number }).openRequests,
   resident: (emu.db.get('liaisonResidents', 'res-b1-01') as { openRequests: number }).openRequests,
 });
 
@@ -289,7 +264,7 @@ describe('content and photos', () => {
       2,
       call(SECRETARY, 'listRequests', {
         scope: 'branch',
-        branchId: 'org-branch-1',
+        branchId: B1,
         status: 'open',
       }),
     );
@@ -385,9 +360,7 @@ describe('who may submit, list and get', () => {
     expect(ok((await call(UNLINKED, 'listRequests', { scope: 'mine' })).result).items).toEqual([]);
     // Branch and committee scopes need the secretaries.
     for (const who of [MEMBER, 'demo-masswork', UNLINKED, 'demo-secretary-2']) {
-      const e = await refused(
-        call(who, 'listRequests', { scope: 'branch', branchId: 'org-branch-1' }),
-      );
+      const e = await refused(call(who, 'listRequests', { scope: 'branch', branchId: B1 }));
       expect(e.code).toBe('FORBIDDEN');
     }
     expect(
@@ -599,14 +572,7 @@ describe('notifications', () => {
 
   test('a secretary or the committee handling it: the member and every bound resident hear', async () => {
     // A family member binds the same household: both residents hear of their request.
-    ok(
-      (
-        await call('demo-newcomer', 'bindResident', {
-          cardCode: 'XFLQ2C3D',
-          phoneLast4: '1234',
-        })
-      ).result,
-    );
+    ok((await call('demo-newcomer', 'bindResident', CARD_01)).result);
     const { requestId } = await exactly(4, submit());
     // Not urgent: no 「紧急」 anywhere.
     expect(about(requestId)[0].data.thing1.value).toBe('民情诉求·维修');
@@ -676,10 +642,12 @@ describe('after a step-down', () => {
     const openId = (await exactly(4, submit({ category: 'policy', text: '想问问医保报销' })))
       .requestId;
     // The member steps down; their residents and open requests go to demo-elder's household.
-    ok((await call(MEMBER, 'stepDown', { householdId: HH, toHouseholdId: HH_ELDER })).result);
+    ok(
+      (await call(MEMBER, 'stepDown', { householdId: HH_MEMBER, toHouseholdId: HH_ELDER })).result,
+    );
     expect(emu.db.get('liaisonResidents', 'res-b1-01')).toMatchObject({ householdId: HH_ELDER });
     expect(stored(resolvedId)).toMatchObject({ status: 'resolved' });
-    expect(emu.db.get('liaisonRequests', resolvedId)).toMatchObject({ householdId: HH });
+    expect(emu.db.get('liaisonRequests', resolvedId)).toMatchObject({ householdId: HH_MEMBER });
     expect(emu.db.get('liaisonRequests', openId)).toMatchObject({ householdId: HH_ELDER });
 
     // The resolved request stayed with the old household: still the resident's own.
@@ -709,10 +677,7 @@ describe('after a step-down', () => {
       expect((await refused(call(MEMBER, 'getRequest', { requestId }))).code).toBe('FORBIDDEN');
     }
     // A resident of another household is no resident of these.
-    ok(
-      (await call('demo-newcomer', 'bindResident', { cardCode: 'XFLB4E5F', phoneLast4: '5678' }))
-        .result,
-    );
+    ok((await call('demo-newcomer', 'bindResident', CARD_02)).result);
     const other = await refused(call('demo-newcomer', 'getRequest', { requestId: openId }));
     expect(other.code).toBe('FORBIDDEN');
   });
@@ -734,7 +699,7 @@ describe('submitRequest retried', () => {
     const first = await exactly(4, call(RESIDENT, 'submitRequest', data, key));
     expect(counters()).toEqual({ household: before.household + 1, resident: before.resident + 1 });
     // As if the first call had died right after the insert: neither counter raised.
-    uncount('liaisonHouseholds', HH, first.requestId);
+    uncount('liaisonHouseholds', HH_MEMBER, first.requestId);
     uncount('liaisonResidents', 'res-b1-01', first.requestId);
     expect(counters()).toEqual(before);
     // The retry raises both: the refused insert (1), the request with its counters (1), the
@@ -761,7 +726,7 @@ describe('submitRequest retried', () => {
     );
     expect(counters()).toEqual(before);
     for (const [c, id] of [
-      ['liaisonHouseholds', HH],
+      ['liaisonHouseholds', HH_MEMBER],
       ['liaisonResidents', 'res-b1-01'],
     ]) {
       expect((emu.db.get(c, id) as { countedRequests?: string[] }).countedRequests).not.toContain(
@@ -813,7 +778,7 @@ describe('the resident home card', () => {
     expect(card.recentRequests.map((q) => q.requestId)).toEqual([...sent].reverse());
     expect(card.recentRequests[0]).toEqual({
       requestId: sent[2],
-      householdId: HH,
+      householdId: HH_MEMBER,
       category: 'repair',
       text: '第三件事情',
       urgent: false,
@@ -844,10 +809,7 @@ describe('the resident home card', () => {
     ]);
 
     // A household with fewer: all of them; none: empty.
-    ok(
-      (await call('demo-newcomer', 'bindResident', { cardCode: 'XFLB4E5F', phoneLast4: '5678' }))
-        .result,
-    );
+    ok((await call('demo-newcomer', 'bindResident', CARD_02)).result);
     expect(ok((await branchCall('demo-newcomer', 'me')).result).liaison?.recentRequests).toEqual(
       [],
     );
