@@ -33,6 +33,7 @@ import {
 import type { ActivityDoc, ParticipantDoc, VolunteerTeamDoc } from '../common/model';
 import {
   PAGE,
+  activeIn,
   decodeCursor,
   encodeCursor,
   loadActor,
@@ -60,8 +61,7 @@ import {
   notify,
   participantId,
   phoneSchema,
-  PROMOTED_NOTE,
-  promotedBetween,
+  notifyPromoted,
   publicTitle,
   queueState,
   readQueue,
@@ -286,7 +286,7 @@ export const create: ActionDef<'activity', 'create'> = {
         fields: ['endAt'],
       });
     }
-    const mine = docs.find((d) => d.orgId === data.branchId && d.status === 'active')!;
+    const mine = activeIn(docs, openid, data.branchId)!;
     const meetingType = kind === 'meeting' ? (data.meetingType ?? 'memberMeeting') : null;
     const groupId = meetingType === 'groupMeeting' ? (data.groupId ?? null) : null;
     const { expected, groupName } = expectedOf(kind, meetingType, groupId, data.branchId, members);
@@ -490,16 +490,13 @@ export const update: ActionDef<'activity', 'update'> = {
       copies,
     ]);
     if (raised && visibility === 'visible') {
-      const promoted = after && !after.cancelled ? promotedBetween(old, after) : [];
-      if (promoted.length) {
-        const byId = new Map(a.participants.map((p) => [p._id, p.openid]));
-        await notify(
-          cloud,
-          { ...old, title: merged.title, startAt, visibility },
-          promoted.map((id) => byId.get(id)).filter((o): o is string => !!o),
-          PROMOTED_NOTE,
-        );
-      }
+      await notifyPromoted(
+        cloud,
+        { ...old, title: merged.title, startAt, visibility },
+        old,
+        after,
+        a.participants,
+      );
     }
     return { activityId: old._id, visibility };
   },

@@ -13,6 +13,7 @@ import { COLLECTIONS, fetchAll, toTime, type TimerContext } from '../common';
 import type { ActivityDoc, ParticipantDoc } from '../common/model';
 import { updatedCount } from '../common/util';
 import { confirmedCount, notify } from './shared';
+import { nextRemindAfter } from './activities';
 
 /**
  * Activities handled per run (the rest on the next run, 10 minutes later), PARALLEL at a time.
@@ -21,7 +22,6 @@ import { confirmedCount, notify } from './shared';
  */
 const BATCH = 60;
 const PARALLEL = 5;
-const TWO_HOURS = 2 * 3600_000;
 
 /** Who hears the reminder: confirmed volunteers, or expected members not on leave. */
 function recipients(doc: ActivityDoc, participants: ParticipantDoc[]): string[] {
@@ -56,7 +56,7 @@ export async function remind({ db, cloud, at }: TimerContext): Promise<void> {
     const start = toTime(doc.startAt);
     const over = doc.cancelled || now >= start;
     // The 2-hour reminder follows the 24-hour one unless its time has come too.
-    const next = !over && now < start - TWO_HOURS ? new Date(start - TWO_HOURS) : null;
+    const next = over ? null : nextRemindAfter(start, now);
     const claim = await db
       .collection(COLLECTIONS.activities)
       .where({ _id: doc._id, nextRemindAt: doc.nextRemindAt })

@@ -503,6 +503,31 @@ export async function readQueue(db: Database, activityId: string): Promise<Queue
 
 export const PROMOTED_NOTE = '候补转正，您已获得名额';
 
+/**
+ * Tells those who moved from the waitlist into a place between `before` and `after` (queues read
+ * around a cancel or a raised capacity; nothing when `after` is missing or cancelled). `doc` is
+ * what the message shows. Returns the promoted participant ids.
+ */
+export async function notifyPromoted(
+  cloud: Cloud,
+  doc: Pick<ActivityDoc, '_id' | 'title' | 'startAt' | 'visibility'>,
+  before: Pick<ActivityDoc, 'queue' | 'capacity'>,
+  after: QueueDoc | null,
+  participants: readonly Pick<ParticipantDoc, '_id' | 'openid'>[],
+): Promise<string[]> {
+  const promoted = after && !after.cancelled ? promotedBetween(before, after) : [];
+  if (promoted.length) {
+    const byId = new Map(participants.map((p) => [p._id, p.openid]));
+    await notify(
+      cloud,
+      doc,
+      promoted.map((id) => byId.get(id)).filter((o): o is string => !!o),
+      PROMOTED_NOTE,
+    );
+  }
+  return promoted;
+}
+
 type PersonCursor = { id: string; i: number };
 const isPersonCursor = (v: unknown): v is PersonCursor =>
   typeof v === 'object' &&

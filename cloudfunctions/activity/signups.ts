@@ -33,12 +33,10 @@ import {
   idSchema,
   maxQueue,
   nameSchema,
-  notify,
+  notifyPromoted,
   participantId,
   phoneSchema,
   queueState,
-  PROMOTED_NOTE,
-  promotedBetween,
   publicTitle,
   readQueue,
   sees,
@@ -246,16 +244,7 @@ export const cancel: ActionDef<'activity', 'cancel'> = {
           },
         }),
     ]);
-    const promoted = after && !after.cancelled ? promotedBetween(doc, after) : [];
-    if (promoted.length) {
-      const byId = new Map(a.participants.map((p) => [p._id, p.openid]));
-      await notify(
-        cloud,
-        doc,
-        promoted.map((id) => byId.get(id)).filter((o): o is string => !!o),
-        PROMOTED_NOTE,
-      );
-    }
+    const promoted = await notifyPromoted(cloud, doc, doc, after, a.participants);
     return { activityId: doc._id, status: 'cancelled', late, promoted: promoted.length > 0 };
   },
 };
