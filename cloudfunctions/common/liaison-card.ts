@@ -61,7 +61,8 @@ export function memberView(
 
 // ---------------------------------------------------------------- requests as lists show them
 
-const OPEN_STATUSES = ['submitted', 'accepted'] as const;
+/** Open = submitted or accepted (not yet resolved): lists, counters, the timer and the dashboard. */
+export const OPEN_STATUSES = ['submitted', 'accepted'] as const;
 
 /** Open = submitted or accepted (not yet resolved). */
 export function isOpen(status: string): boolean {

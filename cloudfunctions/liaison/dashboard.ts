@@ -22,6 +22,7 @@ import {
 import type { LiaisonHouseholdDoc, MembershipDoc, OrganizationDoc } from '../common/model';
 import { loadActor } from '../common/util';
 import { MSG, idSchema, settingsOf } from './shared';
+import { OPEN_STATUSES } from '../common/liaison-card';
 
 export const DASHBOARD_MSG = {
   notManager: MSG.notManager,
@@ -33,7 +34,6 @@ export const DASHBOARD_MSG = {
 /** Households below the norm the dashboard lists. */
 const NEEDS_MORE_LIST = 20;
 const HOUR = 3600_000;
-const OPEN = ['submitted', 'accepted'];
 
 interface RequestGroup {
   _id: string;
@@ -152,7 +152,7 @@ async function branchFor(db: Database, openid: string, branchId: string) {
 /** The branch's requests grouped by grid (`branchId_createdAt`). */
 async function requestGroups(db: Database, branchId: string, now: Date) {
   const $ = db.command.aggregate;
-  const isOpen = $.in(['$status', OPEN]);
+  const isOpen = $.in(['$status', [...OPEN_STATUSES]]);
   const when = (cond: unknown, value: unknown) => $.sum($.cond([cond, value, 0]));
   const has = (field: string) => $.neq([field, null]);
   const res = (await db

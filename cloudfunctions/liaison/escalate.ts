@@ -23,6 +23,7 @@ import type {
 import { updatedCount } from '../common/util';
 import { settingsOf, sweepErased } from './shared';
 import { BY_SYSTEM, HANDLER_PAGE, RESIDENT_PAGE, notifyRequest } from './requests';
+import { OPEN_STATUSES } from '../common/liaison-card';
 
 /** Requests escalated per run (the rest on the next run); PARALLEL at a time. */
 const BATCH = 100;
@@ -50,7 +51,7 @@ async function escalateDue({ db, cloud, at }: TimerContext): Promise<void> {
   const due = await fetchAll<LiaisonRequestDoc>(
     db
       .collection(COLLECTIONS.liaisonRequests)
-      .where({ dueAt: _.lte(at), status: _.in(['submitted', 'accepted']), level: _.lt(2) })
+      .where({ dueAt: _.lte(at), status: _.in([...OPEN_STATUSES]), level: _.lt(2) })
       .orderBy('dueAt', 'asc')
       .field({ text: false, photos: false })
       .limit(BATCH),

@@ -46,7 +46,6 @@ import {
   householdView,
   householdsFor,
   idSchema,
-  isOpen,
   photoIdSchema,
   publicPromise,
   requestView,
@@ -54,6 +53,7 @@ import {
   settingsOf,
 } from './shared';
 import { HOUSEHOLD_SUBJECT, MEMBER_HOME_PAGE, RESIDENT_HOME_PAGE, notify } from './requests';
+import { OPEN_STATUSES } from '../common/liaison-card';
 
 const gridSchema = z.string().trim().min(1, '请填写网格').max(30, '网格最多 30 个字');
 const promiseSchema = z.string().trim().max(200, '服务承诺最多 200 个字');
@@ -324,7 +324,7 @@ export const stepDown: ActionDef<'liaison', 'stepDown'> = {
         h.doc.openRequests > 0
           ? db
               .collection(COLLECTIONS.liaisonRequests)
-              .where({ householdId: h.doc._id, status: _.in(['submitted', 'accepted']) })
+              .where({ householdId: h.doc._id, status: _.in([...OPEN_STATUSES]) })
               .update({
                 data: {
                   householdId: toId,
@@ -543,7 +543,7 @@ export const myHouseholds: ActionDef<'liaison', 'myHouseholds'> = {
       .aggregate()
       .match({
         householdId: ids.length === 1 ? ids[0] : _.in(ids),
-        status: _.in(['submitted', 'accepted']),
+        status: _.in([...OPEN_STATUSES]),
         // Held by content security: the member gets it once a secretary released it.
         held: false,
       })
@@ -558,13 +558,11 @@ export const myHouseholds: ActionDef<'liaison', 'myHouseholds'> = {
       .end()) as { list: (LiaisonRequestDoc & { r?: LiaisonResidentDoc[] })[] };
     const now = Date.now();
     const byId = new Map(own.map((h) => [h._id, h]));
-    const requests = (res.list ?? [])
-      .filter((q) => isOpen(q.status) && !q.held)
-      .map(({ r = [], ...q }) => {
-        const h = byId.get(q.householdId);
-        const see = !!h && can(actor, 'viewResidentCare', householdResource(h));
-        return requestView(q as LiaisonRequestDoc, see ? r[0] : null, now);
-      });
+    const requests = (res.list ?? []).map(({ r = [], ...q }) => {
+      const h = byId.get(q.householdId);
+      const see = !!h && can(actor, 'viewResidentCare', householdResource(h));
+      return requestView(q as LiaisonRequestDoc, see ? r[0] : null, now);
+    });
     return {
       households,
       requests,

@@ -39,6 +39,7 @@ import {
   MSG,
   PHOTO_DIRS,
   cursorSchema,
+  householdResource,
   idSchema,
   isNewestCursor,
   newestPage,
@@ -241,10 +242,7 @@ export const listServiceRecords: ActionDef<'liaison', 'listServiceRecords'> = {
     const { household, actor } = await householdWithResident(db, openid, data.householdId);
     // A member who stepped down keeps no access to the household's records (nor its
     // residents' names); the secretaries keep theirs.
-    const resource = {
-      branchId: household.branchId,
-      householderOpenid: household.active ? household.memberOpenid : undefined,
-    };
+    const resource = householdResource(household);
     if (!can(actor, 'ownHousehold', resource) && !can(actor, 'manageResidents', resource)) {
       throw new AppError('FORBIDDEN', RECORD_MSG.notViewer);
     }

@@ -64,6 +64,7 @@ import {
   settingsOf,
   type NewestCursor,
 } from './shared';
+import { OPEN_STATUSES } from '../common/liaison-card';
 
 export const REQUEST_MSG = {
   notBound: MSG.notBound,
@@ -99,7 +100,6 @@ export const RATING_LABELS: Record<RequestRating, string> = {
 
 const CATEGORIES = ['repair', 'elderly', 'dispute', 'policy', 'other'] as const;
 const RATINGS = ['satisfied', 'basically', 'unsatisfied'] as const;
-const OPEN = ['submitted', 'accepted'];
 const HOUR = 3600_000;
 /** What the member (and everyone else but secretaries) reads instead of a held note. */
 const HELD_NOTE = '（内容审核中）';
@@ -911,9 +911,9 @@ async function requestPage(
   const _ = db.command;
   const now = new Date();
   const match: Record<string, unknown> = { ...where };
-  if (status === 'open') match.status = _.in([...OPEN]);
+  if (status === 'open') match.status = _.in([...OPEN_STATUSES]);
   else if (status === 'overdue')
-    Object.assign(match, { status: _.in([...OPEN]), dueAt: _.lte(now) });
+    Object.assign(match, { status: _.in([...OPEN_STATUSES]), dueAt: _.lte(now) });
   else if (status) match.status = status;
   const { page, nextCursor } = await newestPage<LiaisonRequestDoc>(
     db,
