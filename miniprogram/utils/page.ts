@@ -30,6 +30,15 @@ export function toast(title: string, icon: 'success' | 'error' | 'none' = 'none'
   }
 }
 
+/** Dials `phone` (a declined call is no error); on a host without calling, says the number. */
+export function dial(phone: string): void {
+  try {
+    wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
+  } catch {
+    toast(`请拨打 ${phone}`);
+  }
+}
+
 export function stopPullDown(): void {
   try {
     wx.stopPullDownRefresh();

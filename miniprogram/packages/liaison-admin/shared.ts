@@ -3,20 +3,9 @@
  * card sheet (one central household, or a branch with an optional grid), how figures read, and
  * the words of a request row. The exported file's card itself is utils/export-file.ts.
  */
-import type {
-  EscalationLevel,
-  ExportResidentsRequest,
-  RequestCategory,
-  RequestStatus,
-} from '../../../typings/api';
+import type { EscalationLevel, ExportResidentsRequest, RequestStatus } from '../../../typings/api';
 
-export const CATEGORY_LABELS: Record<RequestCategory, string> = {
-  repair: '维修',
-  elderly: '助老',
-  dispute: '邻里纠纷',
-  policy: '政策咨询',
-  other: '其他',
-};
+export { CATEGORY_LABELS } from '../../utils/liaison-words';
 
 /** Where a request has been escalated to (level 0: still with its central household). */
 export const LEVEL_TEXT: Record<EscalationLevel, string> = {

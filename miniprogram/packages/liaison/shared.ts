@@ -5,7 +5,6 @@
  */
 import type {
   CareTag,
-  RequestCategory,
   RequestHistoryEntry,
   RequestStatus,
   ServiceCategory,
@@ -25,13 +24,8 @@ export const CARE_TAG_OPTIONS = (Object.keys(CARE_TAG_LABELS) as CareTag[]).map(
   label: CARE_TAG_LABELS[value],
 }));
 
-export const REQUEST_CATEGORY_LABELS: Record<RequestCategory, string> = {
-  repair: '维修',
-  elderly: '助老',
-  dispute: '邻里纠纷',
-  policy: '政策咨询',
-  other: '其他',
-};
+/** The request categories' words, as residents read them (utils/liaison-words.ts). */
+export { CATEGORY_LABELS as REQUEST_CATEGORY_LABELS } from '../../utils/liaison-words';
 
 export const REQUEST_STATUS_LABELS: Record<RequestStatus, string> = {
   submitted: '待受理',

@@ -44,12 +44,12 @@ import { CATEGORY_LABELS, STATUS_TEXT, escalationText } from '../../utils/liaiso
 import { dataset, go, ROUTES, syncTabBar } from '../../utils/nav';
 import { branchOf, rememberBranch } from '../../utils/branch-context';
 import {
+  dial,
   isCommittee,
   isLessonComposer,
   isLiaisonManager,
   isReviewer,
   stopPullDown,
-  toast,
 } from '../../utils/page';
 import { roleLabel } from '../../utils/roles';
 
@@ -287,11 +287,7 @@ Component({
     onCallLiaison() {
       const phone = this.data.liaison?.phone;
       if (!phone) return;
-      try {
-        wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
-      } catch {
-        toast(`请拨打 ${phone}`);
-      }
+      dial(phone);
     },
     onRequestHelp() {
       go(ROUTES.residentRequest);

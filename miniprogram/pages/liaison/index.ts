@@ -12,28 +12,16 @@
  * quiet refresh when shown again (a request may have been handled meanwhile). Kept small: it
  * lives in the main package; the tools are in `packages/liaison/` and `packages/liaison-admin/`.
  */
-import type {
-  HouseholdItem,
-  MyHouseholdsResponse,
-  RequestCategory,
-  RequestItem,
-} from '../../../typings/api';
+import type { HouseholdItem, MyHouseholdsResponse, RequestItem } from '../../../typings/api';
 import { call } from '../../services/call';
 import { currentBranch, rememberBranch } from '../../utils/branch-context';
 import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { ROUTES, dataset, go, syncTabBar } from '../../utils/nav';
+import { CATEGORY_LABELS } from '../../utils/liaison-words';
 import { pageState, stopPullDown } from '../../utils/page';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
-
-const CATEGORY: Record<RequestCategory, string> = {
-  repair: '维修',
-  elderly: '助老',
-  dispute: '邻里纠纷',
-  policy: '政策咨询',
-  other: '其他',
-};
 
 interface HouseholdRow {
   householdId: string;
@@ -71,7 +59,7 @@ function householdRow(h: HouseholdItem, s: MyHouseholdsResponse['settings']): Ho
 function requestRow(r: RequestItem, now: Date): RequestRow {
   return {
     requestId: r.requestId,
-    category: CATEGORY[r.category] ?? '其他',
+    category: CATEGORY_LABELS[r.category] ?? '其他',
     text: r.text,
     who: r.resident?.headName ?? '',
     when: relativeTime(r.createdAt, now),

@@ -13,7 +13,7 @@ import { isElderlyMode } from '../../../utils/elderly';
 import { formatDate, relativeTime } from '../../../utils/format';
 import { Intents } from '../../../utils/intents';
 import { ROUTES, decodeQuery, go } from '../../../utils/nav';
-import { pageState, stopPullDown, toast } from '../../../utils/page';
+import { dial, pageState, stopPullDown, toast } from '../../../utils/page';
 import {
   CATEGORY_LABELS,
   HISTORY_TEXT,
@@ -177,11 +177,7 @@ Component({
     onCallMember() {
       const phone = this.data.callPhone;
       if (!phone) return;
-      try {
-        wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
-      } catch {
-        toast(`请拨打 ${phone}`);
-      }
+      dial(phone);
     },
 
     onNew() {

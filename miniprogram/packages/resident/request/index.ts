@@ -19,7 +19,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { Intents } from '../../../utils/intents';
 import { ROUTES, decodeQuery, replace } from '../../../utils/nav';
-import { fieldErrors, pageState, toast } from '../../../utils/page';
+import { dial, fieldErrors, pageState, toast } from '../../../utils/page';
 import { isUserCancel } from '../../../utils/privacy';
 import { isSubscribeConfigured, requestSubscribe } from '../../../utils/subscribe';
 import { canUploadFiles, chooseFailMessage, uploadFile } from '../../../utils/upload';
@@ -89,11 +89,7 @@ Component({
     onCallMember() {
       const phone = this.data.callPhone;
       if (!phone) return;
-      try {
-        wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
-      } catch {
-        toast(`请拨打 ${phone}`);
-      }
+      dial(phone);
     },
 
     onCategory(e: WechatMiniprogram.BaseEvent) {

@@ -11,7 +11,7 @@ import { call } from '../../../services/call';
 import { isElderlyMode } from '../../../utils/elderly';
 import { listPageBehavior } from '../../../utils/list-page';
 import { ROUTES, dataset, go } from '../../../utils/nav';
-import { pageState, toast } from '../../../utils/page';
+import { dial, pageState } from '../../../utils/page';
 import { PagedList } from '../../../utils/paged-list';
 import { callBarData, requestRow, type RequestRow } from '../shared';
 
@@ -61,11 +61,7 @@ Component({
     onCallMember() {
       const phone = this.data.callPhone;
       if (!phone) return;
-      try {
-        wx.makePhoneCall({ phoneNumber: phone, fail: () => undefined });
-      } catch {
-        toast(`请拨打 ${phone}`);
-      }
+      dial(phone);
     },
     onNew() {
       go(ROUTES.residentRequest);
