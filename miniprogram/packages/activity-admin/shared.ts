@@ -57,11 +57,6 @@ export function parsePicker(v: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-/** `YYYY-MM-DD` of a Date in the phone's time zone. */
-export function dayText(d: Date): string {
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
 /** 「3月5日 14:00」 (with the year when it is not this year); '' for null. */
 export function whenText(iso: string | null | undefined, now: Date = new Date()): string {
   if (!iso) return '';

@@ -43,7 +43,7 @@ import { isElderlyMode } from '../../utils/elderly';
 import { relativeTime } from '../../utils/format';
 import { Intents } from '../../utils/intents';
 import { ROUTES, decodeQuery, go } from '../../utils/nav';
-import { fieldErrors, pageState, toast } from '../../utils/page';
+import { fieldErrors, pageState, stopPullDown, toast } from '../../utils/page';
 import { isSubscribeConfigured, requestSubscribe } from '../../utils/subscribe';
 
 type Status = 'loading' | 'error' | 'ready';
@@ -267,13 +267,7 @@ Component({
       void this.load();
     },
     onPullDownRefresh() {
-      void this.load(true).then(() => {
-        try {
-          wx.stopPullDownRefresh();
-        } catch {
-          // Not refreshing.
-        }
-      });
+      void this.load(true).then(stopPullDown);
     },
 
     /** Start an action: one at a time; clears the last error and result. */

@@ -10,16 +10,12 @@ import { activityRow } from '../../utils/activity';
 import { isElderlyMode } from '../../utils/elderly';
 import { listPageBehavior } from '../../utils/list-page';
 import { ROUTES, go } from '../../utils/nav';
+import { pageState } from '../../utils/page';
 import { PagedList } from '../../utils/paged-list';
 
 type Status = 'loading' | 'error' | 'empty' | 'ready';
 
-const lists = new WeakMap<object, { list: PagedList; shown: boolean }>();
-function st(page: object) {
-  let s = lists.get(page);
-  if (!s) lists.set(page, (s = { list: new PagedList(), shown: false }));
-  return s;
-}
+const st = pageState(() => ({ list: new PagedList(), shown: false }));
 
 const fetch = (cursor?: string) => call('activity', 'mine', cursor ? { cursor } : {});
 const toRow = (a: ActivityItem, now: Date) => activityRow(a, now);

@@ -11,7 +11,7 @@ import { Intents } from '../../../utils/intents';
 import { decodeQuery } from '../../../utils/nav';
 import { pageState, toast } from '../../../utils/page';
 import { exportFileBehavior, openExportFile, showExportFile } from '../../../utils/export-file';
-import { dayText } from '../shared';
+import { today } from '../../../utils/format';
 
 type Which = '' | 'from' | 'to';
 
@@ -56,9 +56,9 @@ Component({
         elderly: isElderlyMode(),
         branchId: o.branchId ?? '',
         from: `${now.getFullYear()}-01-01`,
-        to: dayText(now),
+        to: today(now),
         pickerStart: `${now.getFullYear() - 5}-01-01`,
-        pickerEnd: dayText(now),
+        pickerEnd: today(now),
       });
     },
 
