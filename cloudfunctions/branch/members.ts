@@ -15,7 +15,6 @@ import type {
 import {
   AppError,
   COLLECTIONS,
-  actorFrom,
   branchesWhere,
   can,
   fetchAll,
@@ -29,7 +28,7 @@ import {
   type OrganizationDoc,
 } from '../common';
 import { liaisonCard } from '../common/liaison-card';
-import type { LiaisonHouseholdDoc, ReportDoc } from '../common/model';
+import type { LiaisonHouseholdDoc } from '../common/model';
 import {
   MAX_MEMBERSHIPS,
   MSG,
@@ -45,6 +44,7 @@ import {
   iso,
   isoOrNull,
   loadActor,
+  loadActorWithReports,
   loadWithMembership,
   isKeyCursor,
   keyPage,
@@ -116,35 +116,6 @@ function applicationView(m: MembershipDoc): ApplicationView {
 
 // ---------------------------------------------------------------- me
 
-type MeRow = MembershipDoc & { r?: ReportDoc[]; h?: LiaisonHouseholdDoc[] };
-
-/**
- * `loadActorWithReports` (common/util.ts) for `me`: the same single aggregate over the
- * caller's memberships with their reports joined, and their central households (党员中心户,
- * issue #7) joined as well (`$lookup` on `memberOpenid`, index `memberOpenid_active`), so a
- * member's home learns what their households wait for without another request.
- */
-async function loadMe(db: Database, openid: string) {
-  const res = (await db
-    .collection(COLLECTIONS.memberships)
-    .aggregate()
-    .match({ openid })
-    .limit(MAX_MEMBERSHIPS)
-    .lookup({ from: COLLECTIONS.reports, localField: 'openid', foreignField: 'openid', as: 'r' })
-    .lookup({
-      from: COLLECTIONS.liaisonHouseholds,
-      localField: 'openid',
-      foreignField: 'memberOpenid',
-      as: 'h',
-    })
-    .end()) as unknown as { list: MeRow[] };
-  const rows = res.list ?? [];
-  const reports = rows[0]?.r ?? [];
-  const households = rows[0]?.h ?? [];
-  const docs = rows.map(({ r: _r, h: _h, ...m }) => m as MembershipDoc);
-  return { actor: actorFrom(openid, docs, reports), docs, reports, households };
-}
-
 /**
  * The open requests (submitted or accepted: the households' `openRequests` counters) of the
  * caller's ACTIVE central households in branches where they are an active member — the
@@ -172,7 +143,9 @@ export const me: ActionDef<'branch', 'me'> = {
   kind: 'read',
   schema: emptyData,
   async handler(_data, { openid, db }) {
-    const { actor, docs, reports, households } = await loadMe(db, openid);
+    const { actor, docs, reports, households } = await loadActorWithReports(db, openid, {
+      households: true,
+    });
     const _ = db.command;
     const $ = _.aggregate;
     const mine = docs

@@ -6,7 +6,13 @@
  */
 import { createHash, randomBytes } from 'crypto';
 import { AppError } from './errors';
-import { COLLECTIONS, type CollectionName, type MembershipDoc, type ReportDoc } from './model';
+import {
+  COLLECTIONS,
+  type CollectionName,
+  type LiaisonHouseholdDoc,
+  type MembershipDoc,
+  type ReportDoc,
+} from './model';
 import { actorFrom } from './policy';
 import { fetchAll, toTime } from './db';
 import type { Cloud, Database } from './define';
@@ -43,20 +49,37 @@ export async function loadActor(db: Database, openid: string, others: string[] =
 /**
  * As `loadActor`, plus the caller's reports (双报到) joined by `$lookup` in the same
  * aggregate: still one database request. A reporter always has membership documents (only
- * a party member may report, and membership documents are never deleted).
+ * a party member may report, and membership documents are never deleted). `households`: also
+ * join the caller's central households (党员中心户, `$lookup` on `memberOpenid`, index
+ * `memberOpenid_active`) for `branch.me`; `[]` when not asked for.
  */
-export async function loadActorWithReports(db: Database, openid: string) {
-  const res = (await db
+export async function loadActorWithReports(
+  db: Database,
+  openid: string,
+  opts: { households?: boolean } = {},
+) {
+  let agg = db
     .collection(COLLECTIONS.memberships)
     .aggregate()
     .match({ openid })
     .limit(MAX_MEMBERSHIPS)
-    .lookup({ from: COLLECTIONS.reports, localField: 'openid', foreignField: 'openid', as: 'r' })
-    .end()) as unknown as { list: (MembershipDoc & { r?: ReportDoc[] })[] };
+    .lookup({ from: COLLECTIONS.reports, localField: 'openid', foreignField: 'openid', as: 'r' });
+  if (opts.households) {
+    agg = agg.lookup({
+      from: COLLECTIONS.liaisonHouseholds,
+      localField: 'openid',
+      foreignField: 'memberOpenid',
+      as: 'h',
+    });
+  }
+  const res = (await agg.end()) as unknown as {
+    list: (MembershipDoc & { r?: ReportDoc[]; h?: LiaisonHouseholdDoc[] })[];
+  };
   const rows = res.list ?? [];
   const reports = rows[0]?.r ?? [];
-  const docs = rows.map(({ r: _r, ...m }) => m as MembershipDoc);
-  return { actor: actorFrom(openid, docs, reports), docs, reports };
+  const households = rows[0]?.h ?? [];
+  const docs = rows.map(({ r: _r, h: _h, ...m }) => m as MembershipDoc);
+  return { actor: actorFrom(openid, docs, reports), docs, reports, households };
 }
 
 /** The report (双报到) id of a person to a branch: derived, so it is found by `_id`. */
