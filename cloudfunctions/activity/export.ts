@@ -28,16 +28,8 @@ import {
 } from '../common';
 import type { ActivityDoc, ParticipantDoc } from '../common/model';
 import { toTime } from '../common/db';
-import { chinaDay, dayStart, loadActor, maskPhone } from '../common/util';
-import {
-  activityFor,
-  attendanceOf,
-  forbidden,
-  idSchema,
-  kindLabel,
-  queueState,
-  shortTime,
-} from './shared';
+import { chinaDay, chinaMinute, dayStart, loadActor, maskPhone } from '../common/util';
+import { activityFor, attendanceOf, forbidden, idSchema, kindLabel, queueState } from './shared';
 import { computeHours, correctionReason, type StoredCorrection } from './hours';
 
 export const EXPORT_MSG = {
@@ -89,14 +81,14 @@ function addRows(ws: Worksheet, rows: (string | number | null)[][]) {
 }
 
 function timeText(value: unknown): string | null {
-  return value ? shortTime(value) : null;
+  return value ? chinaMinute(value) : null;
 }
 
 function correctionsText(corrections: StoredCorrection[] | undefined, secretary: boolean): string {
   return (corrections ?? [])
     .map(
       (c) =>
-        `${shortTime(c.at)} ${c.byName || '组织者'}：${c.from}→${c.to}（${correctionReason(c, secretary)}）`,
+        `${chinaMinute(c.at)} ${c.byName || '组织者'}：${c.from}→${c.to}（${correctionReason(c, secretary)}）`,
     )
     .join('；');
 }
@@ -238,7 +230,7 @@ export const exportSignups: ActionDef<'activity', 'exportSignups'> = {
     addRows(ws, rows);
     ws.addRow([]);
     ws.addRow([`${label}：${doc.title}`]);
-    ws.addRow([`时间：${shortTime(doc.startAt)} — ${shortTime(doc.endAt)}`]);
+    ws.addRow([`时间：${chinaMinute(doc.startAt)} — ${chinaMinute(doc.endAt)}`]);
     return store(
       cloud,
       wb,

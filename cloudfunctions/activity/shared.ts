@@ -32,7 +32,16 @@ import type {
   VolunteerTeamDoc,
 } from '../common/model';
 import { toTime } from '../common/db';
-import { PAGE, chinaDay, decodeCursor, encodeCursor, iso, isoOrNull } from '../common/util';
+import {
+  PAGE,
+  chinaDay,
+  chinaMinute,
+  decodeCursor,
+  encodeCursor,
+  iso,
+  isoOrNull,
+  sendEach,
+} from '../common/util';
 
 export const MSG = {
   forbidden: '您没有权限进行此操作',
@@ -141,8 +150,6 @@ const MAX_WAITLIST = 200;
 const MAX_UNLIMITED = 500;
 /** Check-in opens this long before the start (the same window the organisers' tools use). */
 export const EARLY_MS = 30 * 60_000;
-/** Subscribe messages sent at once (the sends are no database requests). */
-export const SEND_BATCH = 50;
 /** Subscribe message template (设置 → 订阅消息), set per deployment (cloudbaserc.json). */
 const ACTIVITY_TEMPLATE_ID = process.env.ACTIVITY_TEMPLATE_ID || 'ACTIVITY_REMIND_TEMPLATE';
 /** The detail page every activity message opens. */
@@ -440,13 +447,6 @@ export function publicTitle(doc: Pick<ActivityDoc, 'title' | 'visibility'>): str
   return doc.visibility === 'held' ? HELD_TITLE : doc.title;
 }
 
-/** `M月D日 HH:mm` in China time, for messages. */
-export function shortTime(value: unknown): string {
-  const d = new Date(toTime(value) + 8 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-}
-
 /** `YYYY` (China time) of an instant. */
 export function chinaYear(value: unknown): number {
   return Number(chinaDay(value).slice(0, 4));
@@ -464,24 +464,15 @@ export async function notify(
   note: string,
 ): Promise<{ sent: number; skipped: number }> {
   const to = [...new Set(openids)];
-  let sent = 0;
-  for (let i = 0; i < to.length; i += SEND_BATCH) {
-    const results = await Promise.allSettled(
-      to.slice(i, i + SEND_BATCH).map((touser) =>
-        cloud.openapi.subscribeMessage.send({
-          touser,
-          templateId: ACTIVITY_TEMPLATE_ID,
-          page: `${ACTIVITY_PAGE}?id=${doc._id}`,
-          data: {
-            thing1: { value: publicTitle(doc).slice(0, 20) },
-            time2: { value: shortTime(doc.startAt) },
-            thing3: { value: note.slice(0, 20) },
-          },
-        } as never),
-      ),
-    );
-    sent += results.filter((r) => r.status === 'fulfilled').length;
-  }
+  const sent = await sendEach(cloud, to, () => ({
+    templateId: ACTIVITY_TEMPLATE_ID,
+    page: `${ACTIVITY_PAGE}?id=${doc._id}`,
+    data: {
+      thing1: { value: publicTitle(doc).slice(0, 20) },
+      time2: { value: chinaMinute(doc.startAt) },
+      thing3: { value: note.slice(0, 20) },
+    },
+  }));
   return { sent, skipped: to.length - sent };
 }
 

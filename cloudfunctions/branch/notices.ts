@@ -36,6 +36,7 @@ import {
   isKeyCursor,
   slicePage,
 } from './shared';
+import { sendEach } from '../common/util';
 
 /**
  * Largest audience read in one request (a branch has tens of members, rarely hundreds; the
@@ -45,7 +46,6 @@ const MAX_AUDIENCE = 1000;
 /** Subscribe messages sent per call (the rest is reported as `remaining`). */
 export const MAX_REMINDERS = 500;
 /** Subscribe messages sent at once. */
-const SEND_BATCH = 50;
 /** Subscribe message template (设置 → 订阅消息), set per deployment. */
 export const NOTICE_TEMPLATE_ID = process.env.NOTICE_TEMPLATE_ID || 'NOTICE_UNREAD_TEMPLATE';
 const NOTICE_PAGE = 'pages/notices/detail';
@@ -349,23 +349,18 @@ export const remindUnread: ActionDef<'branch', 'remindUnread'> = {
     if (updatedCount(claim) !== 1) throw new AppError('RATE_LIMITED', MSG.remindedToday);
 
     const targets = unread.slice(0, MAX_REMINDERS);
-    let sent = 0;
-    for (let i = 0; i < targets.length; i += SEND_BATCH) {
-      const results = await Promise.allSettled(
-        targets.slice(i, i + SEND_BATCH).map((a) =>
-          cloud.openapi.subscribeMessage.send({
-            touser: a.openid,
-            templateId: NOTICE_TEMPLATE_ID,
-            page: `${NOTICE_PAGE}?id=${notice._id}`,
-            data: {
-              thing1: { value: notice.title.slice(0, 20) },
-              thing2: { value: '您有一条支部通知尚未阅读' },
-            },
-          } as never),
-        ),
-      );
-      sent += results.filter((r) => r.status === 'fulfilled').length;
-    }
+    const sent = await sendEach(
+      cloud,
+      targets.map((a) => a.openid),
+      () => ({
+        templateId: NOTICE_TEMPLATE_ID,
+        page: `${NOTICE_PAGE}?id=${notice._id}`,
+        data: {
+          thing1: { value: notice.title.slice(0, 20) },
+          thing2: { value: '您有一条支部通知尚未阅读' },
+        },
+      }),
+    );
     if (sent === 0) {
       // Nobody was reached: give the day back so a later attempt may try again.
       await coll

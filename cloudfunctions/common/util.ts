@@ -104,6 +104,11 @@ export function chinaDay(value: unknown): string {
   return new Date(toTime(value) + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** `YYYY-MM-DD HH:mm` in China time (subscribe messages' time fields, exports). */
+export function chinaMinute(value: unknown): string {
+  return new Date(toTime(value) + CHINA_OFFSET_MS).toISOString().slice(0, 16).replace('T', ' ');
+}
+
 /** The instant 00:00 China time of a `YYYY-MM-DD` day. */
 export function dayStart(day: string): Date {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) - CHINA_OFFSET_MS);
@@ -214,4 +219,33 @@ export async function secCheck(
   if (suggest === 'review') return 'review';
   if (suggest === 'pass') return 'pass';
   throw new Error('unexpected msgSecCheck answer');
+}
+
+// ---------------------------------------------------------------- subscribe messages
+
+/** Subscribe messages sent at once (the sends are no database requests). */
+export const SEND_BATCH = 50;
+
+/**
+ * Sends one subscribe message to each of `openids`, `SEND_BATCH` at a time; `message` gives the
+ * rest of it (template, page, data). A refused send (the user did not subscribe) is not an
+ * error. Returns how many went out.
+ */
+export async function sendEach(
+  cloud: Cloud,
+  openids: readonly string[],
+  message: (touser: string) => Record<string, unknown>,
+): Promise<number> {
+  let sent = 0;
+  for (let i = 0; i < openids.length; i += SEND_BATCH) {
+    const results = await Promise.allSettled(
+      openids
+        .slice(i, i + SEND_BATCH)
+        .map((touser) =>
+          cloud.openapi.subscribeMessage.send({ touser, ...message(touser) } as never),
+        ),
+    );
+    sent += results.filter((r) => r.status === 'fulfilled').length;
+  }
+  return sent;
 }

@@ -40,14 +40,15 @@ import type {
   MembershipDoc,
   OrganizationDoc,
 } from '../common/model';
-import { toTime } from '../common/db';
 import {
+  chinaMinute,
   decodeCursor,
   isDuplicateKey,
   iso,
   loadActor,
   newId,
   secCheck,
+  sendEach,
   updatedCount,
 } from '../common/util';
 import {
@@ -115,12 +116,6 @@ const LIAISON_TEMPLATE_ID = process.env.LIAISON_TEMPLATE_ID || 'LIAISON_REQUEST_
 /** The request page of residents, and of those who handle requests. */
 export const RESIDENT_PAGE = 'packages/resident/request-detail/index';
 export const HANDLER_PAGE = 'packages/liaison/request/index';
-const SEND_BATCH = 50;
-
-/** `YYYY-MM-DD HH:mm` China time. */
-function shortTime(value: unknown): string {
-  return new Date(toTime(value) + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' ');
-}
 
 /** The message's subject: 「民情诉求·维修」, 「【紧急】民情诉求·维修」 for an urgent request. */
 export function subject(doc: Pick<LiaisonRequestDoc, 'category'> & { urgent?: boolean }): string {
@@ -147,25 +142,15 @@ export async function notify(
 ): Promise<number> {
   const to = [...new Set(openids.filter((o): o is string => !!o))];
   const at = msg.at ?? new Date();
-  let sent = 0;
-  for (let i = 0; i < to.length; i += SEND_BATCH) {
-    const results = await Promise.allSettled(
-      to.slice(i, i + SEND_BATCH).map((touser) =>
-        cloud.openapi.subscribeMessage.send({
-          touser,
-          templateId: LIAISON_TEMPLATE_ID,
-          page: msg.page,
-          data: {
-            thing1: { value: msg.subject.slice(0, 20) },
-            time2: { value: shortTime(at) },
-            thing3: { value: msg.note.slice(0, 20) },
-          },
-        } as never),
-      ),
-    );
-    sent += results.filter((r) => r.status === 'fulfilled').length;
-  }
-  return sent;
+  return sendEach(cloud, to, () => ({
+    templateId: LIAISON_TEMPLATE_ID,
+    page: msg.page,
+    data: {
+      thing1: { value: msg.subject.slice(0, 20) },
+      time2: { value: chinaMinute(at) },
+      thing3: { value: msg.note.slice(0, 20) },
+    },
+  }));
 }
 
 /**
