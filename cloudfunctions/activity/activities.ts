@@ -642,6 +642,20 @@ const isListCursor = (v: unknown): v is ListCursor =>
   typeof (v as ListCursor).t === 'number' &&
   Array.isArray((v as ListCursor).ids);
 
+/**
+ * The cursor after `shown` (rows in `startAt` order): the last start time and the ids shown at
+ * that time; ties carried over from earlier pages at the same time stay excluded.
+ */
+function tieCursor(
+  shown: readonly { _id: string; startAt: unknown }[],
+  cursor: ListCursor | null,
+): string {
+  const t = toTime(shown[shown.length - 1].startAt);
+  const ids = shown.filter((r) => toTime(r.startAt) === t).map((r) => r._id);
+  if (cursor && cursor.t === t) ids.push(...cursor.ids);
+  return encodeCursor({ t, ids });
+}
+
 /** The caller's branch when none is asked for: their earliest active branch membership. */
 function ownBranch(docs: MembershipDoc[], openid: string): MembershipDoc | undefined {
   return docs
@@ -735,16 +749,7 @@ export const list: ActionDef<'activity', 'list'> = {
     }
     const more = examined < rows.length || fetched.length === limit;
     let nextCursor: string | null = null;
-    if (more && examined > 0) {
-      const t = toTime(rows[examined - 1].startAt);
-      const ids = rows
-        .slice(0, examined)
-        .filter((r) => toTime(r.startAt) === t)
-        .map((r) => r._id);
-      // Ties carried over from earlier pages at the same time stay excluded.
-      if (cursor && cursor.t === t) ids.push(...cursor.ids);
-      nextCursor = encodeCursor({ t, ids });
-    }
+    if (more && examined > 0) nextCursor = tieCursor(rows.slice(0, examined), cursor);
     const mine = page.length
       ? await fetchAll<ParticipantDoc>(
           db
@@ -790,12 +795,7 @@ export const mine: ActionDef<'activity', 'mine'> = {
     ).filter((r) => !seen.has(r._id));
     const window = rows.slice(0, PAGE);
     let nextCursor: string | null = null;
-    if (rows.length > PAGE) {
-      const t = toTime(window[window.length - 1].startAt);
-      const ids = window.filter((r) => toTime(r.startAt) === t).map((r) => r._id);
-      if (cursor && cursor.t === t) ids.push(...cursor.ids);
-      nextCursor = encodeCursor({ t, ids });
-    }
+    if (rows.length > PAGE) nextCursor = tieCursor(window, cursor);
     const kept = window.filter(
       (p) => p.state === 'active' || p.reply !== null || p.attendance !== null || !!p.checkedInAt,
     );
