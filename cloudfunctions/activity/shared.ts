@@ -31,7 +31,7 @@ import type {
   ParticipantDoc,
   VolunteerTeamDoc,
 } from '../common/model';
-import { toTime } from '../common/db';
+import { ownOnly, toTime } from '../common/db';
 import {
   PAGE,
   chinaDay,
@@ -206,9 +206,7 @@ export async function activityFor(
   activityId: string,
   opts: { all?: boolean } = {},
 ): Promise<ActivityFor> {
-  const $ = db.command.aggregate;
-  const own = (field: string) =>
-    $.filter({ input: `$${field}`, as: 'x', cond: $.eq(['$$x.openid', openid]) });
+  const own = (field: string) => ownOnly(db, field, openid);
   const res = (await db
     .collection(COLLECTIONS.activities)
     .aggregate()

@@ -32,3 +32,13 @@ export function toTime(value: unknown): number {
   if (typeof value === 'string' || typeof value === 'number') return new Date(value).getTime();
   return 0;
 }
+
+/**
+ * An aggregate expression keeping, of the array `field` a `$lookup` joined, the elements that
+ * belong to `openid` (their `openid`): the caller's own memberships or records, in the same
+ * request as the document they were joined to.
+ */
+export function ownOnly(db: Database, field: string, openid: string) {
+  const $ = db.command.aggregate;
+  return $.filter({ input: `$${field}`, as: 'x', cond: $.eq(['$$x.openid', openid]) });
+}

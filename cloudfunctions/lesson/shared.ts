@@ -26,6 +26,7 @@ import type {
   PartyGroupDoc,
 } from '../common/model';
 import { isoOrNull, iso, loadActor } from '../common/util';
+import { ownOnly } from '../common/db';
 
 export const MSG = {
   forbidden: '您没有权限进行此操作',
@@ -159,8 +160,7 @@ export async function loadLesson(
   opts: JoinOptions = {},
 ): Promise<LessonWithMine | null> {
   const $ = db.command.aggregate;
-  const mineOf = (field: string) =>
-    $.filter({ input: `$${field}`, as: 'x', cond: $.eq(['$$x.openid', openid]) });
+  const mineOf = (field: string) => ownOnly(db, field, openid);
   let q = db.collection(COLLECTIONS.lessons).aggregate().match({ _id: lessonId }).lookup({
     from: COLLECTIONS.lessonProgress,
     localField: '_id',

@@ -38,6 +38,7 @@ import {
   householdResource,
   requestView,
 } from './shared';
+import { ownOnly } from '../common/db';
 
 export const MSG_BIND = {
   ownSide: '您是该户的联系党员或支部管理人员，不能绑定这张连心卡',
@@ -105,7 +106,6 @@ export const bindResident: ActionDef<'liaison', 'bindResident'> = {
   async handler(data, { openid, db }) {
     if (!can({ openid, memberships: [] }, 'bindLiaisonCard')) throw forbidden();
     const _ = db.command;
-    const $ = _.aggregate;
     const res = (await db
       .collection(COLLECTIONS.liaisonResidents)
       .aggregate()
@@ -131,7 +131,7 @@ export const bindResident: ActionDef<'liaison', 'bindResident'> = {
         as: 'mine',
       })
       .addFields({
-        mine: $.filter({ input: '$mine', as: 'x', cond: $.eq(['$$x.openid', openid]) }),
+        mine: ownOnly(db, 'mine', openid),
       })
       .end()) as unknown as { list: CardLookup[] };
     const row = res.list?.[0];

@@ -23,6 +23,7 @@ import type { LiaisonHouseholdDoc, MembershipDoc, OrganizationDoc } from '../com
 import { loadActor } from '../common/util';
 import { MSG, idSchema, settingsOf } from './shared';
 import { OPEN_STATUSES } from '../common/liaison-card';
+import { ownOnly } from '../common/db';
 
 export const DASHBOARD_MSG = {
   notManager: MSG.notManager,
@@ -115,8 +116,7 @@ interface BranchRow extends OrganizationDoc {
  */
 async function branchFor(db: Database, openid: string, branchId: string) {
   const $ = db.command.aggregate;
-  const own = (field: string) =>
-    $.filter({ input: `$${field}`, as: 'x', cond: $.eq(['$$x.openid', openid]) });
+  const own = (field: string) => ownOnly(db, field, openid);
   const res = (await db
     .collection(COLLECTIONS.organizations)
     .aggregate()

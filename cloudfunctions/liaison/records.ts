@@ -45,6 +45,7 @@ import {
   newestPage,
   photoIdSchema,
 } from './shared';
+import { ownOnly } from '../common/db';
 
 export const RECORD_MSG = {
   notLinked: '只有该中心户的党员本人可以登记服务记录',
@@ -104,7 +105,7 @@ async function householdWithResident(
   }
   const res = (await q
     .addFields({
-      m: $.filter({ input: '$m', as: 'x', cond: $.eq(['$$x.openid', openid]) }),
+      m: ownOnly(db, 'm', openid),
       ...(residentId
         ? { r: $.filter({ input: '$r', as: 'x', cond: $.eq(['$$x._id', residentId]) }) }
         : {}),

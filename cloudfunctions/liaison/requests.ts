@@ -66,6 +66,7 @@ import {
   type NewestCursor,
 } from './shared';
 import { OPEN_STATUSES } from '../common/liaison-card';
+import { ownOnly } from '../common/db';
 
 export const REQUEST_MSG = {
   notBound: MSG.notBound,
@@ -318,8 +319,7 @@ export async function requestFor(
   requestId: string,
 ): Promise<RequestFor> {
   const $ = db.command.aggregate;
-  const own = (field: string) =>
-    $.filter({ input: `$${field}`, as: 'x', cond: $.eq(['$$x.openid', openid]) });
+  const own = (field: string) => ownOnly(db, field, openid);
   const res = (await db
     .collection(COLLECTIONS.liaisonRequests)
     .aggregate()

@@ -34,6 +34,7 @@ import type {
 } from '../common/model';
 import { MAX_MEMBERSHIPS, PAGE, encodeCursor, iso, maskPhone, updatedCount } from '../common/util';
 import { ROLE_LABELS, isOpen } from '../common/liaison-card';
+import { ownOnly } from '../common/db';
 
 export const MSG = {
   forbidden: '您没有权限进行此操作',
@@ -243,13 +244,8 @@ export interface HouseholdFor {
   residents?: LiaisonResidentDoc[];
 }
 
-function ownOnly(field: string, openid: string, $: any) {
-  return $.filter({ input: `$${field}`, as: 'x', cond: $.eq(['$$x.openid', openid]) });
-}
-
 /** The `$lookup`s of the household-scoped loaders (from a document with these fields). */
 function withContext(agg: any, db: Database, openid: string, prefix = '') {
-  const $ = db.command.aggregate;
   return agg
     .lookup({
       from: COLLECTIONS.memberships,
@@ -275,7 +271,7 @@ function withContext(agg: any, db: Database, openid: string, prefix = '') {
       foreignField: '_id',
       as: 'hm',
     })
-    .addFields({ m: ownOnly('m', openid, $), cm: ownOnly('cm', openid, $) });
+    .addFields({ m: ownOnly(db, 'm', openid), cm: ownOnly(db, 'cm', openid) });
 }
 
 function contextOf<T extends object>(
