@@ -1,10 +1,16 @@
 /**
  * How a resident reads their requests (issue #7, UX.md: plain words), shared by the resident
- * home (main package: the newest requests under 我的中心户) and the resident subpackage
- * (packages/resident/shared.ts re-exports these): request categories, states, and who handles
- * an open request now.
+ * home (main package: the newest requests under 我的中心户), the resident subpackage
+ * (packages/resident/shared.ts re-exports these) and the member's (packages/liaison):
+ * request categories, ratings, care tags, states, and who handles an open request now.
  */
-import type { RequestCategory, RequestItem, RequestStatus } from '../../typings/api';
+import type {
+  CareTag,
+  RequestCategory,
+  RequestItem,
+  RequestRating,
+  RequestStatus,
+} from '../../typings/api';
 
 export const CATEGORY_LABELS: Record<RequestCategory, string> = {
   repair: '维修',
@@ -12,6 +18,23 @@ export const CATEGORY_LABELS: Record<RequestCategory, string> = {
   dispute: '邻里纠纷',
   policy: '政策咨询',
   other: '其他',
+};
+
+/** 满意 · 基本满意 · 不满意, in the order the resident chooses them. */
+export const RATING_LABELS: Record<RequestRating, string> = {
+  satisfied: '满意',
+  basically: '基本满意',
+  unsatisfied: '不满意',
+};
+
+/** Care tags (关爱标签) as the linked member and the resident read them. */
+export const CARE_TAG_LABELS: Record<CareTag, string> = {
+  livingAlone: '独居',
+  elderly: '高龄',
+  disability: '残疾',
+  illness: '大病重病',
+  hardship: '生活困难',
+  leftBehind: '留守',
 };
 
 export const STATUS_TEXT: Record<RequestStatus, string> = {

@@ -10,14 +10,9 @@ import type {
   ServiceCategory,
 } from '../../../typings/api';
 
-export const CARE_TAG_LABELS: Record<CareTag, string> = {
-  livingAlone: '独居',
-  elderly: '高龄',
-  disability: '残疾',
-  illness: '大病重病',
-  hardship: '生活困难',
-  leftBehind: '留守',
-};
+import { CARE_TAG_LABELS, RATING_LABELS } from '../../utils/liaison-words';
+
+export { CARE_TAG_LABELS, RATING_LABELS };
 
 export const CARE_TAG_OPTIONS = (Object.keys(CARE_TAG_LABELS) as CareTag[]).map((value) => ({
   value,
@@ -45,12 +40,6 @@ export const HISTORY_LABELS: Record<RequestHistoryEntry['action'], string> = {
 };
 
 export const LEVEL_LABELS = ['', '已上报支部书记', '已上报社区党委'] as const;
-
-export const RATING_LABELS = {
-  satisfied: '满意',
-  basically: '基本满意',
-  unsatisfied: '不满意',
-} as const;
 
 export const SERVICE_CATEGORY_LABELS: Record<ServiceCategory, string> = {
   visit: '走访',

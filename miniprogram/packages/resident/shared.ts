@@ -4,7 +4,6 @@
  * request's history, and the local checks of a new request (the server checks them again).
  */
 import type {
-  CareTag,
   RequestCategory,
   RequestHistoryEntry,
   RequestItem,
@@ -13,14 +12,23 @@ import type {
 import { relativeTime } from '../../utils/format';
 import { currentLiaison } from '../../utils/liaison-context';
 import {
+  CARE_TAG_LABELS,
   CATEGORY_LABELS,
+  RATING_LABELS,
   STATUS_TEXT,
   STATUS_THEME,
   escalationText,
 } from '../../utils/liaison-words';
 
 // The home page (main package) shows requests too, so these words live in the main package.
-export { CATEGORY_LABELS, STATUS_TEXT, STATUS_THEME, escalationText };
+export {
+  CARE_TAG_LABELS as CARE_TAG_TEXT,
+  CATEGORY_LABELS,
+  RATING_LABELS as RATING_TEXT,
+  STATUS_TEXT,
+  STATUS_THEME,
+  escalationText,
+};
 
 export const CATEGORIES: readonly { value: RequestCategory; label: string; hint: string }[] = [
   { value: 'repair', label: '维修', hint: '水电、门窗、楼道等' },
@@ -30,17 +38,10 @@ export const CATEGORIES: readonly { value: RequestCategory; label: string; hint:
   { value: 'other', label: '其他', hint: '其他需要帮忙的事' },
 ];
 
-export const RATING_TEXT: Record<RequestRating, string> = {
-  satisfied: '满意',
-  basically: '基本满意',
-  unsatisfied: '不满意',
-};
-
-export const RATINGS: readonly { value: RequestRating; label: string }[] = [
-  { value: 'satisfied', label: '满意' },
-  { value: 'basically', label: '基本满意' },
-  { value: 'unsatisfied', label: '不满意' },
-];
+/** The three ratings, in the order the resident chooses them. */
+export const RATINGS: readonly { value: RequestRating; label: string }[] = (
+  Object.keys(RATING_LABELS) as RequestRating[]
+).map((value) => ({ value, label: RATING_LABELS[value] }));
 
 export const HISTORY_TEXT: Record<RequestHistoryEntry['action'], string> = {
   submitted: '发出求助',
@@ -50,15 +51,6 @@ export const HISTORY_TEXT: Record<RequestHistoryEntry['action'], string> = {
   escalated: '转上级办理',
   moved: '转给新的中心户',
   released: '审核通过',
-};
-
-export const CARE_TAG_TEXT: Record<CareTag, string> = {
-  livingAlone: '独居',
-  elderly: '高龄',
-  disability: '残疾',
-  illness: '大病重病',
-  hardship: '生活困难',
-  leftBehind: '留守',
 };
 
 export interface RequestRow {
@@ -85,7 +77,7 @@ export function requestRow(r: RequestItem, now: Date): RequestRow {
     urgent: r.urgent,
     held: r.held,
     time: relativeTime(r.createdAt, now),
-    rating: r.rating ? (RATING_TEXT[r.rating] ?? '') : '',
+    rating: r.rating ? (RATING_LABELS[r.rating] ?? '') : '',
   };
 }
 
